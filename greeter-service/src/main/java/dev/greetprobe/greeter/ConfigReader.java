@@ -1,0 +1,210 @@
+package dev.greetprobe.greeter;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads one mapping of a parsed YAML document, key by key, turning every wrong value into a
+ * {@link ConfigException} that names the full key ({@code http.port}) and the reason.
+ * Keys nobody asked for are refused by {@link #done()}, so a misspelled key never passes silently.
+ */
+public final class ConfigReader {
+
+  private final String prefix;
+  private final Map<String, Object> values;
+  private final Map<String, String> origins;
+  private final Set<String> read = new TreeSet<>();
+
+  private ConfigReader(String prefix, Map<String, Object> values, Map<String, String> origins) {
+    this.prefix = prefix;
+    this.values = values;
+    this.origins = origins;
+  }
+
+  /** A reader over a document's root; {@code document} is what the YAML parser returned (null for an empty file). */
+  public static ConfigReader root(Object document) {
+    if (document == null) {
+      return new ConfigReader("", new LinkedHashMap<>(), new LinkedHashMap<>());
+    }
+    if (!(document instanceof Map<?, ?> map)) {
+      throw new ConfigException("the config must be a mapping of keys to values, not " + describe(document));
+    }
+    return new ConfigReader("", copy(map, ""), new LinkedHashMap<>());
+  }
+
+  /**
+   * Sets {@code key} (dotted, such as {@code http.port}) to a text from the environment variable {@code variable}, which
+   * errors then name as the value's origin.
+   */
+  public ConfigReader override(String key, String variable, String text) {
+    String[] parts = key.split("\\.");
+    Map<String, Object> target = values;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = target.get(parts[i]);
+      if (!(child instanceof Map<?, ?>)) {
+        child = new LinkedHashMap<String, Object>();
+        target.put(parts[i], child);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> next = (Map<String, Object>) child;
+      target = next;
+    }
+    target.put(parts[parts.length - 1], text);
+    origins.put(key, variable);
+    return this;
+  }
+
+  public boolean has(String key) {
+    return values.containsKey(key);
+  }
+
+  public String string(String key, String fallback) {
+    Object v = take(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Map<?, ?> || v instanceof List<?>) {
+      throw error(key, "must be a text, not " + describe(v));
+    }
+    return v.toString();
+  }
+
+  public String nonEmptyString(String key, String fallback) {
+    String s = string(key, fallback);
+    if (s == null || s.isEmpty()) {
+      throw error(key, "must not be empty");
+    }
+    return s;
+  }
+
+  public int integer(String key, int fallback, int min, int max) {
+    Object v = take(key);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    if (v instanceof Number number && !(v instanceof Double || v instanceof Float)) {
+      n = number.longValue();
+    } else {
+      try {
+        n = Long.parseLong(v.toString().trim());
+      } catch (NumberFormatException e) {
+        throw error(key, "'" + v + "' is not a whole number");
+      }
+    }
+    if (n < min || n > max) {
+      throw error(key, n + " is outside " + min + ".." + max);
+    }
+    return (int) n;
+  }
+
+  public int port(String key, int fallback) {
+    return integer(key, fallback, 1, 65535);
+  }
+
+  public boolean bool(String key, boolean fallback) {
+    Object v = take(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    return switch (v.toString().trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw error(key, "'" + v + "' is not true or false");
+    };
+  }
+
+  public Duration duration(String key, Duration fallback) {
+    Object v = take(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Durations.parse(v.toString());
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
+  }
+
+  /** The mapping under {@code key}, empty when absent. */
+  public ConfigReader section(String key) {
+    Object v = take(key);
+    String path = path(key);
+    Map<String, String> childOrigins = new LinkedHashMap<>();
+    origins.forEach((k, o) -> {
+      if (k.startsWith(key + ".")) {
+        childOrigins.put(k.substring(key.length() + 1), o);
+      }
+    });
+    if (v == null) {
+      return new ConfigReader(path + ".", new LinkedHashMap<>(), childOrigins);
+    }
+    if (!(v instanceof Map<?, ?> map)) {
+      throw error(key, "must be a mapping of keys to values, not " + describe(v));
+    }
+    return new ConfigReader(path + ".", copy(map, path), childOrigins);
+  }
+
+  /** The list under {@code key}, empty when absent. */
+  public List<?> list(String key) {
+    Object v = take(key);
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof List<?> list)) {
+      throw error(key, "must be a list, not " + describe(v));
+    }
+    return list;
+  }
+
+  /** Refuses any key that was not read: it is misspelled or belongs elsewhere. */
+  public void done() {
+    for (String key : values.keySet()) {
+      if (!read.contains(key)) {
+        throw new ConfigException(path(key), "unknown key (known keys here: " + String.join(", ", read) + ")");
+      }
+    }
+  }
+
+  public ConfigException error(String key, String reason) {
+    String origin = origins.get(key);
+    return new ConfigException(origin == null ? path(key) : path(key) + " (from " + origin + ")", reason);
+  }
+
+  private Object take(String key) {
+    read.add(key);
+    return values.get(key);
+  }
+
+  private String path(String key) {
+    return prefix + key;
+  }
+
+  private static Map<String, Object> copy(Map<?, ?> map, String path) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    map.forEach((k, v) -> {
+      if (!(k instanceof String s)) {
+        throw new ConfigException((path.isEmpty() ? "" : path + ": ") + "key " + k + " must be a text");
+      }
+      out.put(s, v);
+    });
+    return out;
+  }
+
+  private static String describe(Object v) {
+    if (v instanceof Map<?, ?>) {
+      return "a mapping";
+    }
+    if (v instanceof List<?>) {
+      return "a list";
+    }
+    return "'" + v + "'";
+  }
+}

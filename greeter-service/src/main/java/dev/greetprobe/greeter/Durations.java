@@ -1,0 +1,45 @@
+package dev.greetprobe.greeter;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as written in config: a whole number and a unit, such as {@code 500ms}, {@code 10s}, {@code 1m}. */
+public final class Durations {
+
+  private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+  private Durations() {
+  }
+
+  /** Parses {@code text}, or throws {@link IllegalArgumentException} with a reason fit for a config error. */
+  public static Duration parse(String text) {
+    Matcher m = FORMAT.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)");
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
+    };
+  }
+
+  /** The inverse of {@link #parse}, in the largest unit that is exact. */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0 && ms > 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0 && ms > 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms % 1000 == 0) {
+      return ms / 1000 + "s";
+    }
+    return ms + "ms";
+  }
+}

@@ -1,0 +1,107 @@
+package dev.greetprobe.greeter;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/** {@code java -jar greeter-service.jar [--config FILE]}: runs the greeter until SIGTERM or Ctrl-C. */
+public final class GreeterMain {
+
+  private static final Logger log = LoggerFactory.getLogger(GreeterMain.class);
+
+  static final String USAGE = """
+      Usage: java -jar greeter-service.jar [--config FILE]
+
+      Greets every TCP client with "%s" and closes the connection.
+
+      Options:
+        --config FILE   YAML config (defaults: port 12345, http.port 9180)
+        --help          this text
+
+      Environment overrides: %s
+      """.formatted(GreeterConfig.DEFAULT_GREETING, String.join(", ", GreeterConfig.ENVIRONMENT.keySet().stream().sorted().toList()));
+
+  private GreeterMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.print(USAGE);
+      return;
+    }
+    GreeterConfig config;
+    try {
+      config = GreeterConfig.load(parseArgs(args), System.getenv());
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("greeter: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    run(config);
+  }
+
+  /** The config file named by {@code --config}, or null for the defaults. */
+  static Path parseArgs(String[] args) {
+    if (args.length == 0) {
+      return null;
+    }
+    if (args.length == 2 && args[0].equals("--config")) {
+      return Path.of(args[1]);
+    }
+    throw new IllegalArgumentException("unexpected arguments " + String.join(" ", args) + "\n" + USAGE);
+  }
+
+  /** A Vert.x instance whose metrics, JVM ones included, land in {@code registry}. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    VertxOptions options = new VertxOptions()
+        .setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+
+  private static void run(GreeterConfig config) throws Exception {
+    PrometheusMeterRegistry registry = GreeterMetrics.newRegistry();
+    Vertx vertx = newVertx(registry);
+    GreeterService service = new GreeterService(vertx, config, registry);
+    try {
+      service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.error("greeter failed to start: {}", e.getCause() == null ? e.toString() : e.getCause().getMessage());
+      vertx.close();
+      System.exit(1);
+    }
+    log.info("greeter listening on {}:{} ({} transport); metrics and health on {}:{}",
+        config.host(), service.greetingPort(), vertx.isNativeTransportEnabled() ? "epoll" : "nio",
+        config.http().host(), service.httpPort());
+
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> shutdown(vertx, service, config));
+    }
+  }
+
+  private static void shutdown(Vertx vertx, GreeterService service, GreeterConfig config) {
+    log.info("draining (up to {})", Durations.format(config.drainTimeout()));
+    int code = 0;
+    try {
+      // The drain is bounded by the server's own timeout; the extra second only guards against a stuck close.
+      service.drain().toCompletionStage().toCompletableFuture()
+          .get(config.drainTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      log.info("stopped");
+    } catch (Exception e) {
+      log.error("unclean shutdown: {}", e.toString());
+      code = 1;
+    }
+    System.exit(code);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.greetprobe.greeter;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.function.BooleanSupplier;
+
+/** The HTTP endpoint operators and Kubernetes use: {@code /metrics}, {@code /health/live}, {@code /health/ready}. */
+public final class OpsServer {
+
+  private final Vertx vertx;
+  private final GreeterConfig.Http config;
+  private final PrometheusMeterRegistry registry;
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  public OpsServer(Vertx vertx, GreeterConfig.Http config, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    this.vertx = vertx;
+    this.config = config;
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  public Future<HttpServer> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
+    router.get("/health/ready").handler(ctx -> {
+      boolean isReady = ready.getAsBoolean();
+      ctx.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
+    });
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(config.port(), config.host());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

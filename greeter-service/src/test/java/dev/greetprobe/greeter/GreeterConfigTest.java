@@ -1,0 +1,107 @@
+package dev.greetprobe.greeter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GreeterConfigTest {
+
+  @Test
+  void withoutAFileTheDefaultsAreTheLabsServer() {
+    GreeterConfig config = GreeterConfig.load(null, Map.of());
+
+    assertThat(config.port()).isEqualTo(12345);
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.greeting()).isEqualTo("Thank You for Connecting");
+    assertThat(config.http().port()).isEqualTo(9180);
+    assertThat(config.instances()).as("one per event loop").isZero();
+    assertThat(config.logConnections()).isFalse();
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void everyKeyIsRead() throws Exception {
+    GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
+
+    assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
+        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999)));
+  }
+
+  @Test
+  void theEnvironmentOverridesTheFile() throws Exception {
+    GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of(
+        "GREETER_PORT", "4000",
+        "GREETER_HOST", "::",
+        "GREETER_GREETING", "Hi",
+        "GREETER_HTTP_PORT", "4001",
+        "GREETER_LOG_CONNECTIONS", "false"));
+
+    assertThat(config.port()).isEqualTo(4000);
+    assertThat(config.host()).isEqualTo("::");
+    assertThat(config.greeting()).isEqualTo("Hi");
+    assertThat(config.http().port()).isEqualTo(4001);
+    assertThat(config.http().host()).isEqualTo("127.0.0.1");
+    assertThat(config.logConnections()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      invalid-unknown-key.yaml            | prot: unknown key (known keys here: backlog, drain_timeout, greeting, host, http, instances, log_connections, port)
+      invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
+      invalid-port-zero.yaml              | port: 0 is outside 1..65535
+      invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
+      invalid-port-a-list.yaml            | port: '[12345]' is not a whole number
+      invalid-empty-greeting.yaml         | greeting: must not be empty
+      invalid-bad-duration.yaml           | drain_timeout: 'soon' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
+      invalid-section-not-a-mapping.yaml  | http: must be a mapping of keys to values, not '9180'
+      invalid-not-a-mapping.yaml          | the config must be a mapping of keys to values, not a list
+      """)
+  void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
+    assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      invalid-duplicate-key.yaml | duplicate key port
+      invalid-not-yaml.yaml      | is not valid YAML
+      """)
+  void malformedYamlIsRefusedWithTheParsersWords(String file, String message) throws Exception {
+    assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file)
+        .hasMessageContaining(message);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      GREETER_PORT            | abc   | port (from GREETER_PORT): 'abc' is not a whole number
+      GREETER_HTTP_PORT       | 9e3   | http.port (from GREETER_HTTP_PORT): '9e3' is not a whole number
+      GREETER_PORT            | 99999 | port (from GREETER_PORT): 99999 is outside 1..65535
+      GREETER_DRAIN_TIMEOUT   | 10    | drain_timeout (from GREETER_DRAIN_TIMEOUT): '10' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
+      GREETER_LOG_CONNECTIONS | yes   | log_connections (from GREETER_LOG_CONNECTIONS): 'yes' is not true or false
+      """)
+  void aBadEnvironmentValueNamesTheVariable(String variable, String value, String message) {
+    assertThatThrownBy(() -> GreeterConfig.load(null, Map.of(variable, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    assertThatThrownBy(() -> GreeterConfig.load(Path.of("no-such-greeter.yaml"), Map.of()))
+        .hasMessageStartingWith("cannot read config file no-such-greeter.yaml");
+  }
+
+  static Path fixture(String name) throws URISyntaxException {
+    return Path.of(GreeterConfigTest.class.getResource("/config/" + name).toURI());
+  }
+}

@@ -1,0 +1,221 @@
+package dev.greetprobe.greeter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GreeterServiceTest {
+
+  private static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private PrometheusMeterRegistry registry;
+  private Vertx vertx;
+  private GreeterService service;
+
+  @BeforeEach
+  void createVertx() {
+    registry = GreeterMetrics.newRegistry();
+    vertx = GreeterMain.newVertx(registry);
+  }
+
+  @AfterEach
+  void closeVertx() throws Exception {
+    join(vertx.close());
+  }
+
+  @Test
+  void aPlainSocketClientReadsExactlyTheGreetingThenEndOfStream() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+
+    try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      assertThat(socket.getInputStream().readAllBytes()).isEqualTo(GREETING);
+    }
+  }
+
+  @Test
+  void theGreetingIsConfigurable() throws Exception {
+    start(config("Grüß dich"));
+
+    assertThat(new String(readGreeting(service.greetingPort()), StandardCharsets.UTF_8)).isEqualTo("Grüß dich");
+  }
+
+  @Test
+  void twoHundredConcurrentClientsAllGetTheWholeGreetingAndAreCounted() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+    int clients = 200;
+    CountDownLatch allConnected = new CountDownLatch(clients);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<java.util.concurrent.Future<byte[]>> results = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        results.add(pool.submit(() -> {
+          try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", service.greetingPort()), 5000);
+            socket.setSoTimeout(5000);
+            allConnected.countDown();
+            return socket.getInputStream().readAllBytes();
+          }
+        }));
+      }
+      for (var result : results) {
+        assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo(GREETING);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(metric("greeter_greetings_total")).isEqualTo(clients);
+      assertThat(metric("vertx_net_server_active_connections")).isZero();
+      assertThat(metric("vertx_net_server_bytes_written_total")).isEqualTo(clients * GREETING.length);
+    });
+  }
+
+  @Test
+  void readinessFollowsTheLifecycleWhileLivenessStaysUp() throws Exception {
+    service = new GreeterService(vertx, config(GreeterConfig.DEFAULT_GREETING), registry);
+    join(service.startHttp());
+    assertThat(status("/health/live")).isEqualTo(200);
+    assertThat(status("/health/ready")).as("before the greeting port listens").isEqualTo(503);
+
+    join(service.startGreeting());
+    assertThat(status("/health/ready")).as("while serving").isEqualTo(200);
+
+    Future<Void> drained = service.drain();
+    assertThat(status("/health/ready")).as("once draining starts").isEqualTo(503);
+    assertThat(status("/health/live")).isEqualTo(200);
+    join(drained);
+    assertThat(status("/health/ready")).as("after the drain").isEqualTo(503);
+  }
+
+  @Test
+  void metricsAreServedInPrometheusTextWithJvmAndProcessFigures() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+    readGreeting(service.greetingPort());
+
+    HttpResponse<String> response = get("/metrics");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(response.body())
+        .contains("# TYPE greeter_greetings_total counter")
+        .contains("vertx_net_server_active_connections")
+        .contains("jvm_memory_used_bytes")
+        .contains("process_cpu_seconds_total")
+        .contains("process_files_open_files");
+  }
+
+  @Test
+  void shutdownWhileClientsAreConnectingNeverCutsAGreeting() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+    int port = service.greetingPort();
+    int clients = 16;
+    CountDownLatch busy = new CountDownLatch(clients * 20);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<java.util.concurrent.Future<int[]>> tallies = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      // Each client connects again and again until the listener is gone: {whole greetings, refused or empty}.
+      tallies.add(pool.submit(connectUntilRefused(port, busy)));
+    }
+    try {
+      assertThat(busy.await(20, TimeUnit.SECONDS)).isTrue();
+      join(service.drain());
+
+      int whole = 0;
+      for (var tally : tallies) {
+        whole += tally.get(20, TimeUnit.SECONDS)[0];
+      }
+      assertThat(whole).isGreaterThanOrEqualTo(clients * 20);
+      assertThat(metric("greeter_greetings_total"))
+          .as("every connection the server accepted was greeted in full")
+          .isEqualTo(whole);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Counts whole greetings; a short greeting fails the client, refusal (or an unaccepted, empty connection) ends it. */
+  private static Callable<int[]> connectUntilRefused(int port, CountDownLatch busy) {
+    return () -> {
+      int whole = 0;
+      while (true) {
+        byte[] got;
+        try (Socket socket = new Socket()) {
+          socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+          socket.setSoTimeout(5000);
+          got = socket.getInputStream().readAllBytes();
+        } catch (IOException refusedOrReset) {
+          return new int[] {whole};
+        }
+        if (got.length == 0) {
+          return new int[] {whole};
+        }
+        assertThat(got).isEqualTo(GREETING);
+        whole++;
+        busy.countDown();
+      }
+    };
+  }
+
+  private void start(GreeterConfig config) throws Exception {
+    service = new GreeterService(vertx, config, registry);
+    join(service.start());
+  }
+
+  static GreeterConfig config(String greeting) {
+    return new GreeterConfig("127.0.0.1", 0, greeting, 2, 1024, Duration.ofSeconds(5), false,
+        new GreeterConfig.Http("127.0.0.1", 0));
+  }
+
+  static byte[] readGreeting(int port) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5000);
+      return socket.getInputStream().readAllBytes();
+    }
+  }
+
+  private double metric(String name) {
+    return registry.scrape().lines()
+        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private int status(String path) throws Exception {
+    return get(path).statusCode();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .timeout(Duration.ofSeconds(5)).build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static <T> T join(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

@@ -1,5 +1,7 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.ConfigReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.Durations;
+import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -61,17 +61,9 @@ public final class GreeterMain {
     throw new IllegalArgumentException("unexpected arguments " + String.join(" ", args) + "\n" + USAGE);
   }
 
-  /** A Vert.x instance whose metrics, JVM ones included, land in {@code registry}. */
-  public static Vertx newVertx(PrometheusMeterRegistry registry) {
-    VertxOptions options = new VertxOptions()
-        .setPreferNativeTransport(true)
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
-  }
-
   private static void run(GreeterConfig config) throws Exception {
-    PrometheusMeterRegistry registry = GreeterMetrics.newRegistry();
-    Vertx vertx = newVertx(registry);
+    PrometheusMeterRegistry registry = Instrumentation.registry();
+    Vertx vertx = Instrumentation.vertx(registry);
     GreeterService service = new GreeterService(vertx, config, registry);
     try {
       service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

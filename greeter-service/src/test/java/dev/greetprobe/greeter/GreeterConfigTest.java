@@ -1,5 +1,6 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

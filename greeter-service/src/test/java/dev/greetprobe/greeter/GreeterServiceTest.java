@@ -1,5 +1,6 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.Instrumentation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,8 +38,8 @@ class GreeterServiceTest {
 
   @BeforeEach
   void createVertx() {
-    registry = GreeterMetrics.newRegistry();
-    vertx = GreeterMain.newVertx(registry);
+    registry = Instrumentation.registry();
+    vertx = Instrumentation.vertx(registry);
   }
 
   @AfterEach

@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.common;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,6 +34,16 @@ public final class ConfigReader {
       throw new ConfigException("the config must be a mapping of keys to values, not " + describe(document));
     }
     return new ConfigReader("", copy(map, ""), new LinkedHashMap<>());
+  }
+
+  /**
+   * A reader over one element of a list, whose errors start with {@code name}, as in {@code target 'db': port: ...}.
+   */
+  public static ConfigReader element(Object node, String name) {
+    if (!(node instanceof Map<?, ?> map)) {
+      throw new ConfigException(name + ": must be a mapping of keys to values, not " + describe(node));
+    }
+    return new ConfigReader(name + ": ", copy(map, name), new LinkedHashMap<>());
   }
 
   /**

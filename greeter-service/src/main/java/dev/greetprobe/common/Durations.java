@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.common;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.common;
 
 /** A configuration value that cannot be used; the message names the key and the reason. */
 public final class ConfigException extends RuntimeException {

@@ -1,0 +1,44 @@
+package dev.greetprobe.common;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.management.ManagementFactory;
+
+/** The metrics registry and the instrumented Vert.x that both services run on. */
+public final class Instrumentation {
+
+  private Instrumentation() {
+  }
+
+  /**
+   * A registry with the process figures Prometheus users expect: {@code process_cpu_seconds_total} (instead of
+   * Micrometer's nanosecond {@code process_cpu_time_ns_total}) and open file descriptors.
+   */
+  public static PrometheusMeterRegistry registry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, bean -> bean.getProcessCpuTime() / 1e9)
+          .baseUnit("seconds")
+          .description("CPU time used by the process, user and system")
+          .register(registry);
+    }
+    new FileDescriptorMetrics().bindTo(registry);
+    return registry;
+  }
+
+  /** A Vert.x instance on the native transport where there is one, whose metrics (JVM ones included) land in {@code registry}. */
+  public static Vertx vertx(PrometheusMeterRegistry registry) {
+    VertxOptions options = new VertxOptions()
+        .setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.greetprobe.probe;
+
+import dev.greetprobe.common.Durations;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * {@code check HOST:PORT [--expect RE] [--send TEXT] [--tls] [--insecure] [--timeout 5s] [--ip4|--ip6]}: the lab's
+ * client, done properly. Probes once and prints each phase; exit code 0 on success, 1 on failure.
+ */
+final class CheckCommand {
+
+  static final String USAGE = """
+      Usage: java -jar probe-service.jar check HOST:PORT [options]
+
+      Probes HOST:PORT once and prints each phase. Exit code 0 on success, 1 on failure.
+
+      Options:
+        --expect RE     read until the received text matches the regular expression RE
+        --send TEXT     write TEXT after connecting (then read a reply)
+        --tls           shake hands over TLS, verifying the certificate against HOST
+        --insecure      with --tls: accept any certificate
+        --timeout D     deadline of the whole probe (default 5s)
+        --ip4, --ip6    resolve and connect over IPv4 or IPv6 only (default: IPv4 if the name has it)
+      """;
+
+  private CheckCommand() {
+  }
+
+  /** Runs the check and returns the exit code. */
+  static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    Target target;
+    try {
+      target = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("check: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    NetClient client = vertx.createNetClient(new NetClientOptions());
+    try (Resolver resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(2)))) {
+      ProbeResult result = new TcpProber(vertx, client, resolver).probe(target)
+          .toCompletionStage().toCompletableFuture().get(target.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      print(target, result, out);
+      return result.success() ? 0 : 1;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  static void print(Target target, ProbeResult result, PrintStream out) {
+    result.phases().forEach((phase, d) -> out.printf(Locale.ROOT, "%-11s %-50s %9.3f ms%n",
+        phase.label(), describe(phase, target, result), d.toNanos() / 1e6));
+    if (result.success()) {
+      out.printf(Locale.ROOT, "success in %.3f ms%n", result.duration().toNanos() / 1e6);
+    } else {
+      out.printf(Locale.ROOT, "failed: %s: %s (after %.3f ms)%n",
+          result.result().label(), result.detail(), result.duration().toNanos() / 1e6);
+    }
+  }
+
+  private static String describe(Phase phase, Target target, ProbeResult result) {
+    String ip = result.address() == null ? "?" : result.address().getHostAddress();
+    return switch (phase) {
+      case RESOLVE -> target.address().host() + " -> " + ip + (result.address() == null ? "" : " (IPv" + result.ipProtocol() + ")");
+      case CONNECT -> ip + " port " + target.address().port();
+      case TLS -> "server name " + target.tls().serverName()
+          + (result.certExpiry() == null ? "" : ", certificate valid until " + result.certExpiry());
+      case FIRST_BYTE -> result.received() == null ? "" : quote(result.received());
+    };
+  }
+
+  private static String quote(String text) {
+    String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    return '"' + shown.replace("\r", "\\r").replace("\n", "\\n") + '"';
+  }
+
+  static Target parse(List<String> args) {
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("HOST:PORT is missing");
+    }
+    HostPort address = HostPort.parse(args.get(0));
+    Pattern expect = null;
+    String send = null;
+    boolean tls = false;
+    boolean insecure = false;
+    Duration timeout = Duration.ofSeconds(5);
+    IpProtocol ipProtocol = IpProtocol.AUTO;
+    for (int i = 1; i < args.size(); i++) {
+      String arg = args.get(i);
+      switch (arg) {
+        case "--expect" -> expect = Pattern.compile(value(args, ++i, arg));
+        case "--send" -> send = value(args, ++i, arg);
+        case "--tls" -> tls = true;
+        case "--insecure" -> insecure = true;
+        case "--timeout" -> timeout = Durations.parse(value(args, ++i, arg));
+        case "--ip4" -> ipProtocol = IpProtocol.IP4;
+        case "--ip6" -> ipProtocol = IpProtocol.IP6;
+        default -> throw new IllegalArgumentException("unknown option " + arg);
+      }
+    }
+    if (insecure && !tls) {
+      throw new IllegalArgumentException("--insecure is set, but --tls is not");
+    }
+    return new Target("check", address, expect, send, tls ? new Target.Tls(address.host(), null, insecure) : null,
+        ipProtocol, timeout, timeout);
+  }
+
+  private static String value(List<String> args, int i, String option) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args.get(i);
+  }
+}

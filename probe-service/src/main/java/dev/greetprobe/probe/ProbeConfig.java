@@ -1,0 +1,237 @@
+package dev.greetprobe.probe;
+
+import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.ConfigReader;
+import dev.greetprobe.common.Durations;
+import io.netty.util.NetUtil;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * The probe's settings, validated as a whole: a config either loads completely or is refused with the first error,
+ * naming the target and the key.
+ */
+public record ProbeConfig(Http http, Dns dns, List<Target> targets) {
+
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
+
+  /** Environment variables a container sets, and the keys they override. */
+  static final Map<String, String> ENVIRONMENT = Map.of(
+      "PROBE_HTTP_HOST", "http.host",
+      "PROBE_HTTP_PORT", "http.port");
+
+  public record Http(String host, int port) {
+  }
+
+  /**
+   * @param servers DNS servers to ask; empty for the system's (resolv.conf, with /etc/hosts first)
+   * @param search search domains; null for the system's
+   * @param ndots names with fewer dots are tried with the search domains first; -1 for the system's
+   * @param queryTimeout how long one DNS query waits for an answer
+   */
+  public record Dns(List<HostPort> servers, List<String> search, int ndots, Duration queryTimeout) {
+
+    public boolean system() {
+      return servers.isEmpty();
+    }
+  }
+
+  /** Parses and validates YAML text; {@code origin} names it in errors. */
+  public static ProbeConfig parse(String yaml, String origin, Map<String, String> environment) {
+    Object document;
+    try {
+      document = new Load(LoadSettings.builder().setLabel(origin).build()).loadFromString(yaml);
+    } catch (YamlEngineException e) {
+      throw new ConfigException(origin + " is not valid YAML: " + e.getMessage());
+    }
+    return from(document, environment);
+  }
+
+  public static ProbeConfig load(Path file, Map<String, String> environment) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return parse(text, "config file " + file, environment);
+  }
+
+  /** Validates a parsed YAML document with {@code environment} overrides. */
+  public static ProbeConfig from(Object document, Map<String, String> environment) {
+    ConfigReader root = ConfigReader.root(document);
+    ENVIRONMENT.forEach((variable, key) -> {
+      String value = environment.get(variable);
+      if (value != null) {
+        root.override(key, variable, value);
+      }
+    });
+    Http http = http(root.section("http"));
+    Dns dns = dns(root.section("dns"));
+    ConfigReader defaults = root.section("defaults");
+    Duration interval = defaults.duration("interval", Duration.ofSeconds(10));
+    Duration timeout = defaults.duration("timeout", Duration.ofSeconds(5));
+    IpProtocol ipProtocol = ipProtocol(defaults, IpProtocol.AUTO);
+    checkTiming(defaults, interval, timeout);
+    defaults.done();
+    List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
+    root.done();
+    return new ProbeConfig(http, dns, List.copyOf(targets));
+  }
+
+  private static Http http(ConfigReader http) {
+    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181));
+    http.done();
+    return result;
+  }
+
+  private static Dns dns(ConfigReader dns) {
+    List<HostPort> servers = new ArrayList<>();
+    for (Object server : dns.list("servers")) {
+      String text = String.valueOf(server);
+      try {
+        HostPort hp = isIpAddress(text) || !text.contains(":") ? new HostPort(text, 53) : HostPort.parse(text);
+        if (!isIpAddress(hp.host())) {
+          throw new IllegalArgumentException("'" + text + "' is not an IP address (a DNS server cannot be a name)");
+        }
+        servers.add(hp);
+      } catch (IllegalArgumentException e) {
+        throw dns.error("servers", e.getMessage());
+      }
+    }
+    List<String> search = null;
+    if (dns.has("search")) {
+      search = dns.list("search").stream().map(String::valueOf).toList();
+    } else if (!servers.isEmpty()) {
+      // Configured servers are for names they know; the host's search list belongs to the host's resolver.
+      search = List.of();
+    }
+    Dns result = new Dns(List.copyOf(servers), search, dns.integer("ndots", -1, -1, 15),
+        dns.duration("query_timeout", Duration.ofSeconds(2)));
+    dns.done();
+    return result;
+  }
+
+  private static List<Target> targets(List<?> nodes, Duration interval, Duration timeout, IpProtocol ipProtocol) {
+    List<Target> targets = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      Object node = nodes.get(i);
+      String label = node instanceof Map<?, ?> m && m.get("name") != null
+          ? "target '" + m.get("name") + "'"
+          : "targets[" + i + "]";
+      ConfigReader t = ConfigReader.element(node, label);
+      Target target = target(t, interval, timeout, ipProtocol);
+      if (!names.add(target.name())) {
+        throw t.error("name", "'" + target.name() + "' is used by another target");
+      }
+      targets.add(target);
+    }
+    return targets;
+  }
+
+  private static Target target(ConfigReader t, Duration defaultInterval, Duration defaultTimeout,
+      IpProtocol defaultIpProtocol) {
+    if (!t.has("name")) {
+      throw t.error("name", "is required");
+    }
+    String name = t.string("name", null);
+    if (!NAME.matcher(name).matches()) {
+      throw t.error("name", "'" + name + "' may hold only letters, digits, '_', '.' and '-'");
+    }
+    if (!t.has("address")) {
+      throw t.error("address", "is required");
+    }
+    HostPort address;
+    try {
+      address = HostPort.parse(t.string("address", null));
+    } catch (IllegalArgumentException e) {
+      throw t.error("address", e.getMessage());
+    }
+    Pattern expect = null;
+    String regex = t.string("expect", null);
+    if (regex != null) {
+      try {
+        expect = Pattern.compile(regex);
+      } catch (PatternSyntaxException e) {
+        throw t.error("expect", "'" + regex + "' is not a regular expression: " + e.getDescription());
+      }
+    }
+    String send = t.string("send", null);
+    if (send != null && send.isEmpty()) {
+      throw t.error("send", "must not be empty");
+    }
+    Target.Tls tls = tls(t, address);
+    IpProtocol ipProtocol = ipProtocol(t, defaultIpProtocol);
+    Duration interval = t.duration("interval", defaultInterval);
+    Duration timeout = t.duration("timeout", defaultTimeout);
+    checkTiming(t, interval, timeout);
+    t.done();
+    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout);
+  }
+
+  private static Target.Tls tls(ConfigReader t, HostPort address) {
+    boolean tls = t.bool("tls", false);
+    String serverName = t.string("server_name", null);
+    String caFile = t.string("ca_file", null);
+    boolean skipVerify = t.bool("insecure_skip_verify", false);
+    if (!tls) {
+      for (String key : List.of("server_name", "ca_file", "insecure_skip_verify")) {
+        if (t.has(key)) {
+          throw t.error(key, "is set, but tls is false");
+        }
+      }
+      return null;
+    }
+    if (caFile != null && skipVerify) {
+      throw t.error("ca_file", "is set, but insecure_skip_verify turns verification off");
+    }
+    Path ca = null;
+    if (caFile != null) {
+      ca = Path.of(caFile);
+      if (!Files.isReadable(ca)) {
+        throw t.error("ca_file", "'" + caFile + "' is not a readable file");
+      }
+    }
+    return new Target.Tls(serverName != null ? serverName : address.host(), ca, skipVerify);
+  }
+
+  private static boolean isIpAddress(String text) {
+    return NetUtil.isValidIpV4Address(text) || NetUtil.isValidIpV6Address(text);
+  }
+
+  private static IpProtocol ipProtocol(ConfigReader r, IpProtocol fallback) {
+    String text = r.string("ip_protocol", null);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return IpProtocol.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw r.error("ip_protocol", e.getMessage());
+    }
+  }
+
+  private static void checkTiming(ConfigReader r, Duration interval, Duration timeout) {
+    if (interval.toMillis() < 100) {
+      throw r.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
+    }
+    if (timeout.isZero()) {
+      throw r.error("timeout", "must be above 0");
+    }
+    if (timeout.compareTo(interval) > 0) {
+      throw r.error("timeout", Durations.format(timeout) + " exceeds the interval of " + Durations.format(interval));
+    }
+  }
+}

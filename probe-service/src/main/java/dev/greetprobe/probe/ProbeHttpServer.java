@@ -1,0 +1,147 @@
+package dev.greetprobe.probe;
+
+import dev.greetprobe.common.Durations;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The probe's HTTP endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /targets} (JSON),
+ * and {@code /probe?target=host:port}, a one-off probe answered in Prometheus text the way blackbox_exporter does.
+ */
+public final class ProbeHttpServer {
+
+  private static final Duration MAX_ONE_OFF_TIMEOUT = Duration.ofSeconds(60);
+  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final Vertx vertx;
+  private final ProbeConfig.Http config;
+  private final PrometheusMeterRegistry registry;
+  private final ProbeScheduler scheduler;
+  private final Prober prober;
+  private final BooleanSupplier ready;
+  private HttpServer server;
+
+  public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, PrometheusMeterRegistry registry,
+      ProbeScheduler scheduler, Prober prober, BooleanSupplier ready) {
+    this.vertx = vertx;
+    this.config = config;
+    this.registry = registry;
+    this.scheduler = scheduler;
+    this.prober = prober;
+    this.ready = ready;
+  }
+
+  public Future<HttpServer> start() {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
+    router.get("/health/ready").handler(ctx -> {
+      boolean isReady = ready.getAsBoolean();
+      ctx.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
+    });
+    router.get("/targets").handler(this::targets);
+    router.get("/probe").handler(this::probe);
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(config.port(), config.host());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void targets(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    scheduler.schedules().forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
+    ctx.response().putHeader("content-type", "application/json").end(new JsonObject().put("targets", list).encodePrettily());
+  }
+
+  private void probe(RoutingContext ctx) {
+    Target target;
+    try {
+      target = oneOffTarget(ctx);
+    } catch (IllegalArgumentException e) {
+      ctx.response().setStatusCode(400).putHeader("content-type", "text/plain; charset=utf-8").end(e.getMessage() + "\n");
+      return;
+    }
+    prober.probe(target).onSuccess(result ->
+        ctx.response().putHeader("content-type", TEXT_FORMAT).end(render(target, result)));
+  }
+
+  private static Target oneOffTarget(RoutingContext ctx) {
+    String address = ctx.request().getParam("target");
+    if (address == null || address.isEmpty()) {
+      throw new IllegalArgumentException("target parameter is missing (as in /probe?target=host:port)");
+    }
+    HostPort hostPort;
+    try {
+      hostPort = HostPort.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("target: " + e.getMessage());
+    }
+    Pattern expect = null;
+    String regex = ctx.request().getParam("expect");
+    if (regex != null) {
+      try {
+        expect = Pattern.compile(regex);
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("expect: not a regular expression: " + e.getDescription());
+      }
+    }
+    Duration timeout = Duration.ofSeconds(5);
+    String timeoutText = ctx.request().getParam("timeout");
+    if (timeoutText != null) {
+      try {
+        timeout = Durations.parse(timeoutText);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("timeout: " + e.getMessage());
+      }
+      if (timeout.isZero() || timeout.compareTo(MAX_ONE_OFF_TIMEOUT) > 0) {
+        throw new IllegalArgumentException("timeout: must be above 0 and at most " + Durations.format(MAX_ONE_OFF_TIMEOUT));
+      }
+    }
+    boolean tls = "true".equals(ctx.request().getParam("tls"));
+    return new Target("probe", hostPort, expect, null,
+        tls ? new Target.Tls(hostPort.host(), null, false) : null, IpProtocol.AUTO, timeout, timeout);
+  }
+
+  /** One probe's result as blackbox_exporter would print it, in a registry of its own. */
+  static String render(Target target, ProbeResult result) {
+    PrometheusMeterRegistry one = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    gauge(one, "probe.success", "Whether the probe succeeded", result.success() ? 1 : 0, null);
+    gauge(one, "probe.duration", "How long the probe took", ProbeMetrics.seconds(result.duration()), "seconds");
+    Duration resolve = result.phases().get(Phase.RESOLVE);
+    gauge(one, "probe.dns.lookup.time", "How long the DNS lookup took",
+        resolve == null ? 0 : ProbeMetrics.seconds(resolve), "seconds");
+    gauge(one, "probe.ip.protocol", "IP protocol of the address probed: 4, 6, or 0 when unresolved",
+        result.ipProtocol(), null);
+    if (target.expect() != null) {
+      gauge(one, "probe.failed.due.to.regex", "Whether the received text failed to match expect",
+          result.result() == Result.BANNER_MISMATCH ? 1 : 0, null);
+    }
+    if (result.certExpiry() != null) {
+      gauge(one, "probe.ssl.earliest.cert.expiry", "Earliest expiry of the peer's certificates, in Unix seconds",
+          result.certExpiry().getEpochSecond(), null);
+    }
+    result.phases().forEach((phase, d) -> Gauge.builder("probe.phase.duration", () -> ProbeMetrics.seconds(d))
+        .description("Duration of each phase of the probe").baseUnit("seconds").tag("phase", phase.label())
+        .register(one));
+    return one.scrape();
+  }
+
+  private static void gauge(PrometheusMeterRegistry registry, String name, String help, double value, String unit) {
+    Gauge.builder(name, () -> value).description(help).baseUnit(unit).register(registry);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.greetprobe.probe;
+
+import java.util.Locale;
+
+/** How a probe ended: success, or exactly one reason for failing. */
+public enum Result {
+  SUCCESS,
+  /** The name does not exist. */
+  DNS_NXDOMAIN,
+  /** No DNS answer before the query timeout or the deadline. */
+  DNS_TIMEOUT,
+  /** Any other DNS failure: SERVFAIL, no address of the wanted family. */
+  DNS_ERROR,
+  /** The port answered with a reset. */
+  CONNECT_REFUSED,
+  /** No answer to the connection attempt before the deadline. */
+  CONNECT_TIMEOUT,
+  /** Any other connection failure, such as no route to the host. */
+  CONNECT_ERROR,
+  /** The TLS handshake failed or did not finish before the deadline. */
+  TLS_ERROR,
+  /** Connected, but nothing arrived before the deadline. */
+  READ_TIMEOUT,
+  /** Text arrived, but {@code expect} never matched it. */
+  BANNER_MISMATCH,
+  /** The peer closed the connection before sending anything. */
+  CLOSED_EARLY;
+
+  /** The {@code result} label value. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.greetprobe.probe;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * One thing to probe.
+ *
+ * @param name unique, used as the {@code target} label
+ * @param address where to connect
+ * @param expect a regular expression the received text must match; null to not read
+ * @param send text written after connecting; null to write nothing
+ * @param tls TLS settings; null for plain TCP
+ * @param ipProtocol the address family to resolve and connect over
+ * @param interval time between the starts of two probes
+ * @param timeout the deadline of one whole probe, every phase included
+ */
+public record Target(
+    String name,
+    HostPort address,
+    Pattern expect,
+    String send,
+    Tls tls,
+    IpProtocol ipProtocol,
+    Duration interval,
+    Duration timeout) {
+
+  /**
+   * @param serverName SNI and the name the certificate must match
+   * @param caFile PEM certificates to trust instead of the JVM's; null for the JVM's
+   * @param insecureSkipVerify accept any certificate (the handshake is still timed)
+   */
+  public record Tls(String serverName, Path caFile, boolean insecureSkipVerify) {
+  }
+
+  /** Whether the prober reads from the connection: to match {@code expect}, or to see a reply to {@code send}. */
+  public boolean reads() {
+    return expect != null || send != null;
+  }
+
+  /**
+   * Equality by settings: {@link Pattern} has none of its own, so two loads of the same file would otherwise differ.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Target t
+        && name.equals(t.name)
+        && address.equals(t.address)
+        && patternText(expect).equals(patternText(t.expect))
+        && java.util.Objects.equals(send, t.send)
+        && java.util.Objects.equals(tls, t.tls)
+        && ipProtocol == t.ipProtocol
+        && interval.equals(t.interval)
+        && timeout.equals(t.timeout);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(name, address, patternText(expect), send, tls, ipProtocol, interval, timeout);
+  }
+
+  private static String patternText(Pattern p) {
+    return p == null ? "" : p.pattern();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.greetprobe.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.greetprobe.common.ConfigException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProbeConfigTest {
+
+  @Test
+  void theBuiltInConfigProbesAppleAndTheLocalGreeter() throws Exception {
+    ProbeConfig config;
+    try (InputStream in = ProbeMain.class.getResourceAsStream("/default-config.yaml")) {
+      config = ProbeConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in", Map.of());
+    }
+
+    assertThat(config.http().port()).isEqualTo(9181);
+    assertThat(config.dns().system()).isTrue();
+    assertThat(config.targets()).extracting(Target::name).containsExactly("apple", "greeter");
+    assertThat(config.targets().get(0).address()).isEqualTo(new HostPort("www.apple.com", 80));
+    assertThat(config.targets().get(1).address()).isEqualTo(new HostPort("localhost", 12345));
+    assertThat(config.targets().get(1).expect().pattern()).isEqualTo("^Thank You for Connecting$");
+    assertThat(config.targets().get(1).interval()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void everyKeyIsRead() throws Exception {
+    ProbeConfig config = ProbeConfig.load(fixture("valid-full.yaml"), Map.of());
+
+    assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
+    assertThat(config.dns()).isEqualTo(new ProbeConfig.Dns(
+        List.of(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53)), List.of("svc.cluster.local"), 2,
+        Duration.ofMillis(500)));
+    Target apple = config.targets().get(0);
+    assertThat(apple.interval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(apple.timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(apple.ipProtocol()).isEqualTo(IpProtocol.IP4);
+    assertThat(apple.tls()).isNull();
+    Target greeter = config.targets().get(1);
+    assertThat(greeter.interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(greeter.timeout()).isEqualTo(Duration.ofMillis(500));
+    Target smtp = config.targets().get(2);
+    assertThat(smtp.address()).isEqualTo(new HostPort("2001:db8::25", 25));
+    assertThat(smtp.send()).isEqualTo("EHLO probe\r\n");
+    assertThat(smtp.ipProtocol()).isEqualTo(IpProtocol.IP6);
+    assertThat(config.targets().get(3).tls()).isEqualTo(new Target.Tls("greeter.example", null, true));
+  }
+
+  @Test
+  void configuredDnsServersDropTheHostsSearchDomainsUnlessGiven() {
+    ProbeConfig config = ProbeConfig.from(Map.of("dns", Map.of("servers", List.of("10.0.0.53"))), Map.of());
+
+    assertThat(config.dns().search()).isEmpty();
+    assertThat(config.dns().servers()).containsExactly(new HostPort("10.0.0.53", 53));
+  }
+
+  @Test
+  void twoLoadsOfOneFileGiveEqualTargets() throws Exception {
+    assertThat(ProbeConfig.load(fixture("valid-full.yaml"), Map.of()))
+        .isEqualTo(ProbeConfig.load(fixture("valid-full.yaml"), Map.of()));
+  }
+
+  @Test
+  void theEnvironmentOverridesTheHttpPort() {
+    ProbeConfig config = ProbeConfig.from(null, Map.of("PROBE_HTTP_PORT", "9999"));
+
+    assertThat(config.http().port()).isEqualTo(9999);
+    assertThatThrownBy(() -> ProbeConfig.from(null, Map.of("PROBE_HTTP_PORT", "x")))
+        .hasMessage("http.port (from PROBE_HTTP_PORT): 'x' is not a whole number");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      invalid-unknown-target-key.yaml              | target 'a': colour: unknown key (known keys here: address, ca_file, expect, insecure_skip_verify, interval, ip_protocol, name, send, server_name, timeout, tls)
+      invalid-port-too-high.yaml                   | target 'db': address: port 70000 is outside 1..65535
+      invalid-address-without-port.yaml            | target 'db': address: 'db.test' is not host:port (write an IPv6 address as [addr]:port)
+      invalid-duplicate-name.yaml                  | target 'a': name: 'a' is used by another target
+      invalid-name-characters.yaml                 | target 'a b': name: 'a b' may hold only letters, digits, '_', '.' and '-'
+      invalid-missing-name.yaml                    | targets[0]: name: is required
+      invalid-missing-address.yaml                 | target 'a': address: is required
+      invalid-expect-regex.yaml                    | target 'a': expect: '(unclosed' is not a regular expression: Unclosed group
+      invalid-timeout-exceeds-interval.yaml        | target 'a': timeout: 10s exceeds the interval of 5s
+      invalid-interval-not-a-duration.yaml         | target 'a': interval: 'often' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
+      invalid-server-name-without-tls.yaml         | target 'a': server_name: is set, but tls is false
+      invalid-ca-file-missing.yaml                 | target 'a': ca_file: 'no-such-ca.pem' is not a readable file
+      invalid-ip-protocol.yaml                     | target 'a': ip_protocol: 'ipx' is not ip4, ip6 or auto
+      invalid-dns-server-name.yaml                 | dns.servers: 'dns.example' is not an IP address (a DNS server cannot be a name)
+      invalid-default-timeout-exceeds-interval.yaml | defaults.timeout: 2s exceeds the interval of 1s
+      invalid-empty-send.yaml                      | target 'a': send: must not be empty
+      invalid-targets-not-a-list.yaml              | targets: must be a list, not a mapping
+      invalid-target-not-a-mapping.yaml            | targets[0]: must be a mapping of keys to values, not 'a.test:80'
+      invalid-http-port.yaml                       | http.port: 0 is outside 1..65535
+      """)
+  void eachInvalidFileIsRefusedNamingTheTargetAndKey(String file, String message) throws Exception {
+    assertThatThrownBy(() -> ProbeConfig.load(fixture(file), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void invalidYamlIsRefusedWithTheFileName() {
+    assertThatThrownBy(() -> ProbeConfig.parse("targets: [", "config file x.yaml", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("config file x.yaml is not valid YAML");
+  }
+
+  static Path fixture(String name) throws URISyntaxException {
+    return Path.of(ProbeConfigTest.class.getResource("/config/" + name).toURI());
+  }
+}

@@ -1,0 +1,63 @@
+package dev.greetprobe.probe;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** Targets for tests, built from the defaults a config file would give. */
+final class TestTargets {
+
+  private String name = "t";
+  private HostPort address;
+  private Pattern expect;
+  private String send;
+  private Target.Tls tls;
+  private IpProtocol ipProtocol = IpProtocol.AUTO;
+  private Duration interval = Duration.ofSeconds(10);
+  private Duration timeout = Duration.ofSeconds(2);
+
+  static TestTargets target(String address) {
+    TestTargets t = new TestTargets();
+    t.address = HostPort.parse(address);
+    return t;
+  }
+
+  TestTargets name(String value) {
+    name = value;
+    return this;
+  }
+
+  TestTargets expect(String regex) {
+    expect = Pattern.compile(regex);
+    return this;
+  }
+
+  TestTargets send(String text) {
+    send = text;
+    return this;
+  }
+
+  TestTargets tls(String serverName, Path caFile, boolean insecureSkipVerify) {
+    tls = new Target.Tls(serverName, caFile, insecureSkipVerify);
+    return this;
+  }
+
+  TestTargets ipProtocol(IpProtocol value) {
+    ipProtocol = value;
+    return this;
+  }
+
+  TestTargets interval(Duration value) {
+    interval = value;
+    return this;
+  }
+
+  TestTargets timeout(Duration value) {
+    timeout = value;
+    return this;
+  }
+
+  Target build() {
+    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout);
+  }
+}

@@ -34,10 +34,13 @@ public final class Instrumentation {
     return registry;
   }
 
-  /** A Vert.x instance on the native transport where there is one, whose metrics (JVM ones included) land in {@code registry}. */
-  public static Vertx vertx(PrometheusMeterRegistry registry) {
+  /**
+   * A Vert.x instance whose metrics (JVM ones included) land in {@code registry}; on Linux's native epoll transport
+   * when {@code nativeTransport} is set and the platform has it.
+   */
+  public static Vertx vertx(PrometheusMeterRegistry registry, boolean nativeTransport) {
     VertxOptions options = new VertxOptions()
-        .setPreferNativeTransport(true)
+        .setPreferNativeTransport(nativeTransport)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }

@@ -63,7 +63,7 @@ public final class GreeterMain {
 
   private static void run(GreeterConfig config) throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
-    Vertx vertx = Instrumentation.vertx(registry);
+    Vertx vertx = Instrumentation.vertx(registry, true);
     GreeterService service = new GreeterService(vertx, config, registry);
     try {
       service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -39,7 +39,7 @@ class GreeterServiceTest {
   @BeforeEach
   void createVertx() {
     registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry);
+    vertx = Instrumentation.vertx(registry, true);
   }
 
   @AfterEach

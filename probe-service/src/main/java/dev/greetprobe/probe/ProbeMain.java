@@ -72,7 +72,7 @@ public final class ProbeMain {
 
   private static void run(ProbeConfig config) throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
-    Vertx vertx = Instrumentation.vertx(registry);
+    Vertx vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
     ProbeService service = new ProbeService(vertx, config, registry);
     try {
       service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

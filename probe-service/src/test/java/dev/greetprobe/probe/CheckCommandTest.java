@@ -1,0 +1,89 @@
+package dev.greetprobe.probe;
+
+import static dev.greetprobe.probe.TestServers.join;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.GreeterVerticle;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code probe-service.jar check}: the lab's client, printing every phase. */
+class CheckCommandTest {
+
+  private Vertx vertx;
+  private int greeterPort;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void startGreeter() throws Exception {
+    vertx = Vertx.vertx();
+    GreeterVerticle greeter = new GreeterVerticle(
+        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
+            new GreeterConfig.Http("127.0.0.1", 0)),
+        new GreeterMetrics(new SimpleMeterRegistry()));
+    join(vertx.deployVerticle(greeter));
+    greeterPort = greeter.actualPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    join(vertx.close());
+  }
+
+  @Test
+  void aGreeterByNamePrintsEachPhaseAndExitsZero() throws Exception {
+    int code = check("localhost:" + greeterPort, "--expect", "^Thank You for Connecting$", "--ip4");
+
+    assertThat(code).isZero();
+    assertThat(lines(out))
+        .satisfiesExactly(
+            l -> assertThat(l).matches("resolve +localhost -> 127\\.0\\.0\\.1 \\(IPv4\\) +[0-9.]+ ms"),
+            l -> assertThat(l).matches("connect +127\\.0\\.0\\.1 port " + greeterPort + " +[0-9.]+ ms"),
+            l -> assertThat(l).matches("first_byte +\"Thank You for Connecting\" +[0-9.]+ ms"),
+            l -> assertThat(l).matches("success in [0-9.]+ ms"));
+  }
+
+  @Test
+  void aRefusedPortPrintsTheReasonAndExitsOne() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+
+    int code = check("127.0.0.1:" + closed);
+
+    assertThat(code).isEqualTo(1);
+    assertThat(lines(out)).last().asString().startsWith("failed: connect_refused: ");
+  }
+
+  @Test
+  void badArgumentsPrintUsageAndExitTwo() throws Exception {
+    assertThat(check("localhost", "--tls")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("check: 'localhost' is not host:port")
+        .contains("Usage: java -jar probe-service.jar check HOST:PORT");
+    assertThat(check("localhost:1", "--insecure")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--insecure is set, but --tls is not");
+  }
+
+  private int check(String... args) throws Exception {
+    return CheckCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private static List<String> lines(ByteArrayOutputStream stream) {
+    return stream.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+}

@@ -1,0 +1,168 @@
+package dev.greetprobe.probe;
+
+import static dev.greetprobe.probe.TestServers.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.GreeterVerticle;
+import dev.greetprobe.probe.dns.TestDnsServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The running probe as Prometheus and an operator see it over HTTP. */
+class ProbeServiceTest {
+
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private Vertx vertx;
+  private TestDnsServer dns;
+  private ProbeService service;
+  private int greeterPort;
+  private int closedPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    PrometheusMeterRegistry registry = Instrumentation.registry();
+    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    dns = TestDnsServer.start().answer("greeter.test", "127.0.0.1").nxdomain("missing.test");
+    GreeterVerticle greeter = new GreeterVerticle(
+        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
+            new GreeterConfig.Http("127.0.0.1", 0)),
+        new GreeterMetrics(registry));
+    join(vertx.deployVerticle(greeter));
+    greeterPort = greeter.actualPort();
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    ProbeConfig config = ProbeConfig.from(Map.of(
+        "http", Map.of("host", "127.0.0.1", "port", 1),
+        "dns", Map.of("servers", List.of(dns.address())),
+        "defaults", Map.of("interval", "200ms", "timeout", "200ms"),
+        "targets", List.of(
+            Map.of("name", "greeter", "address", "greeter.test:" + greeterPort, "expect", "^Thank You for Connecting$"),
+            Map.of("name", "refused", "address", "127.0.0.1:" + closedPort),
+            Map.of("name", "nowhere", "address", "missing.test:80"))), Map.of());
+    // Port 0 is no valid config value, but tests need a free port.
+    config = new ProbeConfig(new ProbeConfig.Http("127.0.0.1", 0), config.dns(), config.targets());
+    service = new ProbeService(vertx, config, registry);
+    join(service.start());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    join(service.stop());
+    join(vertx.close());
+    dns.close();
+  }
+
+  @Test
+  void metricsShowEachTargetsResultWithBlackboxNames() {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      String metrics = get("/metrics").body();
+      assertThat(metrics)
+          .contains("probe_success{target=\"greeter\"} 1.0")
+          .contains("probe_success{target=\"refused\"} 0.0")
+          .contains("probe_success{target=\"nowhere\"} 0.0")
+          .contains("probe_ip_protocol{target=\"greeter\"} 4.0")
+          .contains("probe_targets 3.0")
+          .contains("probe_config_last_reload_successful 1.0")
+          .containsPattern("probe_results_total\\{result=\"success\",target=\"greeter\"} [1-9]")
+          .containsPattern("probe_results_total\\{result=\"connect_refused\",target=\"refused\"} [1-9]")
+          .containsPattern("probe_results_total\\{result=\"dns_nxdomain\",target=\"nowhere\"} [1-9]")
+          .containsPattern("probe_phase_duration_seconds_count\\{phase=\"first_byte\",target=\"greeter\"} [1-9]")
+          .containsPattern("probe_dns_lookup_time_seconds\\{target=\"greeter\"} [0-9]");
+    });
+  }
+
+  @Test
+  void everyPhaseAndResultSeriesExistsFromTheFirstProbe() throws Exception {
+    String metrics = get("/metrics").body();
+
+    for (Phase phase : Phase.values()) {
+      assertThat(metrics).contains("probe_phase_duration_seconds_count{phase=\"" + phase.label() + "\",target=\"nowhere\"}");
+    }
+    for (Result result : Result.values()) {
+      assertThat(metrics).contains("probe_results_total{result=\"" + result.label() + "\",target=\"greeter\"}");
+    }
+  }
+
+  @Test
+  void targetsListsEachConfigWithItsLastResult() {
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+      HttpResponse<String> response = get("/targets");
+      assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+      List<JsonObject> targets = new JsonObject(response.body()).getJsonArray("targets").stream()
+          .map(JsonObject.class::cast).toList();
+      assertThat(targets).extracting(t -> t.getString("name")).containsExactly("greeter", "refused", "nowhere");
+      JsonObject greeter = targets.get(0);
+      assertThat(greeter.getString("expect")).isEqualTo("^Thank You for Connecting$");
+      assertThat(greeter.getJsonObject("last").getString("result")).isEqualTo("success");
+      assertThat(greeter.getJsonObject("last").getString("received")).isEqualTo("Thank You for Connecting");
+      assertThat(greeter.getJsonObject("last").getJsonObject("phases_seconds").fieldNames())
+          .containsExactly("resolve", "connect", "first_byte");
+      assertThat(targets.get(1).getJsonObject("last").getString("result")).isEqualTo("connect_refused");
+      assertThat(targets.get(2).getJsonObject("last").getString("result")).isEqualTo("dns_nxdomain");
+    });
+  }
+
+  @Test
+  void probeAnswersAOneOffProbeTheBlackboxWay() throws Exception {
+    HttpResponse<String> ok = get("/probe?target=127.0.0.1:" + greeterPort + "&expect="
+        + URLEncoder.encode("^Thank You", StandardCharsets.UTF_8));
+
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(ok.body())
+        .contains("# TYPE probe_success gauge")
+        .contains("probe_success 1.0")
+        .contains("probe_failed_due_to_regex 0.0")
+        .contains("probe_ip_protocol 4.0")
+        .contains("probe_phase_duration_seconds{phase=\"first_byte\"}")
+        .containsPattern("probe_duration_seconds [0-9.E-]+");
+
+    HttpResponse<String> refused = get("/probe?target=127.0.0.1:" + closedPort);
+    assertThat(refused.body()).contains("probe_success 0.0");
+  }
+
+  @Test
+  void probeRefusesABadRequestWithTheReason() throws Exception {
+    assertThat(get("/probe").statusCode()).isEqualTo(400);
+    HttpResponse<String> bad = get("/probe?target=nowhere");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).startsWith("target: 'nowhere' is not host:port");
+    assertThat(get("/probe?target=a.test:80&timeout=5m").body()).startsWith("timeout: must be above 0 and at most 1m");
+  }
+
+  @Test
+  void healthIsReadyOnceTargetsAreScheduledAndNotAfterStop() throws Exception {
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+
+    join(service.stop());
+
+    assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .timeout(Duration.ofSeconds(10)).build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}

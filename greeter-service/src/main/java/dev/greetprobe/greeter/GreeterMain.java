@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -17,6 +18,8 @@ import sun.misc.Signal;
 /** {@code java -jar greeter-service.jar [--config FILE]}: runs the greeter until SIGTERM or Ctrl-C. */
 public final class GreeterMain {
 
+  /** A second signal during shutdown (Ctrl-C twice, or TERM to a whole process group) must not start it again. */
+  private static final AtomicBoolean stopping = new AtomicBoolean();
   private static final Logger log = LoggerFactory.getLogger(GreeterMain.class);
 
   static final String USAGE = """
@@ -82,6 +85,9 @@ public final class GreeterMain {
   }
 
   private static void shutdown(Vertx vertx, GreeterService service, GreeterConfig config) {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
     log.info("draining (up to {})", Durations.format(config.drainTimeout()));
     int code = 0;
     try {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -22,6 +23,8 @@ import sun.misc.Signal;
  */
 public final class ProbeMain {
 
+  /** A second signal during shutdown (Ctrl-C twice, or TERM to a whole process group) must not start it again. */
+  private static final AtomicBoolean stopping = new AtomicBoolean();
   private static final Logger log = LoggerFactory.getLogger(ProbeMain.class);
 
   static final String USAGE = """
@@ -89,6 +92,9 @@ public final class ProbeMain {
   }
 
   private static void shutdown(Vertx vertx, ProbeService service) {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
     int code = 0;
     try {
       service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

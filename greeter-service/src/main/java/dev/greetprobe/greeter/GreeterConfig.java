@@ -2,10 +2,12 @@ package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
+import io.vertx.core.http.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -22,6 +24,10 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * @param drainTimeout how long shutdown waits for connections in flight
  * @param logConnections whether every connection is logged ("Got connection from ADDRESS")
  * @param http the metrics and health endpoint
+ * @param tls TLS on the greeting port; null for plain TCP
+ * @param access which client addresses may connect
+ * @param limits connection limits
+ * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header
  */
 public record GreeterConfig(
     String host,
@@ -31,23 +37,67 @@ public record GreeterConfig(
     int backlog,
     Duration drainTimeout,
     boolean logConnections,
-    Http http) {
+    Http http,
+    Tls tls,
+    Access access,
+    Limits limits,
+    boolean proxyProtocol) {
+
+  /** Plain TCP with no access rules, the default limits and no PROXY protocol. */
+  public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
+      boolean logConnections, Http http) {
+    this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, null, Access.EVERYONE,
+        Limits.DEFAULT, false);
+  }
 
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
 
   /** Environment variables a container sets, and the keys they override. */
-  static final Map<String, String> ENVIRONMENT = Map.of(
-      "GREETER_HOST", "host",
-      "GREETER_PORT", "port",
-      "GREETER_GREETING", "greeting",
-      "GREETER_INSTANCES", "instances",
-      "GREETER_DRAIN_TIMEOUT", "drain_timeout",
-      "GREETER_LOG_CONNECTIONS", "log_connections",
-      "GREETER_HTTP_HOST", "http.host",
-      "GREETER_HTTP_PORT", "http.port");
+  static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+      Map.entry("GREETER_HOST", "host"),
+      Map.entry("GREETER_PORT", "port"),
+      Map.entry("GREETER_GREETING", "greeting"),
+      Map.entry("GREETER_INSTANCES", "instances"),
+      Map.entry("GREETER_DRAIN_TIMEOUT", "drain_timeout"),
+      Map.entry("GREETER_LOG_CONNECTIONS", "log_connections"),
+      Map.entry("GREETER_HTTP_HOST", "http.host"),
+      Map.entry("GREETER_HTTP_PORT", "http.port"),
+      Map.entry("GREETER_PROXY_PROTOCOL", "proxy_protocol"),
+      Map.entry("GREETER_MAX_CONNECTIONS", "limits.max_connections"),
+      Map.entry("GREETER_TLS_CERT_FILE", "tls.cert_file"),
+      Map.entry("GREETER_TLS_KEY_FILE", "tls.key_file"));
 
   /** @param host address the HTTP endpoint binds to; @param port its port */
   public record Http(String host, int port) {
+  }
+
+  /**
+   * @param certFile PEM certificate chain served to clients
+   * @param keyFile PEM private key of the certificate
+   * @param clientCaFile PEM certificates that client certificates must chain to (mTLS); null for none
+   * @param clientAuth whether a client certificate is required, merely checked when sent, or not asked for
+   * @param reloadInterval how often the files are checked for a new certificate
+   */
+  public record Tls(Path certFile, Path keyFile, Path clientCaFile, ClientAuth clientAuth, Duration reloadInterval) {
+  }
+
+  /** CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given. */
+  public record Access(List<String> allow, List<String> deny) {
+
+    public static final Access EVERYONE = new Access(List.of(), List.of());
+  }
+
+  /**
+   * @param maxConnections connections open at once, TLS handshakes included; 0 for no limit
+   * @param ratePerSource new connections per second one source address may open; 0 for no limit
+   * @param burstPerSource connections a source may open at once before the rate applies
+   * @param sourceTableSize how many source addresses the rate limiter remembers (the least recent are forgotten)
+   * @param handshakeTimeout how long a client has to finish its TLS handshake or send its PROXY header
+   */
+  public record Limits(int maxConnections, int ratePerSource, int burstPerSource, int sourceTableSize,
+      Duration handshakeTimeout) {
+
+    public static final Limits DEFAULT = new Limits(10_000, 0, 0, 10_000, Duration.ofSeconds(5));
   }
 
   public static GreeterConfig defaults() {
@@ -87,9 +137,87 @@ public record GreeterConfig(
         root.integer("backlog", 4096, 1, 65535),
         root.duration("drain_timeout", Duration.ofSeconds(10)),
         root.bool("log_connections", false),
-        http(root.section("http")));
+        http(root.section("http")),
+        tls(root.section("tls"), root.has("tls")),
+        access(root.section("access")),
+        limits(root.section("limits")),
+        root.bool("proxy_protocol", false));
     root.done();
     return config;
+  }
+
+  private static Tls tls(ConfigReader tls, boolean present) {
+    if (!present) {
+      tls.done();
+      return null;
+    }
+    Path cert = readableFile(tls, "cert_file", true);
+    Path key = readableFile(tls, "key_file", true);
+    Path clientCa = readableFile(tls, "client_ca_file", false);
+    String auth = tls.string("client_auth", clientCa == null ? "none" : "required");
+    ClientAuth clientAuth = switch (auth) {
+      case "none" -> ClientAuth.NONE;
+      case "optional" -> ClientAuth.REQUEST;
+      case "required" -> ClientAuth.REQUIRED;
+      default -> throw tls.error("client_auth", "'" + auth + "' is not required, optional or none");
+    };
+    if (clientAuth != ClientAuth.NONE && clientCa == null) {
+      throw tls.error("client_auth", "is " + auth + ", but client_ca_file is not set");
+    }
+    Tls result = new Tls(cert, key, clientCa, clientAuth, tls.duration("reload_interval", Duration.ofSeconds(10)));
+    tls.done();
+    return result;
+  }
+
+  private static Path readableFile(ConfigReader section, String key, boolean required) {
+    String name = section.string(key, null);
+    if (name == null) {
+      if (required) {
+        throw section.error(key, "is required");
+      }
+      return null;
+    }
+    Path path = Path.of(name);
+    if (!Files.isReadable(path)) {
+      throw section.error(key, "'" + name + "' is not a readable file");
+    }
+    return path;
+  }
+
+  private static Access access(ConfigReader access) {
+    Access result = new Access(cidrs(access, "allow"), cidrs(access, "deny"));
+    access.done();
+    return result;
+  }
+
+  private static List<String> cidrs(ConfigReader section, String key) {
+    List<String> cidrs = section.list(key).stream().map(String::valueOf).toList();
+    for (String cidr : cidrs) {
+      try {
+        AccessPolicy.rule(cidr);
+      } catch (IllegalArgumentException e) {
+        throw section.error(key, e.getMessage());
+      }
+    }
+    return cidrs;
+  }
+
+  private static Limits limits(ConfigReader limits) {
+    int rate = limits.integer("rate_per_source", 0, 0, 1_000_000);
+    Limits result = new Limits(
+        limits.integer("max_connections", Limits.DEFAULT.maxConnections(), 0, 10_000_000),
+        rate,
+        limits.integer("burst_per_source", rate, 0, 1_000_000),
+        limits.integer("source_table_size", Limits.DEFAULT.sourceTableSize(), 1, 10_000_000),
+        limits.duration("handshake_timeout", Limits.DEFAULT.handshakeTimeout()));
+    if (result.ratePerSource() > 0 && result.burstPerSource() == 0) {
+      throw limits.error("burst_per_source", "must be at least 1 when rate_per_source is set");
+    }
+    if (result.handshakeTimeout().isZero()) {
+      throw limits.error("handshake_timeout", "must be above 0");
+    }
+    limits.done();
+    return result;
   }
 
   private static Http http(ConfigReader http) {

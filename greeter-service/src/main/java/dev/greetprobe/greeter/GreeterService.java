@@ -18,6 +18,8 @@ public final class GreeterService {
   private final Vertx vertx;
   private final GreeterConfig config;
   private final GreeterMetrics metrics;
+  private final AdmissionControl admission;
+  private final TlsCertificates tls;
   private final OpsServer ops;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<GreeterVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -27,6 +29,9 @@ public final class GreeterService {
     this.vertx = vertx;
     this.config = config;
     this.metrics = new GreeterMetrics(registry);
+    this.admission = new AdmissionControl(config.access(), config.limits());
+    this.tls = config.tls() == null ? null
+        : new TlsCertificates(vertx, config.tls(), metrics);
     this.ops = new OpsServer(vertx, config.http(), registry, ready::get);
   }
 
@@ -41,12 +46,12 @@ public final class GreeterService {
 
   public Future<Void> startGreeting() {
     int instances = config.instances() > 0 ? config.instances() : eventLoops();
-    return vertx
-        .deployVerticle(() -> {
-          GreeterVerticle verticle = new GreeterVerticle(config, metrics);
+    return (tls == null ? Future.<Void>succeededFuture() : tls.start())
+        .compose(v -> vertx.deployVerticle(() -> {
+          GreeterVerticle verticle = new GreeterVerticle(config, metrics, admission, tls);
           verticles.add(verticle);
           return verticle;
-        }, new DeploymentOptions().setInstances(instances))
+        }, new DeploymentOptions().setInstances(instances)))
         .onSuccess(id -> {
           deploymentId = id;
           ready.set(true);
@@ -60,6 +65,9 @@ public final class GreeterService {
    */
   public Future<Void> drain() {
     ready.set(false);
+    if (tls != null) {
+      tls.stop();
+    }
     return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
   }
 

@@ -7,12 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class GreeterConfigTest {
+
+  @org.junit.jupiter.api.io.TempDir
+  Path dir;
 
   @Test
   void withoutAFileTheDefaultsAreTheLabsServer() {
@@ -54,7 +58,7 @@ class GreeterConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-key.yaml            | prot: unknown key (known keys here: backlog, drain_timeout, greeting, host, http, instances, log_connections, port)
+      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, port, proxy_protocol, tls)
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
@@ -63,6 +67,12 @@ class GreeterConfigTest {
       invalid-bad-duration.yaml           | drain_timeout: 'soon' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
       invalid-section-not-a-mapping.yaml  | http: must be a mapping of keys to values, not '9180'
       invalid-not-a-mapping.yaml          | the config must be a mapping of keys to values, not a list
+      invalid-tls-without-cert.yaml       | tls.cert_file: is required
+      invalid-tls-unreadable-cert.yaml    | tls.cert_file: 'no-such.crt' is not a readable file
+      invalid-acl-prefix.yaml             | access.deny: '10.0.0.0/33' has a prefix longer than the address
+      invalid-acl-not-an-address.yaml     | access.allow: 'example.com' is not an address or CIDR range
+      invalid-burst-without-tokens.yaml   | limits.burst_per_source: must be at least 1 when rate_per_source is set
+      invalid-max-connections.yaml        | limits.max_connections: -1 is outside 0..10000000
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))
@@ -94,6 +104,47 @@ class GreeterConfigTest {
     assertThatThrownBy(() -> GreeterConfig.load(null, Map.of(variable, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message);
+  }
+
+  @Test
+  void accessLimitsAndProxyProtocolAreRead() {
+    GreeterConfig config = GreeterConfig.from(Map.of(
+        "access", Map.of("allow", List.of("10.0.0.0/8", "2001:db8::/32"), "deny", List.of("10.6.6.6")),
+        "limits", Map.of("max_connections", 50, "rate_per_source", 20, "handshake_timeout", "2s"),
+        "proxy_protocol", true), Map.of());
+
+    assertThat(config.access()).isEqualTo(new GreeterConfig.Access(List.of("10.0.0.0/8", "2001:db8::/32"), List.of("10.6.6.6")));
+    assertThat(config.limits()).isEqualTo(new GreeterConfig.Limits(50, 20, 20, 10_000, Duration.ofSeconds(2)));
+    assertThat(config.proxyProtocol()).isTrue();
+    assertThat(config.tls()).isNull();
+  }
+
+  /** Mutated configs, for a bounded time: each loads or is refused with a ConfigException, never anything else. */
+  @Test
+  void randomlyMutatedConfigsAreLoadedOrRefusedCleanly() throws Exception {
+    String valid = java.nio.file.Files.readString(fixture("valid-full.yaml"));
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = ":-[]{}#&*!|>'\"%@` \n\t0123456789abcdefghijklmnopqrstuvwxyz.,/";
+    int refused = 0;
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder text = new StringBuilder(valid);
+      for (int edits = 1 + random.nextInt(4); edits > 0; edits--) {
+        int at = random.nextInt(text.length());
+        switch (random.nextInt(3)) {
+          case 0 -> text.deleteCharAt(at);
+          case 1 -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+          default -> text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+      }
+      java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("fuzz.yaml"), text);
+      try {
+        GreeterConfig.load(file, Map.of());
+      } catch (ConfigException expected) {
+        assertThat(expected.getMessage()).isNotBlank();
+        refused++;
+      }
+    }
+    assertThat(refused).as("most mutations break something").isGreaterThan(1000);
   }
 
   @Test

@@ -1,0 +1,267 @@
+package dev.greetprobe.greeter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Instrumentation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Access control, limits and the PROXY protocol: who is greeted, who is closed, and how each refusal is counted. */
+class GreeterAdmissionTest {
+
+  private static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
+  private static final InetAddress HOST_A = address("127.0.0.1");
+  private static final InetAddress HOST_B = address("127.0.0.2");
+
+  @TempDir
+  Path dir;
+
+  private PrometheusMeterRegistry registry;
+  private Vertx vertx;
+  private GreeterService service;
+
+  @BeforeEach
+  void createVertx() {
+    registry = Instrumentation.registry();
+    vertx = Instrumentation.vertx(registry, true);
+  }
+
+  @AfterEach
+  void closeVertx() throws Exception {
+    join(vertx.close());
+  }
+
+  @Test
+  void aDeniedAddressIsClosedBeforeAnyGreetingAndCounted() throws Exception {
+    start(config(new GreeterConfig.Access(List.of("127.0.0.0/8", "::1"), List.of("127.0.0.2/32")), unlimited(), false));
+
+    assertThat(connectFrom(HOST_A)).isEqualTo(GREETING);
+    assertThat(connectFrom(HOST_B)).isEmpty();
+    await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+    assertThat(greetings()).isEqualTo(1);
+  }
+
+  @Test
+  void anAddressOutsideTheAllowListIsClosed() throws Exception {
+    start(config(new GreeterConfig.Access(List.of("127.0.0.1/32"), List.of()), unlimited(), false));
+
+    assertThat(connectFrom(HOST_B)).isEmpty();
+    assertThat(connectFrom(HOST_A)).isEqualTo(GREETING);
+    await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+  }
+
+  @Test
+  void aFloodFromOneSourceHitsItsRateLimitWhileAnotherSourceIsStillGreeted() throws Exception {
+    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 5, 5, 100, Duration.ofSeconds(5)), false));
+
+    int floodGreeted = 0;
+    for (int i = 0; i < 50; i++) {
+      floodGreeted += connectFrom(HOST_B).length == GREETING.length ? 1 : 0;
+    }
+    int otherGreeted = 0;
+    for (int i = 0; i < 5; i++) {
+      otherGreeted += connectFrom(HOST_A).length == GREETING.length ? 1 : 0;
+    }
+
+    // The burst of 5, and at most a few more refilled at 5 a second while the flood ran.
+    assertThat(floodGreeted).isBetween(5, 15);
+    assertThat(otherGreeted).isEqualTo(5);
+    int refused = 50 - floodGreeted;
+    await().untilAsserted(() -> assertThat(rejected("rate_limit")).isEqualTo(refused));
+  }
+
+  @Test
+  void connectionNPlusOneIsRefusedWhileNAreHeldOpen() throws Exception {
+    TestPki ca = TestPki.authority("test CA");
+    TestPki.Issued server = ca.issue("localhost");
+    GreeterConfig.Tls tls = new GreeterConfig.Tls(server.writeCertificate(dir.resolve("tls.crt")),
+        server.writeKey(dir.resolve("tls.key")), null, ClientAuth.NONE, Duration.ofSeconds(10));
+    GreeterConfig base = config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(3, 0, 0, 100, Duration.ofSeconds(20)), false);
+    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.instances(), base.backlog(),
+        base.drainTimeout(), false, base.http(), tls, base.access(), base.limits(), false));
+
+    // Clients that connect and never start their TLS handshake hold their connections open.
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        held.add(new Socket("127.0.0.1", service.greetingPort()));
+      }
+      await().untilAsserted(() -> assertThat(metric("vertx_net_server_active_connections")).isEqualTo(3));
+
+      try (Socket fourth = new Socket("127.0.0.1", service.greetingPort())) {
+        fourth.setSoTimeout(5000);
+        assertThat(readUntilClosed(fourth)).isEmpty();
+      }
+      await().untilAsserted(() -> assertThat(rejected("max_connections")).isEqualTo(1));
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+    await().untilAsserted(() -> assertThat(metric("vertx_net_server_active_connections")).isZero());
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestPki.trusting(ca.certificate).getSocketFactory()
+        .createSocket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      assertThat(socket.getInputStream().readAllBytes()).as("a slot is free again").isEqualTo(GREETING);
+    }
+  }
+
+  @Test
+  void proxyProtocolV1TellsTheAccessPolicyTheRealClient() throws Exception {
+    start(config(new GreeterConfig.Access(List.of(), List.of("10.0.0.0/8")), unlimited(), true));
+
+    assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))).isEqualTo(GREETING);
+    assertThat(sendAndRead(ascii("PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))).isEmpty();
+    await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+  }
+
+  @Test
+  void proxyProtocolV2TellsTheAccessPolicyTheRealClient() throws Exception {
+    start(config(new GreeterConfig.Access(List.of(), List.of("2001:db8::/32")), unlimited(), true));
+
+    assertThat(sendAndRead(proxyV2("192.0.2.10", "10.0.0.1"))).isEqualTo(GREETING);
+    assertThat(sendAndRead(proxyV2("2001:db8::7", "2001:db8::1"))).isEmpty();
+    await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+  }
+
+  @Test
+  void aGarbageProxyHeaderIsClosedAndCounted() throws Exception {
+    start(config(GreeterConfig.Access.EVERYONE, unlimited(), true));
+
+    assertThat(sendAndRead(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))).isEmpty();
+    await().untilAsserted(() -> assertThat(rejected("proxy_protocol")).isEqualTo(1));
+    assertThat(greetings()).isZero();
+  }
+
+  @Test
+  void randomBytesAsAProxyHeaderNeverEscapeToTheEventLoopNorLeaveAConnectionOpen() throws Exception {
+    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofMillis(500)), true));
+    Random random = new Random(42);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    int sent = 0;
+    while (System.nanoTime() < deadline) {
+      byte[] junk = new byte[1 + random.nextInt(120)];
+      random.nextBytes(junk);
+      if (random.nextBoolean()) {
+        System.arraycopy(ascii("PROXY "), 0, junk, 0, Math.min(6, junk.length)); // get past the first check
+      }
+      assertThat(sendAndRead(junk)).as("junk %d", sent).isNotEqualTo(GREETING);
+      sent++;
+    }
+
+    await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(metric("vertx_net_server_active_connections")).isZero());
+    assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")))
+        .as("still greeting after %d junk headers", sent).isEqualTo(GREETING);
+  }
+
+  private void start(GreeterConfig config) throws Exception {
+    service = new GreeterService(vertx, config, registry);
+    join(service.start());
+  }
+
+  private static GreeterConfig config(GreeterConfig.Access access, GreeterConfig.Limits limits, boolean proxy) {
+    return new GreeterConfig("127.0.0.1", 0, "Thank You for Connecting", 2, 1024, Duration.ofSeconds(1), false,
+        new GreeterConfig.Http("127.0.0.1", 0), null, access, limits, proxy);
+  }
+
+  private static GreeterConfig.Limits unlimited() {
+    return new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofSeconds(2));
+  }
+
+  /** Connects from a chosen loopback address (Linux routes all of 127.0.0.0/8 to lo) and reads to the end. */
+  private byte[] connectFrom(InetAddress source) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(source, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", service.greetingPort()), 2000);
+      socket.setSoTimeout(5000);
+      return readUntilClosed(socket);
+    }
+  }
+
+  private byte[] sendAndRead(byte[] header) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      try {
+        socket.getOutputStream().write(header);
+      } catch (SocketException closedAlready) {
+        return new byte[0];
+      }
+      return readUntilClosed(socket);
+    }
+  }
+
+  static byte[] readUntilClosed(Socket socket) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      socket.getInputStream().transferTo(out);
+    } catch (SocketException reset) {
+      // a reset ends the stream too
+    }
+    return out.toByteArray();
+  }
+
+  /** A binary PROXY protocol v2 header for a TCP connection from {@code source} to {@code destination}. */
+  private static byte[] proxyV2(String source, String destination) {
+    byte[] src = address(source).getAddress();
+    byte[] dst = address(destination).getAddress();
+    boolean v6 = src.length == 16;
+    ByteBuffer header = ByteBuffer.allocate(16 + 2 * src.length + 4);
+    header.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+    header.put((byte) 0x21); // version 2, PROXY command
+    header.put((byte) (v6 ? 0x21 : 0x11)); // TCP over IPv6 or IPv4
+    header.putShort((short) (2 * src.length + 4));
+    header.put(src).put(dst).putShort((short) 40000).putShort((short) 12345);
+    return header.array();
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private double rejected(String reason) {
+    return registry.get("greeter.connections.rejected").tag("reason", reason).counter().count();
+  }
+
+  private double greetings() {
+    return registry.get("greeter.greetings").counter().count();
+  }
+
+  private double metric(String name) {
+    return registry.scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private static <T> T join(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

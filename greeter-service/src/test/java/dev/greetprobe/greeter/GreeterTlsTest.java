@@ -1,0 +1,218 @@
+package dev.greetprobe.greeter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Instrumentation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS and mTLS on the greeting port, with certificates made by the test and rotated under a running greeter. */
+class GreeterTlsTest {
+
+  private static final String GREETING = "Thank You for Connecting";
+
+  @TempDir
+  Path dir;
+
+  private PrometheusMeterRegistry registry;
+  private Vertx vertx;
+  private GreeterService service;
+  private TestPki ca;
+  private Path certFile;
+  private Path keyFile;
+  private Path caFile;
+
+  @BeforeEach
+  void makeCertificates() throws Exception {
+    registry = Instrumentation.registry();
+    vertx = Instrumentation.vertx(registry, true);
+    ca = TestPki.authority("greetprobe test CA");
+    TestPki.Issued server = ca.issue("localhost");
+    certFile = server.writeCertificate(dir.resolve("tls.crt"));
+    keyFile = server.writeKey(dir.resolve("tls.key"));
+    caFile = ca.writeCertificate(dir.resolve("ca.crt"));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    join(vertx.close());
+  }
+
+  @Test
+  void aJdkTlsClientReadsTheGreeting() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10)));
+
+    assertThat(readOverTls(TestPki.trusting(ca.certificate))).isEqualTo(GREETING);
+  }
+
+  @Test
+  void onlyTls12AndNewerAreOffered() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10)));
+
+    try (SSLSocket socket = (SSLSocket) TestPki.trusting(ca.certificate).getSocketFactory()
+        .createSocket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      socket.setEnabledProtocols(new String[] {"TLSv1.1"});
+      assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+    }
+    await().untilAsserted(() -> assertThat(rejected("tls_handshake")).isEqualTo(1));
+  }
+
+  @Test
+  void aPlaintextClientOnTheTlsPortIsClosedAndCounted() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10)));
+
+    try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write("hello\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] got = readUntilClosed(socket);
+      assertThat(new String(got, StandardCharsets.ISO_8859_1)).doesNotContain(GREETING);
+    }
+    await().untilAsserted(() -> assertThat(rejected("tls_handshake")).isEqualTo(1));
+    assertThat(greetings()).isZero();
+  }
+
+  @Test
+  void aClientThatNeverStartsItsHandshakeTimesOut() throws Exception {
+    GreeterConfig.Tls tls = new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10));
+    start(withLimits(config(tls), new GreeterConfig.Limits(100, 0, 0, 100, Duration.ofMillis(300))));
+
+    try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      assertThat(new String(readUntilClosed(socket), StandardCharsets.ISO_8859_1)).doesNotContain(GREETING);
+    }
+    await().untilAsserted(() -> assertThat(rejected("timeout")).isEqualTo(1));
+  }
+
+  @Test
+  void mutualTlsGreetsAClientWithACertificateFromTheCa() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, caFile, ClientAuth.REQUIRED, Duration.ofSeconds(10)));
+
+    assertThat(readOverTls(ca.issue("probe").clientContext(ca.certificate))).isEqualTo(GREETING);
+  }
+
+  @Test
+  void mutualTlsRefusesExpiredUntrustedAndMissingClientCertificates() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, caFile, ClientAuth.REQUIRED, Duration.ofSeconds(10)));
+    Instant now = Instant.now();
+    SSLContext expired = ca.issue("expired", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)))
+        .clientContext(ca.certificate);
+    SSLContext untrusted = TestPki.authority("someone else").issue("probe").clientContext(ca.certificate);
+    SSLContext none = TestPki.trusting(ca.certificate);
+
+    for (SSLContext client : new SSLContext[] {expired, untrusted, none}) {
+      assertThatThrownBy(() -> readOverTls(client)).isInstanceOf(IOException.class);
+    }
+    await().untilAsserted(() -> assertThat(rejected("tls_handshake")).isEqualTo(3));
+    assertThat(greetings()).isZero();
+  }
+
+  @Test
+  void aRotatedCertificateIsServedWithoutARestart() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    X509Certificate before = servedCertificate();
+
+    TestPki.Issued renewed = ca.issue("localhost");
+    // Written beside and moved in, as a Secret volume update swaps whole files.
+    Files.move(renewed.writeKey(dir.resolve("tls.key.new")), keyFile, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(renewed.writeCertificate(dir.resolve("tls.crt.new")), certFile, StandardCopyOption.ATOMIC_MOVE);
+
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+        assertThat(servedCertificate().getSerialNumber()).isEqualTo(renewed.certificate().getSerialNumber()));
+    assertThat(before.getSerialNumber()).isNotEqualTo(renewed.certificate().getSerialNumber());
+    assertThat(readOverTls(TestPki.trusting(ca.certificate))).isEqualTo(GREETING);
+  }
+
+  @Test
+  void aBrokenCertificateFileKeepsTheCurrentCertificate() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    X509Certificate before = servedCertificate();
+    assertThat(gauge("greeter.tls.certificate.expiry")).isEqualTo(before.getNotAfter().toInstant().getEpochSecond());
+
+    Files.writeString(certFile, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> gauge("greeter.tls.last.reload.successful") == 0);
+    assertThat(servedCertificate().getSerialNumber()).isEqualTo(before.getSerialNumber());
+    assertThat(readOverTls(TestPki.trusting(ca.certificate))).isEqualTo(GREETING);
+  }
+
+  private void start(GreeterConfig.Tls tls) throws Exception {
+    start(config(tls));
+  }
+
+  private void start(GreeterConfig config) throws Exception {
+    service = new GreeterService(vertx, config, registry);
+    join(service.start());
+  }
+
+  private static GreeterConfig config(GreeterConfig.Tls tls) {
+    return new GreeterConfig("127.0.0.1", 0, GREETING, 2, 128, Duration.ofSeconds(1), false,
+        new GreeterConfig.Http("127.0.0.1", 0), tls, GreeterConfig.Access.EVERYONE, GreeterConfig.Limits.DEFAULT, false);
+  }
+
+  private static GreeterConfig withLimits(GreeterConfig c, GreeterConfig.Limits limits) {
+    return new GreeterConfig(c.host(), c.port(), c.greeting(), c.instances(), c.backlog(), c.drainTimeout(),
+        c.logConnections(), c.http(), c.tls(), c.access(), limits, c.proxyProtocol());
+  }
+
+  private String readOverTls(SSLContext context) throws IOException {
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private X509Certificate servedCertificate() throws Exception {
+    try (SSLSocket socket = (SSLSocket) TestPki.trusting(ca.certificate).getSocketFactory()
+        .createSocket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      socket.startHandshake();
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+  }
+
+  /** Everything the server sends before it closes (a reset also ends it). */
+  static byte[] readUntilClosed(Socket socket) throws IOException {
+    try {
+      return socket.getInputStream().readAllBytes();
+    } catch (java.net.SocketException reset) {
+      return new byte[0];
+    }
+  }
+
+  private double rejected(String reason) {
+    return registry.get("greeter.connections.rejected").tag("reason", reason).counter().count();
+  }
+
+  private double gauge(String name) {
+    return registry.get(name).gauge().value();
+  }
+
+  private double greetings() {
+    return registry.get("greeter.greetings").counter().count();
+  }
+
+  private static <T> T join(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

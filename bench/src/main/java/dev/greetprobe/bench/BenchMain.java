@@ -6,30 +6,47 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code java -jar bench/target/greetprobe-bench.jar probe [--targets 2000[,5000]] [--seconds 60]}: runs from the
- * repository's root, against the jars {@code mvn package} built, and prints a table.
+ * {@code java -jar bench/target/greetprobe-bench.jar greeter|probe [options]}: runs from the repository's root,
+ * against the jars {@code mvn package} built, and prints a table.
  */
 public final class BenchMain {
+
+  static final String USAGE = """
+      Usage: java -jar bench/target/greetprobe-bench.jar greeter [--concurrency 1,16,256] [--seconds 10] [--repeats 3]
+             java -jar bench/target/greetprobe-bench.jar probe [--targets 100,1000,5000] [--seconds 60]
+      """;
 
   private BenchMain() {
   }
 
+  private static List<Integer> numbers(String list) {
+    return java.util.Arrays.stream(list.split(",")).map(Integer::parseInt).toList();
+  }
+
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !args[0].equals("probe")) {
-      System.err.println("Usage: java -jar bench/target/greetprobe-bench.jar probe [--targets 100,1000,2000] [--seconds 60]");
+    if (args.length == 0 || !(args[0].equals("probe") || args[0].equals("greeter"))) {
+      System.err.print(USAGE);
       System.exit(2);
     }
     List<Integer> targets = List.of(2000);
-    int seconds = 60;
+    List<Integer> concurrency = List.of(1, 16, 256);
+    int seconds = args[0].equals("probe") ? 60 : 10;
+    int repeats = 3;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
-        case "--targets" -> targets = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+        case "--targets" -> targets = numbers(args[i + 1]);
+        case "--concurrency" -> concurrency = numbers(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Path root = Path.of("").toAbsolutePath();
     Path work = Files.createTempDirectory("greetprobe-bench");
+    if (args[0].equals("greeter")) {
+      GreeterBench.print(GreeterBench.run(root, work, concurrency, seconds, repeats));
+      return;
+    }
     List<ProbeBench.Figures> rows = new ArrayList<>();
     for (int n : targets) {
       System.out.printf("probing %d targets for %d s (after 10 s of warm-up)...%n", n, seconds);

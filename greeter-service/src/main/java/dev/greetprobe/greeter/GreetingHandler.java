@@ -25,6 +25,9 @@ public final class GreetingHandler implements Handler<NetSocket> {
   private final TlsCertificates tls;
   private final long handshakeTimeoutMillis;
   private final boolean logConnections;
+  // Made once, not per connection: this is the hot path.
+  private final Handler<Void> countGreeting;
+  private final Handler<Void> releaseSlot;
 
   public GreetingHandler(String greeting, GreeterMetrics metrics, AdmissionControl admission, TlsCertificates tls,
       long handshakeTimeoutMillis, boolean logConnections) {
@@ -34,6 +37,8 @@ public final class GreetingHandler implements Handler<NetSocket> {
     this.tls = tls;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     this.logConnections = logConnections;
+    this.countGreeting = v -> metrics.greeted();
+    this.releaseSlot = v -> admission.release();
   }
 
   @Override
@@ -45,7 +50,7 @@ public final class GreetingHandler implements Handler<NetSocket> {
       return;
     }
     if (admission.countsConnections()) {
-      socket.closeHandler(v -> admission.release());
+      socket.closeHandler(releaseSlot);
     }
     if (logConnections) {
       log.info("Got connection from {}", socket.remoteAddress());
@@ -73,6 +78,6 @@ public final class GreetingHandler implements Handler<NetSocket> {
 
   private void greet(NetSocket socket) {
     // end() closes the socket after the write is flushed; it succeeds only if the client got every byte.
-    socket.end(greeting).onSuccess(v -> metrics.greeted());
+    socket.end(greeting).onSuccess(countGreeting);
   }
 }

@@ -171,6 +171,20 @@ class TcpProberTest {
     }
 
     @Test
+    void aShortNameIsTriedWithTheSearchDomainsAsAKubernetesPodWould() throws Exception {
+      dns.answer("greeter.greetprobe.svc.cluster.local", "127.0.0.1");
+      try (Resolver searching = new Resolver(new ProbeConfig.Dns(List.of(new HostPort(dns.host(), dns.port())),
+          List.of("greetprobe.svc.cluster.local", "svc.cluster.local"), 5, Duration.ofMillis(500)))) {
+        TcpProber prober = new TcpProber(vertx, client, searching);
+
+        ProbeResult result = join(prober.probe(target("greeter:" + greeterPort).ipProtocol(IpProtocol.IP4).build()));
+
+        assertThat(result.result()).as(result.detail()).isEqualTo(Result.SUCCESS);
+        assertThat(dns.queries("greeter.greetprobe.svc.cluster.local")).isEqualTo(1);
+      }
+    }
+
+    @Test
     void aNameWithoutAnAddressOfTheWantedFamilyIsADnsError() throws Exception {
       ProbeResult result = probe(target("greeter.test:" + greeterPort).ipProtocol(IpProtocol.IP6).build());
 

@@ -1,6 +1,7 @@
 package dev.greetprobe.common;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 
 /** The metrics registry and the instrumented Vert.x that both services run on. */
@@ -23,7 +25,23 @@ public final class Instrumentation {
    */
   public static PrometheusMeterRegistry registry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    // Micrometer's names that break Prometheus conventions (promtool check metrics flags them) are replaced.
+    registry.config()
+        .meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("jvm.compilation.time")))
+        .meterFilter(new MeterFilter() {
+          @Override
+          public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+          }
+        });
+    CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
+    if (compilation != null && compilation.isCompilationTimeMonitoringSupported()) {
+      FunctionCounter.builder("jvm.compilation", compilation, bean -> bean.getTotalCompilationTime() / 1e3)
+          .baseUnit("seconds")
+          .description("Time the JIT compiler spent compiling")
+          .register(registry);
+    }
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu", os, bean -> bean.getProcessCpuTime() / 1e9)
           .baseUnit("seconds")

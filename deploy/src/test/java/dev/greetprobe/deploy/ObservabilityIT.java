@@ -1,0 +1,434 @@
+package dev.greetprobe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.naming.Context;
+import javax.naming.NameNotFoundException;
+import javax.naming.directory.InitialDirContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dashboard and the alert rules against the real thing: both services' jars, a local DNS server (dnsmasq) and a
+ * real Prometheus scraping them every second with the rules loaded. The probe watches four targets: the greeter by a
+ * name the DNS server knows, the same name on a TLS port, a closed port, and a name that does not exist.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ObservabilityIT {
+
+  /** Synthesized by Prometheus for every scrape, not exported by a service. */
+  private static final Set<String> PROMETHEUS_METRICS = Set.of("up");
+
+  private static final String GREETING = "Thank You for Connecting";
+  private static final String GREETER_NAME = "greeter.test";
+  private static final String MISSING_NAME = "missing.test";
+
+  /** Seconds of scrapes, one a second, that the test waits for before it reads the dashboard's queries. */
+  private static final int HISTORY_SECONDS = 20;
+
+  /** What Grafana would put in $__rate_interval, $__range and $__interval: windows the scrape history fills. */
+  private static final Map<String, String> GRAFANA_BUILTINS = Map.of(
+      "__rate_interval", HISTORY_SECONDS / 2 + "s", "__range", HISTORY_SECONDS + "s", "__interval", "1s");
+
+  private static final Duration STARTUP = Duration.ofSeconds(20);
+
+  private static final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private static Path work;
+  private static Path promtool;
+  private static String greeterMetricsUrl;
+  private static String probeMetricsUrl;
+  private static String probeOneOffUrl;
+  private static String greeterInstance;
+  private static String probeInstance;
+  private static PrometheusApi prometheus;
+
+  @BeforeAll
+  @Timeout(value = 75, unit = TimeUnit.SECONDS)
+  static void startTheServicesDnsAndPrometheus() throws Exception {
+    promtool = Tools.require("promtool");
+    Path prometheusBinary = Tools.require("prometheus");
+    Path dnsmasq = Tools.require("dnsmasq");
+    Path greeterJar = jar("greeter.jar");
+    Path probeJar = jar("probe.jar");
+
+    work = Project.ROOT.resolve("deploy/target/observability-it");
+    deleteRecursively(work);
+    Files.createDirectories(work);
+
+    int dnsPort = freePort();
+    BackgroundProcess dns = started(BackgroundProcess.start("dnsmasq", work.resolve("dnsmasq.log"), dnsmasq,
+        "--no-daemon", "--port=" + dnsPort, "--listen-address=127.0.0.1",
+        "--bind-interfaces", "--no-resolv", "--no-hosts", "--pid-file=", "--log-facility=-", "--log-queries",
+        "--address=/" + GREETER_NAME + "/127.0.0.1",
+        // Everything else under .test is answered locally: missing.test is NXDOMAIN, greeter.test has no AAAA.
+        "--local=/test/"));
+    awaitDns(dns, dnsPort);
+
+    int greeterPort = freePort();
+    int greeterHttpPort = freePort();
+    Path greeterConfig = Files.writeString(work.resolve("greeter.yaml"), """
+        host: 127.0.0.1
+        port: %d
+        http: {host: 127.0.0.1, port: %d}
+        """.formatted(greeterPort, greeterHttpPort));
+    BackgroundProcess greeter = started(BackgroundProcess.start("greeter", work.resolve("greeter.log"),
+        java(), "-jar", greeterJar, "--config", greeterConfig));
+    greeterInstance = "127.0.0.1:" + greeterHttpPort;
+    greeterMetricsUrl = "http://" + greeterInstance + "/metrics";
+    awaitReady(greeter, "http://" + greeterInstance + "/health/ready");
+
+    int tlsPort = startTlsGreeter();
+    int closedPort = freePort();
+    int probeHttpPort = freePort();
+    Path certificate = work.resolve("greeter-test.crt");
+    Path probeConfig = Files.writeString(work.resolve("probe.yaml"), """
+        http: {host: 127.0.0.1, port: %d}
+        dns:
+          servers: ["127.0.0.1:%d"]
+        defaults: {interval: 1s, timeout: 500ms}
+        targets:
+          - name: greeter
+            address: %s:%d
+            expect: "^%s$"
+          - name: secure
+            address: %s:%d
+            tls: true
+            ca_file: "%s"
+            expect: "^%s$"
+            timeout: 1s   # the first handshake loads the JVM's TLS classes: a third of a second cold
+          - name: refused
+            address: 127.0.0.1:%d
+          - name: missing
+            address: %s:%d
+        """.formatted(probeHttpPort, dnsPort, GREETER_NAME, greeterPort, GREETING, GREETER_NAME, tlsPort,
+        certificate, GREETING, closedPort, MISSING_NAME, greeterPort));
+    BackgroundProcess probe = started(BackgroundProcess.start("probe", work.resolve("probe.log"),
+        java(), "-jar", probeJar, "--config", probeConfig));
+    probeInstance = "127.0.0.1:" + probeHttpPort;
+    probeMetricsUrl = "http://" + probeInstance + "/metrics";
+    probeOneOffUrl = "http://" + probeInstance + "/probe?target=127.0.0.1:" + greeterPort + "&expect="
+        + URLEncoder.encode("^" + GREETING + "$", StandardCharsets.UTF_8);
+    awaitReady(probe, "http://" + probeInstance + "/health/ready");
+
+    // A collection in each JVM, so the GC panels have a pause to show however large the heap is.
+    for (BackgroundProcess service : List.of(greeter, probe)) {
+      Tools.Output gc = Tools.run(work, "", STARTUP, Path.of(System.getProperty("java.home"), "bin", "jcmd"),
+          service.pid(), "GC.run");
+      assertThat(gc.exitCode()).as("jcmd GC.run in %s: %s", service, gc).isZero();
+    }
+
+    int prometheusPort = freePort();
+    Files.copy(Project.RULES, work.resolve("rules.yaml"));
+    Path prometheusConfig = Files.writeString(work.resolve("prometheus.yml"), """
+        global:
+          scrape_interval: 1s
+          scrape_timeout: 1s
+          evaluation_interval: 1s
+        rule_files:
+          - rules.yaml
+        scrape_configs:
+          - job_name: greeter
+            static_configs:
+              - targets: ['%s']
+          - job_name: probe
+            static_configs:
+              - targets: ['%s']
+        """.formatted(greeterInstance, probeInstance));
+    BackgroundProcess prometheusProcess = started(BackgroundProcess.start("prometheus",
+        work.resolve("prometheus.log"), prometheusBinary, "--config.file=" + prometheusConfig,
+        "--storage.tsdb.path=" + work.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + prometheusPort));
+    String prometheusUrl = "http://127.0.0.1:" + prometheusPort;
+    awaitReady(prometheusProcess, prometheusUrl + "/-/ready");
+    prometheus = new PrometheusApi(prometheusUrl);
+
+    await("both scrape targets up").atMost(STARTUP).failFast(prometheusProcess::assertRunning)
+        .untilAsserted(() -> assertThat(samples(prometheus.query("up == 1")))
+            .extracting(s -> s.getJsonObject("metric").getString("job"))
+            .containsExactlyInAnyOrder("greeter", "probe"));
+    await(HISTORY_SECONDS + "s of scrapes for the dashboard's windows")
+        .atMost(Duration.ofSeconds(HISTORY_SECONDS + 20)).pollInterval(Duration.ofSeconds(1))
+        .failFast(prometheusProcess::assertRunning)
+        .untilAsserted(() -> assertThat(prometheus.query(
+            "min(count_over_time(up[" + HISTORY_SECONDS + "s])) >= " + (HISTORY_SECONDS - 1))).hasSize(1));
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    while (!running.isEmpty()) {
+      running.pop().close();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> promtoolFindsNoProblemInEitherServicesMetrics() {
+    Map<String, String> endpoints = new LinkedHashMap<>();
+    endpoints.put("greeter /metrics", greeterMetricsUrl);
+    endpoints.put("probe /metrics", probeMetricsUrl);
+    endpoints.put("probe /probe", probeOneOffUrl);
+    return endpoints.entrySet().stream().map(endpoint -> DynamicTest.dynamicTest(endpoint.getKey(), () -> {
+      String metrics = Http.body(endpoint.getValue());
+      Tools.Output check = Tools.run(work, metrics, STARTUP, promtool, "check", "metrics");
+
+      assertThat(check.text()).as("promtool check metrics on %s", endpoint.getKey()).isEmpty();
+      assertThat(check.exitCode()).as("promtool check metrics on %s", endpoint.getKey()).isZero();
+    }));
+  }
+
+  @Test
+  void theVariablesListTheRunningServicesAndTargets() throws Exception {
+    Map<String, List<String>> values = variableValues(Dashboard.load());
+
+    assertThat(values).containsEntry("probe_job", List.of("probe"))
+        .containsEntry("greeter_job", List.of("greeter"))
+        .containsEntry("target", List.of("greeter", "missing", "refused", "secure"));
+    assertThat(values.get("instance")).containsExactlyInAnyOrder(greeterInstance, probeInstance);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyQueryOfTheDashboardReturnsData() throws Exception {
+    Dashboard dashboard = Dashboard.load();
+    Map<String, String> substitutions = substitutions(dashboard, variableValues(dashboard));
+    return dashboard.queries().stream().map(query -> DynamicTest.dynamicTest(query.toString(), () -> {
+      String promql = Dashboard.substitute(query.expr(), substitutions);
+      JsonArray result = prometheus.query(promql);
+
+      assertThat(result).as("%s returns data: %s", query, promql).isNotEmpty();
+      assertThat(samples(result)).as("%s has at least one number to draw: %s", query, promql)
+          .anySatisfy(sample -> assertThat(PrometheusApi.value(sample)).isFinite());
+    }));
+  }
+
+  @Test
+  void everyMetricTheDashboardAndTheRulesUseIsExported() throws Exception {
+    Set<String> exported = new TreeSet<>(MetricNames.inExposition(Http.body(greeterMetricsUrl)));
+    exported.addAll(MetricNames.inExposition(Http.body(probeMetricsUrl)));
+    Map<String, String> used = new TreeMap<>();
+    Dashboard dashboard = Dashboard.load();
+    dashboard.queries().forEach(q -> uses(used, q.expr(), q.toString()));
+    dashboard.variables().stream().filter(v -> "query".equals(v.getString("type")))
+        .forEach(v -> uses(used, Dashboard.variableQuery(v), "variable $" + v.getString("name")));
+    AlertRule.load().forEach(a -> uses(used, a.expr(), "alert " + a.name()));
+
+    assertThat(used).containsKeys("probe_success", "probe_phase_duration_seconds_bucket", "greeter_greetings_total",
+        "vertx_net_server_active_connections", "jvm_memory_used_bytes", "up");
+    used.keySet().removeAll(PROMETHEUS_METRICS);
+    used.forEach((name, user) ->
+        assertThat(MetricNames.isExported(name, exported)).as("%s, used by %s, is exported", name, user).isTrue());
+  }
+
+  @Test
+  void theProbeReportsSuccessForTheGreeterAndTheReasonForEachFailure() throws Exception {
+    JsonArray moving = prometheus.query("sum by (target, result) (increase(probe_results_total{job=\"probe\"}["
+        + HISTORY_SECONDS + "s])) > 0");
+    Map<String, Set<String>> results = new TreeMap<>();
+    samples(moving).forEach(s -> results.computeIfAbsent(s.getJsonObject("metric").getString("target"),
+        t -> new TreeSet<>()).add(s.getJsonObject("metric").getString("result")));
+
+    assertThat(results).isEqualTo(Map.of(
+        "greeter", Set.of("success"),
+        "secure", Set.of("success"),
+        "refused", Set.of("connect_refused"),
+        "missing", Set.of("dns_nxdomain")));
+    assertThat(byTarget(prometheus.query("probe_success{job=\"probe\"}"))).isEqualTo(Map.of(
+        "greeter", 1.0, "secure", 1.0, "refused", 0.0, "missing", 0.0));
+    assertThat(byTarget(prometheus.query("probe_ssl_earliest_cert_expiry{job=\"probe\"} - time()")))
+        .containsOnlyKeys("secure")
+        .hasEntrySatisfying("secure", secondsLeft -> assertThat(secondsLeft).isPositive());
+  }
+
+  @Test
+  void exactlyTheAlertsOfTheFailingTargetsArePending() {
+    await("the alerts of the two failing targets").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      JsonArray alerts = prometheus.alerts();
+      Set<String> active = new TreeSet<>();
+      for (JsonObject alert : samples(alerts)) {
+        JsonObject labels = alert.getJsonObject("labels");
+        active.add(labels.getString("alertname") + " " + labels.getString("target", "")
+            + (labels.containsKey("result") ? " " + labels.getString("result") : ""));
+        // Every alert waits minutes before firing; the test has run for seconds.
+        assertThat(alert.getString("state")).as(labels.encode()).isEqualTo("pending");
+      }
+      assertThat(active).containsExactlyInAnyOrder(
+          "ProbeTargetDown refused", "ProbeTargetDown missing",
+          "ProbeSuccessRatioLow refused", "ProbeSuccessRatioLow missing",
+          "ProbeDnsFailures missing dns_nxdomain");
+    });
+  }
+
+  @Test
+  void everyRuleEvaluatesWithoutError() throws Exception {
+    JsonArray groups = prometheus.ruleGroups();
+    Set<String> evaluated = new HashSet<>();
+    for (JsonObject group : samples(groups)) {
+      for (JsonObject rule : samples(group.getJsonArray("rules"))) {
+        assertThat(rule.getString("health")).as("%s: %s", rule.getString("name"), rule.getString("lastError"))
+            .isEqualTo("ok");
+        evaluated.add(rule.getString("name"));
+      }
+    }
+    assertThat(evaluated).containsExactlyInAnyOrderElementsOf(
+        AlertRule.load().stream().map(AlertRule::name).toList());
+  }
+
+  /** Records, for each metric {@code promql} names, the first user of it. */
+  private static void uses(Map<String, String> used, String promql, String user) {
+    MetricNames.inPromQl(promql).forEach(name -> used.putIfAbsent(name, user));
+  }
+
+  /** Each variable's values as Grafana would list them, variables before it substituted with All. */
+  private static Map<String, List<String>> variableValues(Dashboard dashboard) throws Exception {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    for (JsonObject variable : dashboard.variables()) {
+      if (!"query".equals(variable.getString("type"))) {
+        continue;
+      }
+      Dashboard.LabelValues query = Dashboard.LabelValues.parse(Dashboard.variableQuery(variable));
+      String selector = Dashboard.substitute(query.selector(), substitutions(dashboard, values));
+      values.put(variable.getString("name"), prometheus.labelValues(selector, query.label()).stream().sorted()
+          .toList());
+    }
+    return values;
+  }
+
+  /**
+   * What Grafana puts in queries with All selected for every variable: the variable's custom all value, or else its
+   * values as a regular expression {@code (a|b)} (escaped for a PromQL string, as Grafana escapes them).
+   */
+  private static Map<String, String> substitutions(Dashboard dashboard, Map<String, List<String>> values) {
+    Map<String, String> substitutions = new TreeMap<>(GRAFANA_BUILTINS);
+    values.forEach((name, list) -> {
+      JsonObject variable = dashboard.variable(name).orElseThrow();
+      String all = variable.getString("allValue");
+      substitutions.put(name, all != null && !all.isEmpty() ? all
+          : list.stream().map(ObservabilityIT::regexEscape).collect(Collectors.joining("|", "(", ")")));
+    });
+    return substitutions;
+  }
+
+  private static String regexEscape(String value) {
+    return value.replace("\\", "\\\\\\\\").replaceAll("[$^*{}\\[\\]'+?.()|]", "\\\\\\\\$0");
+  }
+
+  private static List<JsonObject> samples(JsonArray array) {
+    return array.stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static Map<String, Double> byTarget(JsonArray result) {
+    return samples(result).stream().collect(Collectors.toMap(
+        s -> s.getJsonObject("metric").getString("target"), PrometheusApi::value));
+  }
+
+  private static <T extends AutoCloseable> T started(T resource) {
+    running.push(resource);
+    return resource;
+  }
+
+  private static Path jar(String property) {
+    Path jar = Path.of(System.getProperty(property, "(" + property + " not set)"));
+    assertThat(jar).as("%s: build it first with `mvn -B package -DskipTests`", property).isRegularFile();
+    return jar;
+  }
+
+  private static Path java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
+  private static void awaitReady(BackgroundProcess process, String url) {
+    await(process + " ready").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .failFast(process::assertRunning)
+        .untilAsserted(() -> assertThat(Http.get(url).statusCode()).isEqualTo(200));
+  }
+
+  /** Waits until dnsmasq answers, and checks it answers as the probe's targets need. */
+  private static void awaitDns(BackgroundProcess dns, int port) throws Exception {
+    Hashtable<String, String> env = new Hashtable<>();
+    env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
+    env.put(Context.PROVIDER_URL, "dns://127.0.0.1:" + port);
+    env.put("com.sun.jndi.dns.timeout.initial", "200");
+    env.put("com.sun.jndi.dns.timeout.retries", "1");
+    InitialDirContext resolver = new InitialDirContext(env);
+    try {
+      await(dns + " answering").atMost(STARTUP).ignoreExceptions().failFast(dns::assertRunning)
+          .untilAsserted(() -> assertThat(resolver.getAttributes(GREETER_NAME, new String[] {"A"}).get("A").get())
+              .isEqualTo("127.0.0.1"));
+      assertThatThrownBy(() -> resolver.getAttributes(MISSING_NAME, new String[] {"A"}))
+          .isInstanceOf(NameNotFoundException.class);
+    } finally {
+      resolver.close();
+    }
+  }
+
+  /** A TLS server in this JVM that greets as the greeter does, with a certificate for greeter.test. */
+  private static int startTlsGreeter() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    running.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(GREETER_NAME);
+    Files.copy(Path.of(certificate.certificatePath()), work.resolve("greeter-test.crt"));
+    NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
+        .setKeyCertOptions(certificate.keyCertOptions());
+    NetServer server = vertx.createNetServer(options).connectHandler(socket -> socket.end(Buffer.buffer(GREETING)))
+        .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return server.actualPort();
+  }
+
+  /** A port free on loopback for both TCP and UDP: dnsmasq takes both, the others TCP only. */
+  private static int freePort() throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    for (int attempt = 0; ; attempt++) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+        try (DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), loopback)) {
+          return udp.getLocalPort();
+        } catch (IOException e) {
+          if (attempt == 20) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.greetprobe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The alert rules of {@code deploy/prometheus/rules.yaml}: valid, unit-tested, documented. */
+class RulesTest {
+
+  private static final Path DIR = Project.RULES.getParent();
+  private static final Duration PROMTOOL_TIMEOUT = Duration.ofSeconds(60);
+
+  private final List<AlertRule> alerts = AlertRule.load();
+
+  @Test
+  void promtoolAcceptsTheRules() {
+    Tools.Output check = Tools.run(DIR, "", PROMTOOL_TIMEOUT, Tools.require("promtool"), "check", "rules",
+        Project.RULES.getFileName());
+
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+    assertThat(check.text()).as(check.toString()).contains("SUCCESS: " + alerts.size() + " rules found");
+  }
+
+  @Test
+  void everyUnitTestOfTheRulesPasses() {
+    Tools.Output test = Tools.run(DIR, "", PROMTOOL_TIMEOUT, Tools.require("promtool"), "test", "rules",
+        Project.RULES_TEST.getFileName());
+
+    assertThat(test.exitCode()).as(test.toString()).isZero();
+    assertThat(test.text()).as(test.toString()).contains("SUCCESS").doesNotContain("FAILED");
+  }
+
+  @Test
+  void theLocalPrometheusConfigIsValidAndLoadsTheRules() {
+    Tools.Output check = Tools.run(DIR, "", PROMTOOL_TIMEOUT, Tools.require("promtool"), "check", "config",
+        "prometheus.yml");
+
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+    assertThat(check.text()).as(check.toString()).contains("SUCCESS: " + alerts.size() + " rules found");
+  }
+
+  @Test
+  void thereIsAnAlertForEachConditionOperatorsArePagedFor() {
+    assertThat(alerts).extracting(AlertRule::name).containsExactlyInAnyOrder(
+        "ProbeTargetDown", "ProbeSuccessRatioLow", "ProbeConnectLatencyHigh", "ProbeDnsFailures",
+        "ProbeConfigReloadFailed", "ProbeAbsent", "GreeterDown", "GreeterRejectingConnections", "GreeterAbsent");
+  }
+
+  @Test
+  void everyAlertHasASummaryADescriptionAndARunbookLink() {
+    for (AlertRule alert : alerts) {
+      assertThat(alert.annotations()).as(alert.name())
+          .hasEntrySatisfying("summary", v -> assertThat(v).isNotBlank())
+          .hasEntrySatisfying("description", v -> assertThat(v).isNotBlank())
+          .hasEntrySatisfying("runbook_url", v -> assertThat(v).endsWith("README.md#" + alert.runbookAnchor()));
+    }
+  }
+
+  @Test
+  void everyRunbookLinkLeadsToTheAlertsSectionOfTheReadme() {
+    String readme = Project.read(Project.README);
+    for (AlertRule alert : alerts) {
+      String anchor = "<a id=\"" + alert.runbookAnchor() + "\"></a>\n### " + alert.name() + "\n";
+      assertThat(readme).as("README section of " + alert.name()).contains(anchor);
+    }
+  }
+
+  @Test
+  void everyAlertIsUnitTestedBothFiringAndSilent() {
+    Set<String> firing = new TreeSet<>();
+    Set<String> silent = new TreeSet<>();
+    for (Object test : Yaml.list(Yaml.load(Project.RULES_TEST).get("tests"))) {
+      for (Object check : Yaml.list(Yaml.map(test).get("alert_rule_test"))) {
+        Map<String, Object> c = Yaml.map(check);
+        String alert = String.valueOf(c.get("alertname"));
+        (Yaml.list(c.get("exp_alerts")).isEmpty() ? silent : firing).add(alert);
+      }
+    }
+    Set<String> names = alerts.stream().map(AlertRule::name).collect(Collectors.toCollection(TreeSet::new));
+
+    assertThat(firing).as("alerts with a test where they fire").isEqualTo(names);
+    assertThat(silent).as("alerts with a test where they stay silent").isEqualTo(names);
+  }
+
+  @Test
+  void theUnitTestsLoadTheRulesFileItself() {
+    assertThat(Yaml.list(Yaml.load(Project.RULES_TEST).get("rule_files")))
+        .containsExactly(Project.RULES.getFileName().toString());
+  }
+}

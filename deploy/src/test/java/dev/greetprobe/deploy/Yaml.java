@@ -1,0 +1,28 @@
+package dev.greetprobe.deploy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/** Reads YAML files as plain maps and lists. */
+final class Yaml {
+
+  private Yaml() {
+  }
+
+  static Map<String, Object> load(Path file) {
+    return map(new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(Project.read(file)));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object node) {
+    return node == null ? Map.of() : (Map<String, Object>) node;
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Object> list(Object node) {
+    return node == null ? List.of() : (List<Object>) node;
+  }
+}

@@ -1,10 +1,10 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +45,7 @@ public final class GreeterService {
   }
 
   public Future<Void> startGreeting() {
-    int instances = config.instances() > 0 ? config.instances() : eventLoops();
+    int instances = config.instances() > 0 ? config.instances() : Instrumentation.EVENT_LOOPS;
     return (tls == null ? Future.<Void>succeededFuture() : tls.start())
         .compose(v -> vertx.deployVerticle(() -> {
           GreeterVerticle verticle = new GreeterVerticle(config, metrics, admission, tls);
@@ -81,9 +81,5 @@ public final class GreeterService {
 
   public int httpPort() {
     return ops.actualPort();
-  }
-
-  private static int eventLoops() {
-    return VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 }

@@ -15,7 +15,7 @@ import java.util.List;
 /** A service started as a process of its own, so its CPU and memory are measured apart from the load. */
 final class Proc implements AutoCloseable {
 
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
 
   final Process process;

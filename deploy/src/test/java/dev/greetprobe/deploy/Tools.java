@@ -20,14 +20,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The Debian tools the deploy tests drive: {@code promtool} and {@code prometheus} (package {@code prometheus}) and
- * {@code dnsmasq} (package {@code dnsmasq-base}). A missing tool fails the test with the command that installs it,
- * unless {@code -Dgreetprobe.skipToolTests=true} asks to skip such tests instead.
+ * The tools the deploy tests drive: from Debian, {@code promtool} and {@code prometheus} (package {@code prometheus})
+ * and {@code dnsmasq} (package {@code dnsmasq-base}); and {@code kubectl}, whose {@code kubectl kustomize} renders the
+ * manifests. A missing tool fails the test with how to install it, unless {@code -Dgreetprobe.skipToolTests=true} asks
+ * to skip such tests instead.
  */
 final class Tools {
 
   static final String SKIP_PROPERTY = "greetprobe.skipToolTests";
   static final String INSTALL = "apt-get install -y prometheus dnsmasq-base";
+  /** Debian's own kubernetes-client is too old for kustomize components; kubectl's own packages are current. */
+  static final String INSTALL_KUBECTL = "the package kubectl, version 1.27 or later, from the Kubernetes project's"
+      + " package repository (its kustomize must be v5)";
 
   /** Debian installs dnsmasq in /usr/sbin, which is not on every user's PATH. */
   private static final List<Path> SBIN = List.of(Path.of("/usr/sbin"), Path.of("/sbin"));
@@ -37,11 +41,16 @@ final class Tools {
 
   /** The executable {@code name}, or a failed (or, with the skip property, aborted) test. */
   static Path require(String name) {
+    return require(name, "`" + INSTALL + "`");
+  }
+
+  /** The executable {@code name}, or a failed (or aborted) test that says to install it with {@code install}. */
+  static Path require(String name, String install) {
     Optional<Path> found = find(name);
     if (found.isPresent()) {
       return found.get();
     }
-    String message = name + " is not installed. Install it with `" + INSTALL + "`, or skip the tests that need it"
+    String message = name + " is not installed. Install it with " + install + ", or skip the tests that need it"
         + " with -D" + SKIP_PROPERTY + "=true";
     if (Boolean.getBoolean(SKIP_PROPERTY)) {
       Assumptions.abort(message);

@@ -16,6 +16,11 @@ final class Yaml {
     return map(new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(Project.read(file)));
   }
 
+  /** A YAML text, such as a file held in a ConfigMap, as a map. */
+  static Map<String, Object> parse(String text) {
+    return map(new Load(LoadSettings.builder().build()).loadFromString(text));
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> map(Object node) {
     return node == null ? Map.of() : (Map<String, Object>) node;

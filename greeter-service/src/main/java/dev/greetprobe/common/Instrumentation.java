@@ -6,8 +6,11 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.lang.management.CompilationMXBean;
@@ -15,6 +18,9 @@ import java.lang.management.ManagementFactory;
 
 /** The metrics registry and the instrumented Vert.x that both services run on. */
 public final class Instrumentation {
+
+  /** The Prometheus text exposition format's content type. */
+  public static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
 
   /**
    * One event loop per core, not Vert.x's default of two: these services only do I/O, and fewer loops means fewer
@@ -56,6 +62,28 @@ public final class Instrumentation {
     }
     new FileDescriptorMetrics().bindTo(registry);
     return registry;
+  }
+
+  /**
+   * Serves {@code registry} in Prometheus text. The scrape runs on a worker: with thousands of probe targets it takes
+   * hundreds of milliseconds, too long for an event loop.
+   */
+  public static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
+    return ctx -> ctx.vertx().executeBlocking(registry::scrape, false).onComplete(done -> {
+      if (done.succeeded()) {
+        ctx.response().putHeader("content-type", TEXT_FORMAT).end(done.result());
+      } else {
+        ctx.fail(done.cause());
+      }
+    });
+  }
+
+  /**
+   * HTTP/1.1 only, as Prometheus scrapes: Vert.x 5.0.7 answers an h2c upgrade of a large response (a /metrics page)
+   * with HTTP/1 bytes after its 101, or not at all, and Java's HttpClient offers that upgrade by default.
+   */
+  public static HttpServerOptions httpOptions() {
+    return new HttpServerOptions().setHttp2ClearTextEnabled(false);
   }
 
   /**

@@ -1,11 +1,11 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.function.BooleanSupplier;
 
 /** The HTTP endpoint operators and Kubernetes use: {@code /metrics}, {@code /health/live}, {@code /health/ready}. */
@@ -26,13 +26,13 @@ public final class OpsServer {
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/metrics").handler(Instrumentation.scrapeHandler(registry));
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
     router.get("/health/ready").handler(ctx -> {
       boolean isReady = ready.getAsBoolean();
       ctx.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
     });
-    server = vertx.createHttpServer().requestHandler(router);
+    server = vertx.createHttpServer(Instrumentation.httpOptions()).requestHandler(router);
     return server.listen(config.port(), config.host());
   }
 

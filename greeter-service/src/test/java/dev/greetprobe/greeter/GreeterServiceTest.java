@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class GreeterServiceTest {
 
   private static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade: plain HTTP/1.1, as Prometheus scrapes
 
   private PrometheusMeterRegistry registry;
   private Vertx vertx;

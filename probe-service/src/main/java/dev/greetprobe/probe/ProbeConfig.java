@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.api.Load;
@@ -22,14 +23,20 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * The probe's settings, validated as a whole: a config either loads completely or is refused with the first error,
  * naming the target and the key.
  */
-public record ProbeConfig(Http http, Dns dns, List<Target> targets) {
+public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<Target> targets) {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
+  private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
+  /** A StatefulSet names its pods {@code <set>-<ordinal>}; the ordinal is the shard. */
+  private static final Pattern POD_NAME = Pattern.compile(".+-(\\d{1,9})");
+  private static final int MAX_SHARDS = 1000;
 
   /** Environment variables a container sets, and the keys they override. */
   static final Map<String, String> ENVIRONMENT = Map.of(
       "PROBE_HTTP_HOST", "http.host",
-      "PROBE_HTTP_PORT", "http.port");
+      "PROBE_HTTP_PORT", "http.port",
+      "PROBE_SHARD_COUNT", "shard.count",
+      "PROBE_SHARD_INDEX", "shard.index");
 
   public record Http(String host, int port) {
   }
@@ -47,6 +54,10 @@ public record ProbeConfig(Http http, Dns dns, List<Target> targets) {
     }
   }
 
+  /** @param interval how often the config file is read to see whether its content changed */
+  public record Reload(Duration interval) {
+  }
+
   /** Parses and validates YAML text; {@code origin} names it in errors. */
   public static ProbeConfig parse(String yaml, String origin, Map<String, String> environment) {
     Object document;
@@ -56,16 +67,6 @@ public record ProbeConfig(Http http, Dns dns, List<Target> targets) {
       throw new ConfigException(origin + " is not valid YAML: " + e.getMessage());
     }
     return from(document, environment);
-  }
-
-  public static ProbeConfig load(Path file, Map<String, String> environment) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-    }
-    return parse(text, "config file " + file, environment);
   }
 
   /** Validates a parsed YAML document with {@code environment} overrides. */
@@ -79,6 +80,8 @@ public record ProbeConfig(Http http, Dns dns, List<Target> targets) {
     });
     Http http = http(root.section("http"));
     Dns dns = dns(root.section("dns"));
+    Reload reload = reload(root.section("reload"));
+    Shard shard = shard(root.section("shard"));
     ConfigReader defaults = root.section("defaults");
     Duration interval = defaults.duration("interval", Duration.ofSeconds(10));
     Duration timeout = defaults.duration("timeout", Duration.ofSeconds(5));
@@ -87,13 +90,45 @@ public record ProbeConfig(Http http, Dns dns, List<Target> targets) {
     defaults.done();
     List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
     root.done();
-    return new ProbeConfig(http, dns, List.copyOf(targets));
+    return new ProbeConfig(http, dns, reload, shard, List.copyOf(targets));
   }
 
   private static Http http(ConfigReader http) {
     Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181));
     http.done();
     return result;
+  }
+
+  private static Reload reload(ConfigReader reload) {
+    Duration interval = reload.duration("interval", Duration.ofSeconds(5));
+    if (interval.toMillis() < 100) {
+      throw reload.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
+    }
+    reload.done();
+    return new Reload(interval);
+  }
+
+  /** The index is a number, or a StatefulSet pod's name, so that a pod can pass its own name to find its shard. */
+  private static Shard shard(ConfigReader shard) {
+    int count = shard.integer("count", 1, 1, MAX_SHARDS);
+    String text = shard.nonEmptyString("index", "0").trim();
+    long index;
+    String described;
+    Matcher pod = POD_NAME.matcher(text);
+    if (SHARD_NUMBER.matcher(text).matches()) {
+      index = Long.parseLong(text);
+      described = text;
+    } else if (pod.matches()) {
+      index = Long.parseLong(pod.group(1));
+      described = "'" + text + "' is shard " + index + ", which";
+    } else {
+      throw shard.error("index", "'" + text + "' is neither a shard number nor a pod name ending in -N (as in probe-2)");
+    }
+    if (index >= count) {
+      throw shard.error("index", described + " is outside 0.." + (count - 1) + " (shard.count is " + count + ")");
+    }
+    shard.done();
+    return new Shard((int) index, count);
   }
 
   private static Dns dns(ConfigReader dns) {

@@ -1,5 +1,6 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.common.Durations;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -19,42 +19,45 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The probe's HTTP endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /targets} (JSON),
- * and {@code /probe?target=host:port}, a one-off probe answered in Prometheus text the way blackbox_exporter does.
+ * {@code POST /-/reload}, and {@code /probe?target=host:port}, a one-off probe answered in Prometheus text the way
+ * blackbox_exporter does.
  */
 public final class ProbeHttpServer {
 
   private static final Duration MAX_ONE_OFF_TIMEOUT = Duration.ofSeconds(60);
-  static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Vertx vertx;
   private final ProbeConfig.Http config;
   private final PrometheusMeterRegistry registry;
   private final ProbeScheduler scheduler;
   private final Prober prober;
+  private final Reloader reloader;
   private final BooleanSupplier ready;
   private HttpServer server;
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, PrometheusMeterRegistry registry,
-      ProbeScheduler scheduler, Prober prober, BooleanSupplier ready) {
+      ProbeScheduler scheduler, Prober prober, Reloader reloader, BooleanSupplier ready) {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
     this.scheduler = scheduler;
     this.prober = prober;
+    this.reloader = reloader;
     this.ready = ready;
   }
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/metrics").handler(Instrumentation.scrapeHandler(registry));
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
     router.get("/health/ready").handler(ctx -> {
       boolean isReady = ready.getAsBoolean();
       ctx.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
     });
     router.get("/targets").handler(this::targets);
+    router.post("/-/reload").handler(this::reload);
     router.get("/probe").handler(this::probe);
-    server = vertx.createHttpServer().requestHandler(router);
+    server = vertx.createHttpServer(Instrumentation.httpOptions()).requestHandler(router);
     return server.listen(config.port(), config.host());
   }
 
@@ -62,10 +65,50 @@ public final class ProbeHttpServer {
     return server.actualPort();
   }
 
+  /** This shard's targets; the others' are only counted, each shard showing its own. */
   private void targets(RoutingContext ctx) {
+    ShardAssignment assignment = reloader.assignment();
     JsonArray list = new JsonArray();
     scheduler.schedules().forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
-    ctx.response().putHeader("content-type", "application/json").end(new JsonObject().put("targets", list).encodePrettily());
+    JsonObject body = new JsonObject()
+        .put("shard", shard(assignment.shard()))
+        .put("elsewhere", assignment.elsewhere())
+        .put("targets", list);
+    ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
+  }
+
+  private void reload(RoutingContext ctx) {
+    reloader.reload("POST /-/reload").onComplete(done -> {
+      if (done.failed()) {
+        text(ctx, 503, done.cause().getMessage());
+      } else if (done.result() instanceof Reloader.Applied applied) {
+        ctx.response().putHeader("content-type", "application/json").end(summary(applied).encodePrettily());
+      } else {
+        text(ctx, 400, ((Reloader.Refused) done.result()).reason());
+      }
+    });
+  }
+
+  private static JsonObject summary(Reloader.Applied applied) {
+    ProbeScheduler.Diff diff = applied.diff();
+    return new JsonObject()
+        .put("added", new JsonArray(diff.added()))
+        .put("changed", new JsonArray(diff.changed()))
+        .put("removed", new JsonArray(diff.removed()))
+        .put("unchanged", diff.unchanged())
+        .put("restart_required", new JsonArray(applied.restartRequired()))
+        .put("shard", shard(applied.assignment().shard()))
+        .put("targets", applied.assignment().held().size())
+        .put("elsewhere", applied.assignment().elsewhere())
+        .put("sha256", applied.sha256());
+  }
+
+  private static JsonObject shard(Shard shard) {
+    return new JsonObject().put("index", shard.index()).put("count", shard.count());
+  }
+
+  private static void text(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(message + "\n");
   }
 
   private void probe(RoutingContext ctx) {
@@ -73,11 +116,11 @@ public final class ProbeHttpServer {
     try {
       target = oneOffTarget(ctx);
     } catch (IllegalArgumentException e) {
-      ctx.response().setStatusCode(400).putHeader("content-type", "text/plain; charset=utf-8").end(e.getMessage() + "\n");
+      text(ctx, 400, e.getMessage());
       return;
     }
     prober.probe(target).onSuccess(result ->
-        ctx.response().putHeader("content-type", TEXT_FORMAT).end(render(target, result)));
+        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT).end(render(target, result)));
   }
 
   private static Target oneOffTarget(RoutingContext ctx) {

@@ -5,10 +5,9 @@ import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar probe-service.jar [--config FILE]} runs the probe until SIGTERM or Ctrl-C;
- * {@code java -jar probe-service.jar check HOST:PORT ...} probes once.
+ * {@code java -jar probe-service.jar [--config FILE]} runs the probe until SIGTERM or Ctrl-C, reloading the config on
+ * SIGHUP; {@code java -jar probe-service.jar check HOST:PORT ...} probes once.
  */
 public final class ProbeMain {
 
@@ -35,7 +34,11 @@ public final class ProbeMain {
       /targets and /probe on HTTP (default port 9181). Without --config it probes www.apple.com:80 and a greeter
       on localhost:12345.
 
-      Environment overrides: PROBE_HTTP_HOST, PROBE_HTTP_PORT
+      The config reloads when the file's content changes (checked every reload.interval), on SIGHUP, and on
+      POST /-/reload; targets are split over shard.count instances by a hash of their names.
+
+      Environment overrides: PROBE_HTTP_HOST, PROBE_HTTP_PORT, PROBE_SHARD_COUNT,
+      PROBE_SHARD_INDEX (a number, or a StatefulSet pod name such as probe-2)
       """;
 
   private ProbeMain() {
@@ -49,34 +52,39 @@ public final class ProbeMain {
       System.out.print(USAGE);
       return;
     }
-    ProbeConfig config;
+    ConfigSource source;
     try {
-      config = load(args);
-    } catch (ConfigException | IllegalArgumentException e) {
+      source = source(args, System.getenv());
+    } catch (IllegalArgumentException e) {
       System.err.println("probe: " + e.getMessage());
       System.exit(2);
       return;
     }
-    run(config);
+    run(source);
   }
 
-  static ProbeConfig load(String[] args) throws IOException {
+  static ConfigSource source(String[] args, Map<String, String> environment) throws IOException {
     if (args.length == 0) {
-      try (InputStream in = ProbeMain.class.getResourceAsStream("/default-config.yaml")) {
-        return ProbeConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "the built-in config",
-            System.getenv());
-      }
+      return ConfigSource.builtIn(environment);
     }
     if (args.length == 2 && args[0].equals("--config")) {
-      return ProbeConfig.load(Path.of(args[1]), System.getenv());
+      return new ConfigSource.File(Path.of(args[1]), environment);
     }
     throw new IllegalArgumentException("unexpected arguments " + String.join(" ", args) + "\n" + USAGE);
   }
 
-  private static void run(ProbeConfig config) throws Exception {
+  private static void run(ConfigSource source) throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
     Vertx vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
-    ProbeService service = new ProbeService(vertx, config, registry);
+    ProbeService service;
+    try {
+      String text = source.read(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      service = new ProbeService(vertx, registry, source, text);
+    } catch (ExecutionException | TimeoutException | ConfigException e) {
+      System.err.println("probe: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+      System.exit(2);
+      return;
+    }
     try {
       service.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -84,11 +92,15 @@ public final class ProbeMain {
       vertx.close();
       System.exit(1);
     }
-    log.info("probe running {} targets; metrics, /targets and /probe on {}:{}",
-        config.targets().size(), config.http().host(), service.httpPort());
+    ProbeConfig config = service.config();
+    log.info("probe running, {}; metrics, /targets, /probe and POST /-/reload on {}:{}",
+        Reloader.describe(ShardAssignment.of(config.shard(), config.targets())), config.http().host(),
+        service.httpPort());
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> shutdown(vertx, service));
     }
+    // The reload logs its outcome; the signal's thread must not wait for it.
+    Signal.handle(new Signal("HUP"), signal -> service.reload("SIGHUP"));
   }
 
   private static void shutdown(Vertx vertx, ProbeService service) {

@@ -32,6 +32,9 @@ public final class ProbeMetrics {
   private final MeterRegistry registry;
   private final Timer lateness;
   private volatile int targets;
+  private volatile int configTargets;
+  private volatile int shardIndex;
+  private volatile int shardCount = 1;
   private volatile int reloadSuccessful = 1;
   private volatile double reloadSuccessSeconds;
 
@@ -46,6 +49,15 @@ public final class ProbeMetrics {
     Gauge.builder("probe.targets", this, m -> m.targets)
         .description("Targets this instance probes (its shard of the config)")
         .register(registry);
+    Gauge.builder("probe.config.targets", this, m -> m.configTargets)
+        .description("Targets in the config, over all shards")
+        .register(registry);
+    Gauge.builder("probe.shard.index", this, m -> m.shardIndex)
+        .description("This instance's shard, 0 to probe_shards - 1")
+        .register(registry);
+    Gauge.builder("probe.shards", this, m -> m.shardCount)
+        .description("How many shards share the config's targets")
+        .register(registry);
     Gauge.builder("probe.config.last.reload.successful", this, m -> m.reloadSuccessful)
         .description("Whether the last config load succeeded (1) or was refused (0)")
         .register(registry);
@@ -55,9 +67,12 @@ public final class ProbeMetrics {
         .register(registry);
   }
 
-  /** A config took effect with {@code count} targets. */
-  public void configLoaded(int count, Instant at) {
-    targets = count;
+  /** A config took effect; this instance probes its shard's part of it. */
+  public void configLoaded(ShardAssignment assignment, Instant at) {
+    targets = assignment.held().size();
+    configTargets = assignment.total();
+    shardIndex = assignment.shard().index();
+    shardCount = assignment.shard().count();
     reloadSuccessful = 1;
     reloadSuccessSeconds = at.toEpochMilli() / 1000.0;
   }

@@ -1,19 +1,21 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.Instrumentation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one {@link TargetSchedule} per target, spread over all event loops, and applies a new target list as a diff:
- * unchanged targets keep their schedule and series, changed ones restart, removed ones stop and lose their series.
- * Not thread-safe: one caller at a time applies.
+ * unchanged targets keep their schedule and series, changed ones restart (their series start again from zero),
+ * removed ones stop and lose their series. Not thread-safe: one caller at a time applies, and the next apply waits
+ * for the last one's future; {@link #schedules()} may be read from any thread.
  */
 public final class ProbeScheduler {
 
@@ -22,14 +24,17 @@ public final class ProbeScheduler {
   private final ProbeMetrics metrics;
   private final List<Context> loops = new ArrayList<>();
   private final Map<String, TargetSchedule> schedules = new LinkedHashMap<>();
+  private final AtomicInteger liveTimers = new AtomicInteger();
+  private volatile List<TargetSchedule> view = List.of();
 
-  /** Must be built outside Vert.x threads: each context it makes lands on the next event loop. */
   public ProbeScheduler(Vertx vertx, Prober prober, ProbeMetrics metrics) {
     this.vertx = vertx;
     this.prober = prober;
     this.metrics = metrics;
-    for (int i = 0; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
-      loops.add(vertx.getOrCreateContext());
+    // One context per event loop, each made on the next loop. The public getOrCreateContext() cannot do this: off
+    // Vert.x threads it hands the same context back every time, which would put every target on one loop.
+    for (int i = 0; i < Instrumentation.EVENT_LOOPS; i++) {
+      loops.add(((VertxInternal) vertx).createEventLoopContext());
     }
   }
 
@@ -51,7 +56,9 @@ public final class ProbeScheduler {
       Target next = wanted.get(entry.getKey());
       if (next == null || !next.equals(entry.getValue().target())) {
         TargetSchedule old = entry.getValue();
-        steps.add(old.stop().onComplete(v -> old.meters().remove()));
+        // Before a changed target registers again: the registry would hand it these same meters, then lose them.
+        old.meters().remove();
+        steps.add(old.stop());
         it.remove();
         (next == null ? removed : changed).add(entry.getKey());
       }
@@ -65,10 +72,11 @@ public final class ProbeScheduler {
         added.add(target.name());
       }
       TargetSchedule schedule = new TargetSchedule(vertx, loopFor(target), target, prober, metrics,
-          metrics.register(target));
+          metrics.register(target), liveTimers);
       schedules.put(target.name(), schedule);
       steps.add(schedule.start(offsetMillis(target)));
     }
+    view = List.copyOf(schedules.values());
     Diff diff = new Diff(List.copyOf(added), List.copyOf(changed), List.copyOf(removed), unchanged);
     return Future.all(steps).map(diff);
   }
@@ -79,8 +87,13 @@ public final class ProbeScheduler {
     return Future.all(steps).mapEmpty();
   }
 
-  public Collection<TargetSchedule> schedules() {
-    return schedules.values();
+  public List<TargetSchedule> schedules() {
+    return view;
+  }
+
+  /** Periodic timers set and not yet cancelled: one per schedule, or a reload lost or duplicated one. */
+  int liveTimers() {
+    return liveTimers.get();
   }
 
   private Context loopFor(Target target) {

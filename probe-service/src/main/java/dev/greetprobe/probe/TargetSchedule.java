@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Probes one target every interval, at a fixed offset into the interval, on one event loop. A probe still running
@@ -17,6 +18,7 @@ final class TargetSchedule {
   private final Prober prober;
   private final ProbeMetrics metrics;
   private final ProbeMetrics.TargetMeters meters;
+  private final AtomicInteger liveTimers;
   private long timer = -1;
   private long dueNanos;
   private boolean running;
@@ -24,13 +26,14 @@ final class TargetSchedule {
   private volatile ProbeResult last;
 
   TargetSchedule(Vertx vertx, Context context, Target target, Prober prober, ProbeMetrics metrics,
-      ProbeMetrics.TargetMeters meters) {
+      ProbeMetrics.TargetMeters meters, AtomicInteger liveTimers) {
     this.vertx = vertx;
     this.context = context;
     this.target = target;
     this.prober = prober;
     this.metrics = metrics;
     this.meters = meters;
+    this.liveTimers = liveTimers;
   }
 
   /** Starts probing {@code offsetMillis} from now, then every interval. */
@@ -40,23 +43,29 @@ final class TargetSchedule {
       long delay = Math.max(1, offsetMillis);
       dueNanos = System.nanoTime() + delay * 1_000_000;
       timer = vertx.setPeriodic(delay, target.interval().toMillis(), id -> tick());
+      liveTimers.incrementAndGet();
       started.complete();
     });
     return started.future();
   }
 
-  /** Stops the timer; a probe in flight finishes but is not recorded. */
+  /** Stops the timer; a probe in flight finishes but is not recorded. Once the future completes, no probe starts. */
   Future<Void> stop() {
     Promise<Void> stoppedPromise = Promise.promise();
     context.runOnContext(v -> {
       stopped = true;
-      vertx.cancelTimer(timer);
+      if (vertx.cancelTimer(timer)) {
+        liveTimers.decrementAndGet();
+      }
       stoppedPromise.complete();
     });
     return stoppedPromise.future();
   }
 
   private void tick() {
+    if (stopped) {
+      return; // a run already queued on this loop when the timer was cancelled
+    }
     long now = System.nanoTime();
     metrics.lateness(now - dueNanos);
     dueNanos += target.interval().toNanos();

@@ -7,6 +7,7 @@ import dev.greetprobe.common.ConfigException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ class ProbeConfigTest {
 
   @Test
   void everyKeyIsRead() throws Exception {
-    ProbeConfig config = ProbeConfig.load(fixture("valid-full.yaml"), Map.of());
+    ProbeConfig config = load(fixture("valid-full.yaml"));
 
     assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
     assertThat(config.dns()).isEqualTo(new ProbeConfig.Dns(
@@ -54,6 +55,30 @@ class ProbeConfigTest {
     assertThat(smtp.send()).isEqualTo("EHLO probe\r\n");
     assertThat(smtp.ipProtocol()).isEqualTo(IpProtocol.IP6);
     assertThat(config.targets().get(3).tls()).isEqualTo(new Target.Tls("greeter.example", null, true));
+    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30)));
+    assertThat(config.shard()).isEqualTo(new Shard(2, 3));
+  }
+
+  @Test
+  void withoutReloadOrShardKeysTheFileIsCheckedEveryFiveSecondsAndOneInstanceProbesAll() {
+    ProbeConfig config = ProbeConfig.from(null, Map.of());
+
+    assertThat(config.reload().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.shard()).isEqualTo(new Shard(0, 1));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"2, 2", "probe-2, 2", "greetprobe-probe-0, 0", "probe-10, 10"})
+  void theShardIndexIsANumberOrAStatefulSetPodName(String index, int expected) {
+    ProbeConfig config = ProbeConfig.from(null, Map.of("PROBE_SHARD_COUNT", "12", "PROBE_SHARD_INDEX", index));
+
+    assertThat(config.shard()).isEqualTo(new Shard(expected, 12));
+  }
+
+  @Test
+  void aPodOutsideTheShardCountIsRefusedNamingItsOrigin() {
+    assertThatThrownBy(() -> ProbeConfig.parse("shard: {count: 3}", "test", Map.of("PROBE_SHARD_INDEX", "probe-3")))
+        .hasMessage("shard.index (from PROBE_SHARD_INDEX): 'probe-3' is shard 3, which is outside 0..2 (shard.count is 3)");
   }
 
   @Test
@@ -66,8 +91,8 @@ class ProbeConfigTest {
 
   @Test
   void twoLoadsOfOneFileGiveEqualTargets() throws Exception {
-    assertThat(ProbeConfig.load(fixture("valid-full.yaml"), Map.of()))
-        .isEqualTo(ProbeConfig.load(fixture("valid-full.yaml"), Map.of()));
+    assertThat(load(fixture("valid-full.yaml")))
+        .isEqualTo(load(fixture("valid-full.yaml")));
   }
 
   @Test
@@ -100,9 +125,13 @@ class ProbeConfigTest {
       invalid-targets-not-a-list.yaml              | targets: must be a list, not a mapping
       invalid-target-not-a-mapping.yaml            | targets[0]: must be a mapping of keys to values, not 'a.test:80'
       invalid-http-port.yaml                       | http.port: 0 is outside 1..65535
+      invalid-reload-interval.yaml                 | reload.interval: 10ms is below the minimum of 100ms
+      invalid-shard-count.yaml                     | shard.count: 0 is outside 1..1000
+      invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)
+      invalid-shard-index-not-a-pod-name.yaml      | shard.index: 'probe' is neither a shard number nor a pod name ending in -N (as in probe-2)
       """)
   void eachInvalidFileIsRefusedNamingTheTargetAndKey(String file, String message) throws Exception {
-    assertThatThrownBy(() -> ProbeConfig.load(fixture(file), Map.of()))
+    assertThatThrownBy(() -> load(fixture(file)))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message);
   }
@@ -112,6 +141,11 @@ class ProbeConfigTest {
     assertThatThrownBy(() -> ProbeConfig.parse("targets: [", "config file x.yaml", Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("config file x.yaml is not valid YAML");
+  }
+
+  private static ProbeConfig load(Path file) throws Exception {
+    ConfigSource source = new ConfigSource.File(file, Map.of());
+    return source.parse(Files.readString(file));
   }
 
   static Path fixture(String name) throws URISyntaxException {

@@ -14,8 +14,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +55,7 @@ class ProbeSchedulerTest {
             new GreeterConfig.Http("127.0.0.1", 0)),
         new GreeterMetrics(new SimpleMeterRegistry()));
     join(vertx.deployVerticle(greeter));
-    Recording prober = new Recording(new TcpProber(vertx, vertx.createNetClient(), resolver));
+    Recording prober = new Recording(new TcpProber(vertx, vertx.createNetClient(TcpProber.clientOptions()), resolver));
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       targets.add(target("127.0.0.1:" + greeter.actualPort()).name("t" + i).expect("^Thank You for Connecting$")
@@ -105,12 +109,115 @@ class ProbeSchedulerTest {
     assertThat(ProbeScheduler.offsetMillis(a)).isEqualTo(ProbeScheduler.offsetMillis(a)).isBetween(0L, 9_999L);
   }
 
+  @Test
+  void aChangedTargetRestartsWithItsSeriesStillRegistered() throws Exception {
+    Target before = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(2)).build();
+    Target after = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(1)).build();
+    Prober never = target -> Promise.<ProbeResult>promise().future();
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, never, metrics);
+
+    ProbeScheduler.Diff diff = join(scheduler.apply(List.of(before)).compose(d -> scheduler.apply(List.of(after))));
+
+    assertThat(diff.changed()).containsExactly("a");
+    assertThat(scheduler.schedules()).singleElement().satisfies(s -> assertThat(s.target()).isEqualTo(after));
+    assertThat(registry.find("probe.results").tags("target", "a").counters()).hasSize(Result.values().length);
+    assertThat(registry.find("probe.success").tags("target", "a").gauge()).isNotNull();
+    assertThat(scheduler.liveTimers()).isEqualTo(1);
+  }
+
+  /**
+   * Twenty reloads of a thousand targets while they probe a real greeter: each reload removes 50, changes 50 and adds
+   * 50, leaving 900 as they were. After every apply exactly one timer runs per target, and once an apply completes no
+   * removed target and no replaced setting is probed again.
+   */
+  @Test
+  void aThousandTargetsReloadedTwentyTimesWhileProbingKeepOneTimerEach() throws Exception {
+    GreeterVerticle greeter = new GreeterVerticle(
+        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 2, 1024, Duration.ofSeconds(1), false,
+            new GreeterConfig.Http("127.0.0.1", 0)),
+        new GreeterMetrics(new SimpleMeterRegistry()));
+    join(vertx.deployVerticle(greeter));
+    Recording prober = new Recording(new TcpProber(vertx, vertx.createNetClient(TcpProber.clientOptions()), resolver));
+    String address = "127.0.0.1:" + greeter.actualPort();
+    Map<String, Target> current = new LinkedHashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      current.put("t" + i, greeterTarget(address, "t" + i, Duration.ofMillis(900)));
+    }
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, prober, metrics);
+    join(scheduler.apply(List.copyOf(current.values())));
+    Random random = new Random(20);
+    // By identity: a target whose timeout goes back and forth comes back equal to a version it replaced.
+    Map<Target, Long> replacedAt = new IdentityHashMap<>();
+    int nextName = 1000;
+    long lastApplied = 0;
+
+    for (int reload = 0; reload < 20; reload++) {
+      int probesSoFar = prober.total();
+      await().atMost(Duration.ofSeconds(10)).until(() -> prober.total() >= probesSoFar + 200);
+      List<String> names = new ArrayList<>(current.keySet());
+      Collections.shuffle(names, random);
+      Map<String, Target> next = new LinkedHashMap<>(current);
+      List<Target> replaced = new ArrayList<>();
+      names.subList(0, 50).forEach(name -> replaced.add(next.remove(name)));
+      for (String name : names.subList(50, 100)) {
+        Target old = next.get(name);
+        Duration timeout = old.timeout().equals(Duration.ofMillis(900)) ? Duration.ofMillis(800) : Duration.ofMillis(900);
+        next.put(name, greeterTarget(address, name, timeout));
+        replaced.add(old);
+      }
+      for (int i = 0; i < 50; i++) {
+        String name = "t" + nextName++;
+        next.put(name, greeterTarget(address, name, Duration.ofMillis(900)));
+      }
+
+      ProbeScheduler.Diff diff = join(scheduler.apply(List.copyOf(next.values())));
+      lastApplied = System.nanoTime();
+
+      assertThat(List.of(diff.added().size(), diff.changed().size(), diff.removed().size(), diff.unchanged()))
+          .as("reload %d: added, changed, removed, unchanged", reload).containsExactly(50, 50, 50, 900);
+      assertThat(scheduler.liveTimers()).as("timers after reload %d", reload).isEqualTo(1000);
+      assertThat(scheduler.schedules()).hasSize(1000);
+      for (Target old : replaced) {
+        replacedAt.put(old, lastApplied);
+      }
+      current.clear();
+      current.putAll(next);
+    }
+    long settled = lastApplied;
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> current.keySet().stream().allMatch(name -> prober.startsSince(name, settled) >= 2));
+    join(scheduler.stop());
+
+    assertThat(scheduler.liveTimers()).isZero();
+    for (String name : current.keySet()) {
+      assertThat(prober.startsSince(name, settled)).as("%s probed once per interval, not by two timers", name)
+          .isLessThanOrEqualTo(3);
+    }
+    prober.starts.values().stream().flatMap(List::stream).forEach(start -> {
+      Long replacedWhen = replacedAt.get(start.target());
+      if (replacedWhen != null) {
+        assertThat(start.nanos()).as("%s probed with settings replaced or removed before", start.target().name())
+            .isLessThan(replacedWhen);
+      }
+    });
+  }
+
+  private static Target greeterTarget(String address, String name, Duration timeout) {
+    return target(address).name(name).expect("^Thank You for Connecting$").interval(Duration.ofSeconds(1))
+        .timeout(timeout).build();
+  }
+
+  /** One probe as it started: with which settings, and when. */
+  private record Start(Target target, long nanos) {
+  }
+
   /** Passes probes through to a real prober, noting when each started and how many of one target overlap. */
   private static final class Recording implements Prober {
 
     private final Prober delegate;
-    private final Map<String, List<Long>> starts = new ConcurrentHashMap<>();
+    private final Map<String, List<Start>> starts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
 
     Recording(Prober delegate) {
@@ -119,14 +226,27 @@ class ProbeSchedulerTest {
 
     @Override
     public Future<ProbeResult> probe(Target target) {
-      starts.computeIfAbsent(target.name(), n -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+      starts.computeIfAbsent(target.name(), n -> new CopyOnWriteArrayList<>()).add(new Start(target, System.nanoTime()));
+      total.incrementAndGet();
       AtomicInteger running = inFlight.computeIfAbsent(target.name(), n -> new AtomicInteger());
       maxInFlight.accumulateAndGet(running.incrementAndGet(), Math::max);
       return delegate.probe(target).onComplete(done -> running.decrementAndGet());
     }
 
     List<Long> starts(String name) {
+      return startsOf(name).stream().map(Start::nanos).toList();
+    }
+
+    List<Start> startsOf(String name) {
       return starts.getOrDefault(name, List.of());
+    }
+
+    long startsSince(String name, long nanos) {
+      return startsOf(name).stream().filter(s -> s.nanos() > nanos).count();
+    }
+
+    int total() {
+      return total.get();
     }
   }
 }

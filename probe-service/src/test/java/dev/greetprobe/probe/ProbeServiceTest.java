@@ -12,7 +12,10 @@ import dev.greetprobe.probe.dns.TestDnsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /** The running probe as Prometheus and an operator see it over HTTP. */
 class ProbeServiceTest {
 
-  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade: plain HTTP/1.1, as Prometheus scrapes
 
   private Vertx vertx;
   private TestDnsServer dns;
@@ -51,17 +54,16 @@ class ProbeServiceTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    ProbeConfig config = ProbeConfig.from(Map.of(
-        "http", Map.of("host", "127.0.0.1", "port", 1),
-        "dns", Map.of("servers", List.of(dns.address())),
-        "defaults", Map.of("interval", "200ms", "timeout", "200ms"),
-        "targets", List.of(
-            Map.of("name", "greeter", "address", "greeter.test:" + greeterPort, "expect", "^Thank You for Connecting$"),
-            Map.of("name", "refused", "address", "127.0.0.1:" + closedPort),
-            Map.of("name", "nowhere", "address", "missing.test:80"))), Map.of());
-    // Port 0 is no valid config value, but tests need a free port.
-    config = new ProbeConfig(new ProbeConfig.Http("127.0.0.1", 0), config.dns(), config.targets());
-    service = new ProbeService(vertx, config, registry);
+    String config = """
+        http: {host: 127.0.0.1, port: %d}
+        dns: {servers: ['%s']}
+        defaults: {interval: 200ms, timeout: 200ms}
+        targets:
+          - {name: greeter, address: 'greeter.test:%d', expect: '^Thank You for Connecting$'}
+          - {name: refused, address: '127.0.0.1:%d'}
+          - {name: nowhere, address: 'missing.test:80'}
+        """.formatted(ProbeHttp.freePort(), dns.address(), greeterPort, closedPort);
+    service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());
   }
 
@@ -82,6 +84,9 @@ class ProbeServiceTest {
           .contains("probe_success{target=\"nowhere\"} 0.0")
           .contains("probe_ip_protocol{target=\"greeter\"} 4.0")
           .contains("probe_targets 3.0")
+          .contains("probe_config_targets 3.0")
+          .contains("probe_shard_index 0.0")
+          .contains("probe_shards 1.0")
           .contains("probe_config_last_reload_successful 1.0")
           .containsPattern("probe_results_total\\{result=\"success\",target=\"greeter\"} [1-9]")
           .containsPattern("probe_results_total\\{result=\"connect_refused\",target=\"refused\"} [1-9]")
@@ -108,8 +113,10 @@ class ProbeServiceTest {
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
       HttpResponse<String> response = get("/targets");
       assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
-      List<JsonObject> targets = new JsonObject(response.body()).getJsonArray("targets").stream()
-          .map(JsonObject.class::cast).toList();
+      JsonObject body = new JsonObject(response.body());
+      assertThat(body.getJsonObject("shard")).isEqualTo(new JsonObject().put("index", 0).put("count", 1));
+      assertThat(body.getInteger("elsewhere")).isZero();
+      List<JsonObject> targets = body.getJsonArray("targets").stream().map(JsonObject.class::cast).toList();
       assertThat(targets).extracting(t -> t.getString("name")).containsExactly("greeter", "refused", "nowhere");
       JsonObject greeter = targets.get(0);
       assertThat(greeter.getString("expect")).isEqualTo("^Thank You for Connecting$");
@@ -158,6 +165,18 @@ class ProbeServiceTest {
     join(service.stop());
 
     assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+  }
+
+  /** Java's HttpClient offers an h2c upgrade on its first request; the answer must be plain HTTP/1.1, and whole. */
+  @Test
+  void anH2cUpgradeOfferIsAnsweredInHttp1() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", service.httpPort())) {
+      socket.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+          + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+    }
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -10,8 +10,8 @@ import dev.greetprobe.greeter.GreeterVerticle;
 import dev.greetprobe.probe.dns.TestDnsServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -43,11 +43,11 @@ class TcpProberTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(ProbeService.NATIVE_TRANSPORT));
     dns = TestDnsServer.start();
     resolver = new Resolver(new ProbeConfig.Dns(List.of(new HostPort(dns.host(), dns.port())), List.of(), 1,
         Duration.ofMillis(500)));
-    client = vertx.createNetClient(new NetClientOptions());
+    client = vertx.createNetClient(TcpProber.clientOptions());
     prober = new TcpProber(vertx, client, resolver);
     GreeterVerticle greeter = new GreeterVerticle(
         new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
@@ -322,6 +322,17 @@ class TcpProberTest {
 
   @Nested
   class Timing {
+
+    @Test
+    void aGreetingSentOnAcceptArrivesWithinMillisecondsOfTheConnect() throws Exception {
+      Target greeter = target("127.0.0.1:" + greeterPort).expect(GREETING_RE).build();
+      probe(greeter); // warm-up: the first probe loads classes
+
+      ProbeResult result = probe(greeter);
+
+      assertThat(result.result()).isEqualTo(Result.SUCCESS);
+      assertThat(result.phases().get(Phase.FIRST_BYTE)).isLessThan(Duration.ofMillis(50));
+    }
 
     @Test
     void aDnsAnswerDelayedBy200msShowsInTheResolvePhase() throws Exception {

@@ -1,0 +1,44 @@
+package dev.greetprobe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code kubectl kustomize}: renders a kustomization offline, with no cluster. */
+final class Kubectl {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private Kubectl() {
+  }
+
+  /** The YAML stream {@code kubectl kustomize dir} renders; the test fails with kubectl's message if it cannot. */
+  static String kustomize(Path dir) {
+    Tools.Output render = tryKustomize(dir);
+    assertThat(render.exitCode()).as("kubectl kustomize %s: %s", Project.ROOT.relativize(dir), render).isZero();
+    return render.text();
+  }
+
+  /**
+   * Renders {@code dir}: on success the output's text is the YAML; on failure, kubectl's message. The YAML goes to a
+   * file of its own, so that a warning kubectl prints cannot mix into it.
+   */
+  static Tools.Output tryKustomize(Path dir) {
+    Path kubectl = Tools.require("kubectl", Tools.INSTALL_KUBECTL);
+    try {
+      Path output = Files.createTempFile("kustomize", ".yaml");
+      try {
+        Tools.Output run = Tools.run(dir, "", TIMEOUT, kubectl, "kustomize", dir, "--output", output);
+        return run.exitCode() == 0 ? new Tools.Output(0, Files.readString(output)) : run;
+      } finally {
+        Files.deleteIfExists(output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.greetprobe.probe;
+
+import io.vertx.core.Timer;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the config file every {@code reload.interval} and reloads when its content changed. Content, not
+ * modification times or inode events: Kubernetes updates a mounted ConfigMap by pointing a {@code ..data} symlink at a
+ * new directory, which leaves the file's own path, and any watch on it, untouched.
+ */
+final class ConfigWatcher {
+
+  private final Vertx vertx;
+  private final Reloader reloader;
+  private volatile boolean stopped;
+  private volatile Timer timer;
+
+  ConfigWatcher(Vertx vertx, Reloader reloader) {
+    this.vertx = vertx;
+    this.reloader = reloader;
+  }
+
+  void start() {
+    next();
+  }
+
+  void stop() {
+    stopped = true;
+    Timer pending = timer;
+    if (pending != null) {
+      pending.cancel();
+    }
+  }
+
+  /** One check after another, never two at once; the interval is read each time, so a reload can change it. */
+  private void next() {
+    if (stopped) {
+      return;
+    }
+    timer = vertx.timer(reloader.running().reload().interval().toMillis(), TimeUnit.MILLISECONDS);
+    timer.compose(fired -> reloader.reloadIfChanged()).onComplete(checked -> next());
+  }
+}

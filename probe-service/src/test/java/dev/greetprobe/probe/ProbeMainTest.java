@@ -1,0 +1,117 @@
+package dev.greetprobe.probe;
+
+import static dev.greetprobe.probe.TestServers.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.GreeterVerticle;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as an operator meets it: a real JVM, real signals. */
+class ProbeMainTest {
+
+  @TempDir
+  Path dir;
+
+  private Process process;
+  private Vertx vertx;
+
+  @AfterEach
+  void kill() throws Exception {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+    if (vertx != null) {
+      join(vertx.close());
+    }
+  }
+
+  @Test
+  void helpListsTheEnvironmentOverrides() throws Exception {
+    Result result = run("--help");
+
+    assertThat(result.code).isZero();
+    assertThat(result.output).contains("--config FILE").contains("SIGHUP").contains("POST /-/reload")
+        .contains("PROBE_SHARD_COUNT").contains("PROBE_SHARD_INDEX");
+  }
+
+  @Test
+  void aConfigErrorAtStartNamesTheKeyAndExitsTwo() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), "shard: {count: 2, index: 2}\n");
+
+    Result result = run("--config", config.toString());
+
+    assertThat(result.code).isEqualTo(2);
+    assertThat(result.output).contains("probe: shard.index: 2 is outside 0..1 (shard.count is 2)");
+  }
+
+  @Test
+  void aMissingConfigFileExitsTwo() throws Exception {
+    Path missing = dir.resolve("missing.yaml");
+
+    Result result = run("--config", missing.toString());
+
+    assertThat(result.code).isEqualTo(2);
+    assertThat(result.output).contains("probe: cannot read config file " + missing + ": no such file");
+  }
+
+  @Test
+  void sighupReloadsTheConfigAsADiff() throws Exception {
+    vertx = Vertx.vertx();
+    GreeterVerticle greeter = new GreeterVerticle(
+        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
+            new GreeterConfig.Http("127.0.0.1", 0)),
+        new GreeterMetrics(new SimpleMeterRegistry()));
+    join(vertx.deployVerticle(greeter));
+    ReloadScenario scenario = new ReloadScenario(greeter.actualPort(), ProbeHttp.freePort());
+    // Checked too seldom to matter: only the signal can reload.
+    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before("1h"));
+    Path log = dir.resolve("probe.log");
+    process = java("--config", config.toString()).redirectOutput(log.toFile()).start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("probe running"));
+    double keep = scenario.awaitRunning();
+    Files.writeString(config, scenario.after("1h"));
+
+    assertThat(new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start().waitFor()).isZero();
+
+    scenario.awaitApplied(keep);
+    assertThat(Files.readString(log))
+        .contains("reloaded (SIGHUP")
+        .contains("1 added, 1 changed, 1 removed, 1 unchanged; probing all 3 targets");
+    process.toHandle().destroy(); // SIGTERM
+    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+  }
+
+  private record Result(int code, String output) {
+  }
+
+  private Result run(String... args) throws Exception {
+    Process p = java(args).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), output);
+  }
+
+  private static ProcessBuilder java(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        ProbeMain.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true);
+  }
+}

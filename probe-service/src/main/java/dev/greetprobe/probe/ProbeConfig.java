@@ -219,27 +219,39 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
   private static Target.Tls tls(ConfigReader t, HostPort address) {
     boolean tls = t.bool("tls", false);
     String serverName = t.string("server_name", null);
-    String caFile = t.string("ca_file", null);
     boolean skipVerify = t.bool("insecure_skip_verify", false);
+    String caName = t.string("ca_file", null);
+    String certName = t.string("cert_file", null);
+    String keyName = t.string("key_file", null);
     if (!tls) {
-      for (String key : List.of("server_name", "ca_file", "insecure_skip_verify")) {
+      for (String key : List.of("server_name", "ca_file", "insecure_skip_verify", "cert_file", "key_file")) {
         if (t.has(key)) {
           throw t.error(key, "is set, but tls is false");
         }
       }
       return null;
     }
-    if (caFile != null && skipVerify) {
+    Path ca = readableFile(t, "ca_file", caName);
+    if (ca != null && skipVerify) {
       throw t.error("ca_file", "is set, but insecure_skip_verify turns verification off");
     }
-    Path ca = null;
-    if (caFile != null) {
-      ca = Path.of(caFile);
-      if (!Files.isReadable(ca)) {
-        throw t.error("ca_file", "'" + caFile + "' is not a readable file");
-      }
+    Path cert = readableFile(t, "cert_file", certName);
+    Path key = readableFile(t, "key_file", keyName);
+    if ((cert == null) != (key == null)) {
+      throw t.error(cert == null ? "cert_file" : "key_file", "is required with " + (cert == null ? "key_file" : "cert_file"));
     }
-    return new Target.Tls(serverName != null ? serverName : address.host(), ca, skipVerify);
+    return new Target.Tls(serverName != null ? serverName : address.host(), ca, skipVerify, cert, key);
+  }
+
+  private static Path readableFile(ConfigReader t, String key, String name) {
+    if (name == null) {
+      return null;
+    }
+    Path path = Path.of(name);
+    if (!Files.isReadable(path)) {
+      throw t.error(key, "'" + name + "' is not a readable file");
+    }
+    return path;
   }
 
   private static boolean isIpAddress(String text) {

@@ -30,8 +30,15 @@ public record Target(
    * @param serverName SNI and the name the certificate must match
    * @param caFile PEM certificates to trust instead of the JVM's; null for the JVM's
    * @param insecureSkipVerify accept any certificate (the handshake is still timed)
+   * @param certFile PEM client certificate presented to servers that ask for one (mTLS); null for none
+   * @param keyFile PEM private key of the client certificate; null for none
    */
-  public record Tls(String serverName, Path caFile, boolean insecureSkipVerify) {
+  public record Tls(String serverName, Path caFile, boolean insecureSkipVerify, Path certFile, Path keyFile) {
+
+    /** Without a client certificate. */
+    public Tls(String serverName, Path caFile, boolean insecureSkipVerify) {
+      this(serverName, caFile, insecureSkipVerify, null, null);
+    }
   }
 
   /** Whether the prober reads from the connection: to match {@code expect}, or to see a reply to {@code send}. */

@@ -26,7 +26,8 @@ final class TargetJson {
       json.put("tls", new JsonObject()
           .put("server_name", target.tls().serverName())
           .put("ca_file", target.tls().caFile() == null ? null : target.tls().caFile().toString())
-          .put("insecure_skip_verify", target.tls().insecureSkipVerify()));
+          .put("insecure_skip_verify", target.tls().insecureSkipVerify())
+          .put("cert_file", target.tls().certFile() == null ? null : target.tls().certFile().toString()));
     }
     json.put("last", last == null ? null : result(last));
     return json;

@@ -11,6 +11,7 @@ import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Probes a target over TCP: resolve the name, connect to the address, optionally shake hands over TLS with the host
@@ -164,7 +166,11 @@ public final class TcpProber implements Prober {
         }
       });
       s.closeHandler(v -> matched.tryFail(endedBeforeMatch("the peer closed the connection")));
-      s.exceptionHandler(e -> matched.tryFail(endedBeforeMatch(rootMessage(e))));
+      // Under TLS 1.3 a server refuses a client certificate after the client's side of the handshake is done: the
+      // alert arrives here, and it is a TLS failure all the same.
+      s.exceptionHandler(e -> matched.tryFail(causedBy(e, SSLException.class)
+          ? new ProbeFailure(Result.TLS_ERROR, rootMessage(e))
+          : endedBeforeMatch(rootMessage(e))));
       if (target.send() != null) {
         s.write(target.send());
       }
@@ -229,11 +235,16 @@ public final class TcpProber implements Prober {
           .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
           .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
       if (t.insecureSkipVerify()) {
-        return options.setTrustAll(true).setHostnameVerificationAlgorithm("");
+        options.setTrustAll(true).setHostnameVerificationAlgorithm("");
+      } else {
+        options.setHostnameVerificationAlgorithm("HTTPS");
       }
-      options.setHostnameVerificationAlgorithm("HTTPS");
       if (t.caFile() != null) {
         options.setTrustOptions(new PemTrustOptions().addCertPath(t.caFile().toString()));
+      }
+      if (t.certFile() != null) {
+        options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(t.certFile().toString())
+            .setKeyPath(t.keyFile().toString()));
       }
       return options;
     });
@@ -259,6 +270,15 @@ public final class TcpProber implements Prober {
       return Result.CONNECT_REFUSED;
     }
     return Result.CONNECT_ERROR;
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The innermost message, which names what went wrong rather than where. */

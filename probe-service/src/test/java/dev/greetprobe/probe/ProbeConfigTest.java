@@ -106,7 +106,7 @@ class ProbeConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-target-key.yaml              | target 'a': colour: unknown key (known keys here: address, ca_file, expect, insecure_skip_verify, interval, ip_protocol, name, send, server_name, timeout, tls)
+      invalid-unknown-target-key.yaml              | target 'a': colour: unknown key (known keys here: address, ca_file, cert_file, expect, insecure_skip_verify, interval, ip_protocol, key_file, name, send, server_name, timeout, tls)
       invalid-port-too-high.yaml                   | target 'db': address: port 70000 is outside 1..65535
       invalid-address-without-port.yaml            | target 'db': address: 'db.test' is not host:port (write an IPv6 address as [addr]:port)
       invalid-duplicate-name.yaml                  | target 'a': name: 'a' is used by another target
@@ -134,6 +134,16 @@ class ProbeConfigTest {
     assertThatThrownBy(() -> load(fixture(file)))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message);
+  }
+
+  @Test
+  void aClientCertificateNeedsItsKey(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path cert = java.nio.file.Files.writeString(dir.resolve("probe.crt"), "PEM");
+    Map<String, Object> target = Map.of("name", "a", "address", "a.test:443", "tls", true, "cert_file", cert.toString());
+
+    assertThatThrownBy(() -> ProbeConfig.from(Map.of("targets", List.of(target)), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("target 'a': key_file: is required with cert_file");
   }
 
   @Test

@@ -4,12 +4,15 @@ import static dev.greetprobe.probe.TestServers.join;
 import static dev.greetprobe.probe.TestTargets.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.greeter.GreeterConfig;
 import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.GreeterService;
 import dev.greetprobe.greeter.GreeterVerticle;
 import dev.greetprobe.probe.dns.TestDnsServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
@@ -284,6 +287,46 @@ class TcpProberTest {
       ProbeResult result = probe(target("127.0.0.1:" + greeterPort).tls("localhost", null, true).build());
 
       assertThat(result.result()).isEqualTo(Result.TLS_ERROR);
+    }
+  }
+
+  /** The real greeter with mutual TLS: the probe presents a client certificate the greeter trusts. */
+  @Nested
+  class MutualTls {
+
+    private final SelfSignedCertificate server = SelfSignedCertificate.create("localhost");
+    private final SelfSignedCertificate client = SelfSignedCertificate.create("probe");
+    private int port;
+
+    @BeforeEach
+    void startGreeterRequiringClientCertificates() throws Exception {
+      GreeterConfig config = new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128,
+          Duration.ofSeconds(1), false, new GreeterConfig.Http("127.0.0.1", 0),
+          new GreeterConfig.Tls(Path.of(server.certificatePath()), Path.of(server.privateKeyPath()),
+              Path.of(client.certificatePath()), ClientAuth.REQUIRED, Duration.ofSeconds(10)),
+          GreeterConfig.Access.EVERYONE, GreeterConfig.Limits.DEFAULT, false);
+      GreeterService greeter = new GreeterService(vertx, config, Instrumentation.registry());
+      join(greeter.start());
+      port = greeter.greetingPort();
+    }
+
+    @Test
+    void withItsClientCertificateTheProbeReadsTheGreeting() throws Exception {
+      ProbeResult result = probe(target("localhost:" + port).tls("localhost", Path.of(server.certificatePath()), false)
+          .clientCertificate(Path.of(client.certificatePath()), Path.of(client.privateKeyPath()))
+          .expect(GREETING_RE).build());
+
+      assertThat(result.result()).as(result.detail()).isEqualTo(Result.SUCCESS);
+      assertThat(result.received()).isEqualTo("Thank You for Connecting");
+    }
+
+    @Test
+    void withoutOneTheGreeterRefusesItAsATlsError() throws Exception {
+      ProbeResult result = probe(target("localhost:" + port).tls("localhost", Path.of(server.certificatePath()), false)
+          .expect(GREETING_RE).build());
+
+      assertThat(result.result()).as(result.detail()).isEqualTo(Result.TLS_ERROR);
+      assertThat(result.received()).isNullOrEmpty();
     }
   }
 

@@ -42,6 +42,11 @@ final class TestTargets {
     return this;
   }
 
+  TestTargets clientCertificate(Path certFile, Path keyFile) {
+    tls = new Target.Tls(tls.serverName(), tls.caFile(), tls.insecureSkipVerify(), certFile, keyFile);
+    return this;
+  }
+
   TestTargets ipProtocol(IpProtocol value) {
     ipProtocol = value;
     return this;

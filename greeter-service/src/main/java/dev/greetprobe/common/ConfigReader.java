@@ -68,6 +68,17 @@ public final class ConfigReader {
     return this;
   }
 
+  /** Applies every variable of {@code environment} named in {@code keysByVariable} as an {@link #override}. */
+  public ConfigReader overrides(Map<String, String> keysByVariable, Map<String, String> environment) {
+    keysByVariable.forEach((variable, key) -> {
+      String value = environment.get(variable);
+      if (value != null) {
+        override(key, variable, value);
+      }
+    });
+    return this;
+  }
+
   public boolean has(String key) {
     return values.containsKey(key);
   }

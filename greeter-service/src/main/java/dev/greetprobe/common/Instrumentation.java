@@ -10,11 +10,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.function.BooleanSupplier;
 
 /** The metrics registry and the instrumented Vert.x that both services run on. */
 public final class Instrumentation {
@@ -65,10 +67,23 @@ public final class Instrumentation {
   }
 
   /**
+   * Mounts what every service serves operators and Kubernetes: {@code /metrics}, {@code /health/live} (200 while the
+   * process runs) and {@code /health/ready} (200 while {@code ready} says so, else 503).
+   */
+  public static void mountOpsRoutes(Router router, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    router.get("/metrics").handler(scrapeHandler(registry));
+    router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
+    router.get("/health/ready").handler(ctx -> {
+      boolean isReady = ready.getAsBoolean();
+      ctx.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
+    });
+  }
+
+  /**
    * Serves {@code registry} in Prometheus text. The scrape runs on a worker: with thousands of probe targets it takes
    * hundreds of milliseconds, too long for an event loop.
    */
-  public static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
+  private static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
     return ctx -> ctx.vertx().executeBlocking(registry::scrape, false).onComplete(done -> {
       if (done.succeeded()) {
         ctx.response().putHeader("content-type", TEXT_FORMAT).end(done.result());

@@ -122,13 +122,7 @@ public record GreeterConfig(
 
   /** Validates a parsed YAML document (null for none) with {@code environment} overrides. */
   public static GreeterConfig from(Object document, Map<String, String> environment) {
-    ConfigReader root = ConfigReader.root(document);
-    ENVIRONMENT.forEach((variable, key) -> {
-      String value = environment.get(variable);
-      if (value != null) {
-        root.override(key, variable, value);
-      }
-    });
+    ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
     GreeterConfig config = new GreeterConfig(
         root.nonEmptyString("host", "0.0.0.0"),
         root.port("port", 12345),

@@ -3,23 +3,19 @@ package dev.greetprobe.greeter;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Shutdown;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /** {@code java -jar greeter-service.jar [--config FILE]}: runs the greeter until SIGTERM or Ctrl-C. */
 public final class GreeterMain {
 
-  /** A second signal during shutdown (Ctrl-C twice, or TERM to a whole process group) must not start it again. */
-  private static final AtomicBoolean stopping = new AtomicBoolean();
   private static final Logger log = LoggerFactory.getLogger(GreeterMain.class);
 
   static final String USAGE = """
@@ -79,27 +75,10 @@ public final class GreeterMain {
         config.host(), service.greetingPort(), vertx.isNativeTransportEnabled() ? "epoll" : "nio",
         config.http().host(), service.httpPort());
 
-    for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> shutdown(vertx, service, config));
-    }
-  }
-
-  private static void shutdown(Vertx vertx, GreeterService service, GreeterConfig config) {
-    if (!stopping.compareAndSet(false, true)) {
-      return;
-    }
-    log.info("draining (up to {})", Durations.format(config.drainTimeout()));
-    int code = 0;
-    try {
-      // The drain is bounded by the server's own timeout; the extra second only guards against a stuck close.
-      service.drain().toCompletionStage().toCompletableFuture()
-          .get(config.drainTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      log.info("stopped");
-    } catch (Exception e) {
-      log.error("unclean shutdown: {}", e.toString());
-      code = 1;
-    }
-    System.exit(code);
+    // The drain is bounded by the server's own timeout; the extra second only guards against a stuck close.
+    Shutdown.onSignals(vertx, () -> {
+      log.info("draining (up to {})", Durations.format(config.drainTimeout()));
+      return service.drain();
+    }, config.drainTimeout().plusSeconds(1));
   }
 }

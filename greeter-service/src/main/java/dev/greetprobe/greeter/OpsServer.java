@@ -26,12 +26,7 @@ public final class OpsServer {
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(Instrumentation.scrapeHandler(registry));
-    router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
-    router.get("/health/ready").handler(ctx -> {
-      boolean isReady = ready.getAsBoolean();
-      ctx.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
-    });
+    Instrumentation.mountOpsRoutes(router, registry, ready);
     server = vertx.createHttpServer(Instrumentation.httpOptions()).requestHandler(router);
     return server.listen(config.port(), config.host());
   }

@@ -71,13 +71,7 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
 
   /** Validates a parsed YAML document with {@code environment} overrides. */
   public static ProbeConfig from(Object document, Map<String, String> environment) {
-    ConfigReader root = ConfigReader.root(document);
-    ENVIRONMENT.forEach((variable, key) -> {
-      String value = environment.get(variable);
-      if (value != null) {
-        root.override(key, variable, value);
-      }
-    });
+    ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
     Http http = http(root.section("http"));
     Dns dns = dns(root.section("dns"));
     Reload reload = reload(root.section("reload"));

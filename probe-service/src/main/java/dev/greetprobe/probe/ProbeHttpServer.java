@@ -1,7 +1,7 @@
 package dev.greetprobe.probe;
 
-import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.common.Durations;
+import dev.greetprobe.common.Instrumentation;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,12 +48,7 @@ public final class ProbeHttpServer {
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(Instrumentation.scrapeHandler(registry));
-    router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
-    router.get("/health/ready").handler(ctx -> {
-      boolean isReady = ready.getAsBoolean();
-      ctx.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
-    });
+    Instrumentation.mountOpsRoutes(router, registry, ready);
     router.get("/targets").handler(this::targets);
     router.post("/-/reload").handler(this::reload);
     router.get("/probe").handler(this::probe);

@@ -2,16 +2,17 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Shutdown;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -22,8 +23,6 @@ import sun.misc.Signal;
  */
 public final class ProbeMain {
 
-  /** A second signal during shutdown (Ctrl-C twice, or TERM to a whole process group) must not start it again. */
-  private static final AtomicBoolean stopping = new AtomicBoolean();
   private static final Logger log = LoggerFactory.getLogger(ProbeMain.class);
 
   static final String USAGE = """
@@ -96,26 +95,8 @@ public final class ProbeMain {
     log.info("probe running, {}; metrics, /targets, /probe and POST /-/reload on {}:{}",
         Reloader.describe(ShardAssignment.of(config.shard(), config.targets())), config.http().host(),
         service.httpPort());
-    for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> shutdown(vertx, service));
-    }
+    Shutdown.onSignals(vertx, service::stop, Duration.ofSeconds(10));
     // The reload logs its outcome; the signal's thread must not wait for it.
     Signal.handle(new Signal("HUP"), signal -> service.reload("SIGHUP"));
-  }
-
-  private static void shutdown(Vertx vertx, ProbeService service) {
-    if (!stopping.compareAndSet(false, true)) {
-      return;
-    }
-    int code = 0;
-    try {
-      service.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      log.info("stopped");
-    } catch (Exception e) {
-      log.error("unclean shutdown: {}", e.toString());
-      code = 1;
-    }
-    System.exit(code);
   }
 }

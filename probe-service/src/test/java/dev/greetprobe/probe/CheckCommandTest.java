@@ -3,16 +3,11 @@ package dev.greetprobe.probe;
 import static dev.greetprobe.probe.TestServers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.GreeterVerticle;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,12 +24,7 @@ class CheckCommandTest {
   @BeforeEach
   void startGreeter() throws Exception {
     vertx = Vertx.vertx();
-    GreeterVerticle greeter = new GreeterVerticle(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
-            new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(new SimpleMeterRegistry()));
-    join(vertx.deployVerticle(greeter));
-    greeterPort = greeter.actualPort();
+    greeterPort = TestGreeter.start(vertx);
   }
 
   @AfterEach

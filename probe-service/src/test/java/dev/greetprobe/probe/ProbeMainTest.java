@@ -4,10 +4,6 @@ import static dev.greetprobe.probe.TestServers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.GreeterVerticle;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,12 +67,8 @@ class ProbeMainTest {
   @Test
   void sighupReloadsTheConfigAsADiff() throws Exception {
     vertx = Vertx.vertx();
-    GreeterVerticle greeter = new GreeterVerticle(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
-            new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(new SimpleMeterRegistry()));
-    join(vertx.deployVerticle(greeter));
-    ReloadScenario scenario = new ReloadScenario(greeter.actualPort(), ProbeHttp.freePort());
+    int greeterPort = TestGreeter.start(vertx);
+    ReloadScenario scenario = new ReloadScenario(greeterPort, ProbeHttp.freePort());
     // Checked too seldom to matter: only the signal can reload.
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before("1h"));
     Path log = dir.resolve("probe.log");

@@ -13,9 +13,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.GreeterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -56,13 +53,9 @@ class ProbeReloadTest {
   void startGreeter() throws Exception {
     registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
-    GreeterVerticle greeter = new GreeterVerticle(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
-            new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(registry));
-    join(vertx.deployVerticle(greeter));
+    int greeterPort = TestGreeter.start(vertx, 1, registry);
     httpPort = ProbeHttp.freePort();
-    scenario = new ReloadScenario(greeter.actualPort(), httpPort);
+    scenario = new ReloadScenario(greeterPort, httpPort);
   }
 
   @AfterEach

@@ -5,9 +5,6 @@ import static dev.greetprobe.probe.TestTargets.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.GreeterVerticle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -50,15 +47,11 @@ class ProbeSchedulerTest {
 
   @Test
   void fiveHundredTargetsAtOneSecondRunOnScheduleWithoutOverlap() throws Exception {
-    GreeterVerticle greeter = new GreeterVerticle(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 2, 1024, Duration.ofSeconds(1), false,
-            new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(new SimpleMeterRegistry()));
-    join(vertx.deployVerticle(greeter));
+    int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
     Recording prober = new Recording(new TcpProber(vertx, vertx.createNetClient(TcpProber.clientOptions()), resolver));
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      targets.add(target("127.0.0.1:" + greeter.actualPort()).name("t" + i).expect("^Thank You for Connecting$")
+      targets.add(target("127.0.0.1:" + greeterPort).name("t" + i).expect("^Thank You for Connecting$")
           .interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(900)).build());
     }
     ProbeScheduler scheduler = new ProbeScheduler(vertx, prober, metrics);
@@ -132,13 +125,9 @@ class ProbeSchedulerTest {
    */
   @Test
   void aThousandTargetsReloadedTwentyTimesWhileProbingKeepOneTimerEach() throws Exception {
-    GreeterVerticle greeter = new GreeterVerticle(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 2, 1024, Duration.ofSeconds(1), false,
-            new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(new SimpleMeterRegistry()));
-    join(vertx.deployVerticle(greeter));
+    int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
     Recording prober = new Recording(new TcpProber(vertx, vertx.createNetClient(TcpProber.clientOptions()), resolver));
-    String address = "127.0.0.1:" + greeter.actualPort();
+    String address = "127.0.0.1:" + greeterPort;
     Map<String, Target> current = new LinkedHashMap<>();
     for (int i = 0; i < 1000; i++) {
       current.put("t" + i, greeterTarget(address, "t" + i, Duration.ofMillis(900)));

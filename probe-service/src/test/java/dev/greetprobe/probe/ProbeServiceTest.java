@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.GreeterVerticle;
 import dev.greetprobe.probe.dns.TestDnsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -45,12 +42,7 @@ class ProbeServiceTest {
     PrometheusMeterRegistry registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
     dns = TestDnsServer.start().answer("greeter.test", "127.0.0.1").nxdomain("missing.test");
-    GreeterVerticle greeter = new GreeterVerticle(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
-            new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(registry));
-    join(vertx.deployVerticle(greeter));
-    greeterPort = greeter.actualPort();
+    greeterPort = TestGreeter.start(vertx, 1, registry);
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }

@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
 import dev.greetprobe.greeter.GreeterService;
-import dev.greetprobe.greeter.GreeterVerticle;
 import dev.greetprobe.probe.dns.TestDnsServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.VertxOptions;
@@ -51,12 +48,7 @@ class TcpProberTest {
         Duration.ofMillis(500)));
     client = vertx.createNetClient(TcpProber.clientOptions());
     prober = new TcpProber(vertx, client, resolver);
-    GreeterVerticle greeter = new GreeterVerticle(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128, Duration.ofSeconds(1), false,
-            new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(new SimpleMeterRegistry()));
-    join(vertx.deployVerticle(greeter));
-    greeterPort = greeter.actualPort();
+    greeterPort = TestGreeter.start(vertx);
     dns.answer("greeter.test", "127.0.0.1");
   }
 

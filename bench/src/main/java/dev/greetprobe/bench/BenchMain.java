@@ -48,10 +48,14 @@ public final class BenchMain {
       return;
     }
     List<ProbeBench.Figures> rows = new ArrayList<>();
+    List<BlackboxBench.Figures> reference = new ArrayList<>();
     for (int n : targets) {
-      System.out.printf("probing %d targets for %d s (after 10 s of warm-up)...%n", n, seconds);
+      System.out.printf("probing %d targets for %d s (after 10 s of warm-up), then the same by blackbox_exporter...%n",
+          n, seconds);
       rows.add(ProbeBench.run(root, work, n, seconds, 10));
+      reference.add(BlackboxBench.run(work, n, seconds, 10));
     }
     ProbeBench.print(rows);
+    BlackboxBench.print(reference, rows);
   }
 }

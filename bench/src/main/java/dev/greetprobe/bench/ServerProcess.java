@@ -60,6 +60,11 @@ final class ServerProcess implements AutoCloseable {
         port, work);
   }
 
+  /** Any server started by {@code command}, ready once it accepts on {@code port}. */
+  static ServerProcess command(String name, List<String> command, int port, Path work) throws Exception {
+    return start(name, command, port, work);
+  }
+
   private static ServerProcess start(String name, List<String> command, int port, Path work) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(work.resolve(name + ".log").toFile()).start();

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code java -jar bench/target/greetprobe-bench.jar greeter|probe [options]}: runs from the repository's root,
+ * {@code java -jar bench/target/greetprobe-bench.jar greeter|probe|footprint [options]}: runs from the repository's root,
  * against the jars {@code mvn package} built, and prints a table.
  */
 public final class BenchMain {
@@ -14,6 +14,7 @@ public final class BenchMain {
   static final String USAGE = """
       Usage: java -jar bench/target/greetprobe-bench.jar greeter [--concurrency 1,16,256] [--seconds 10] [--repeats 3]
              java -jar bench/target/greetprobe-bench.jar probe [--targets 100,1000,5000] [--seconds 60]
+             java -jar bench/target/greetprobe-bench.jar footprint
       """;
 
   private BenchMain() {
@@ -24,11 +25,11 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !(args[0].equals("probe") || args[0].equals("greeter"))) {
+    if (args.length == 0 || !List.of("greeter", "probe", "footprint").contains(args[0])) {
       System.err.print(USAGE);
       System.exit(2);
     }
-    List<Integer> targets = List.of(2000);
+    List<Integer> targets = List.of(100, 1000, 5000);
     List<Integer> concurrency = List.of(1, 16, 256);
     int seconds = args[0].equals("probe") ? 60 : 10;
     int repeats = 3;
@@ -45,6 +46,10 @@ public final class BenchMain {
     Path work = Files.createTempDirectory("greetprobe-bench");
     if (args[0].equals("greeter")) {
       GreeterBench.print(GreeterBench.run(root, work, concurrency, seconds, repeats));
+      return;
+    }
+    if (args[0].equals("footprint")) {
+      FootprintBench.print(FootprintBench.run(root, work));
       return;
     }
     List<ProbeBench.Figures> rows = new ArrayList<>();

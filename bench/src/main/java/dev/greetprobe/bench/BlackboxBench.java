@@ -96,8 +96,11 @@ final class BlackboxBench {
         "greetprobe/blackbox");
     for (int i = 0; i < rows.size(); i++) {
       Figures f = rows.get(i);
-      double ratio = i < ours.size() ? ours.get(i).cpuPer1000() / f.cpuPer1000() : Double.NaN;
-      System.out.printf(Locale.ROOT, "%8d %10.1f %9d %14.4f %17.3fx%n", f.targets(), f.probesPerSecond(),
+      // A failed probe costs the exporter next to nothing, so its CPU per probe means something only when it kept up.
+      boolean keptUp = f.failures() <= f.probesPerSecond() * f.seconds() / 100;
+      String ratio = !keptUp ? "n/a: it did not keep up"
+          : i < ours.size() ? String.format(Locale.ROOT, "%.3fx", ours.get(i).cpuPer1000() / f.cpuPer1000()) : "-";
+      System.out.printf(Locale.ROOT, "%8d %10.1f %9d %14.4f %18s%n", f.targets(), f.probesPerSecond(),
           f.failures(), f.cpuPer1000(), ratio);
     }
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,15 @@ final class BackgroundProcess implements AutoCloseable {
   }
 
   static BackgroundProcess start(String name, Path log, Object... command) {
+    return start(name, log, ProcessBuilder.Redirect.to(log.toFile()), command);
+  }
+
+  /** As {@link #start}, adding to the log instead of replacing it: for a process started again. */
+  static BackgroundProcess startAppending(String name, Path log, Object... command) {
+    return start(name, log, ProcessBuilder.Redirect.appendTo(log.toFile()), command);
+  }
+
+  private static BackgroundProcess start(String name, Path log, ProcessBuilder.Redirect output, Object... command) {
     List<String> args = new ArrayList<>();
     for (Object arg : command) {
       args.add(arg.toString());
@@ -32,12 +42,30 @@ final class BackgroundProcess implements AutoCloseable {
     try {
       Process process = new ProcessBuilder(args)
           .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
+          .redirectOutput(output)
           .start();
       return new BackgroundProcess(name, process, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", args), e);
     }
+  }
+
+  /** SIGKILL: the process dies at once, with no chance to clean up, as in a crash or an OOM kill. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, as Kubernetes stops a pod. */
+  void signalTerm() {
+    process.destroy();
+  }
+
+  /** The exit code once the process has exited; fails if it is still running after {@code within}. */
+  int awaitExit(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still running after " + within + "; its output:\n" + output());
+    }
+    return process.exitValue();
   }
 
   long pid() {

@@ -1,7 +1,10 @@
 package dev.greetprobe.deploy;
 
+import static dev.greetprobe.deploy.SystemProcesses.awaitReady;
+import static dev.greetprobe.deploy.SystemProcesses.freePort;
+import static dev.greetprobe.deploy.SystemProcesses.jar;
+import static dev.greetprobe.deploy.SystemProcesses.java;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
@@ -11,10 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +31,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.naming.Context;
-import javax.naming.NameNotFoundException;
-import javax.naming.directory.InitialDirContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -56,7 +51,7 @@ class ObservabilityIT {
 
   private static final String GREETING = "Thank You for Connecting";
   private static final String GREETER_NAME = "greeter.test";
-  private static final String MISSING_NAME = "missing.test";
+  private static final String MISSING_NAME = Dnsmasq.MISSING_NAME;
 
   /** Seconds of scrapes, one a second, that the test waits for before it reads the dashboard's queries. */
   private static final int HISTORY_SECONDS = 20;
@@ -65,7 +60,7 @@ class ObservabilityIT {
   private static final Map<String, String> GRAFANA_BUILTINS = Map.of(
       "__rate_interval", HISTORY_SECONDS / 2 + "s", "__range", HISTORY_SECONDS + "s", "__interval", "1s");
 
-  private static final Duration STARTUP = Duration.ofSeconds(20);
+  private static final Duration STARTUP = SystemProcesses.STARTUP;
 
   private static final Deque<AutoCloseable> running = new ArrayDeque<>();
   private static Path work;
@@ -82,22 +77,13 @@ class ObservabilityIT {
   static void startTheServicesDnsAndPrometheus() throws Exception {
     promtool = Tools.require("promtool");
     Path prometheusBinary = Tools.require("prometheus");
-    Path dnsmasq = Tools.require("dnsmasq");
     Path greeterJar = jar("greeter.jar");
     Path probeJar = jar("probe.jar");
 
-    work = Project.ROOT.resolve("deploy/target/observability-it");
-    deleteRecursively(work);
-    Files.createDirectories(work);
+    work = SystemProcesses.workDirectory("observability-it");
 
     int dnsPort = freePort();
-    BackgroundProcess dns = started(BackgroundProcess.start("dnsmasq", work.resolve("dnsmasq.log"), dnsmasq,
-        "--no-daemon", "--port=" + dnsPort, "--listen-address=127.0.0.1",
-        "--bind-interfaces", "--no-resolv", "--no-hosts", "--pid-file=", "--log-facility=-", "--log-queries",
-        "--address=/" + GREETER_NAME + "/127.0.0.1",
-        // Everything else under .test is answered locally: missing.test is NXDOMAIN, greeter.test has no AAAA.
-        "--local=/test/"));
-    awaitDns(dns, dnsPort);
+    started(Dnsmasq.start(work.resolve("dnsmasq.log"), dnsPort, Map.of(GREETER_NAME, "127.0.0.1")));
 
     int greeterPort = freePort();
     int greeterHttpPort = freePort();
@@ -358,41 +344,6 @@ class ObservabilityIT {
     return resource;
   }
 
-  private static Path jar(String property) {
-    Path jar = Path.of(System.getProperty(property, "(" + property + " not set)"));
-    assertThat(jar).as("%s: build it first with `mvn -B package -DskipTests`", property).isRegularFile();
-    return jar;
-  }
-
-  private static Path java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java");
-  }
-
-  private static void awaitReady(BackgroundProcess process, String url) {
-    await(process + " ready").atMost(STARTUP).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .failFast(process::assertRunning)
-        .untilAsserted(() -> assertThat(Http.get(url).statusCode()).isEqualTo(200));
-  }
-
-  /** Waits until dnsmasq answers, and checks it answers as the probe's targets need. */
-  private static void awaitDns(BackgroundProcess dns, int port) throws Exception {
-    Hashtable<String, String> env = new Hashtable<>();
-    env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-    env.put(Context.PROVIDER_URL, "dns://127.0.0.1:" + port);
-    env.put("com.sun.jndi.dns.timeout.initial", "200");
-    env.put("com.sun.jndi.dns.timeout.retries", "1");
-    InitialDirContext resolver = new InitialDirContext(env);
-    try {
-      await(dns + " answering").atMost(STARTUP).ignoreExceptions().failFast(dns::assertRunning)
-          .untilAsserted(() -> assertThat(resolver.getAttributes(GREETER_NAME, new String[] {"A"}).get("A").get())
-              .isEqualTo("127.0.0.1"));
-      assertThatThrownBy(() -> resolver.getAttributes(MISSING_NAME, new String[] {"A"}))
-          .isInstanceOf(NameNotFoundException.class);
-    } finally {
-      resolver.close();
-    }
-  }
-
   /** A TLS server in this JVM that greets as the greeter does, with a certificate for greeter.test. */
   private static int startTlsGreeter() throws Exception {
     Vertx vertx = Vertx.vertx();
@@ -404,31 +355,5 @@ class ObservabilityIT {
     NetServer server = vertx.createNetServer(options).connectHandler(socket -> socket.end(Buffer.buffer(GREETING)))
         .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return server.actualPort();
-  }
-
-  /** A port free on loopback for both TCP and UDP: dnsmasq takes both, the others TCP only. */
-  private static int freePort() throws IOException {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    for (int attempt = 0; ; attempt++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-        try (DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), loopback)) {
-          return udp.getLocalPort();
-        } catch (IOException e) {
-          if (attempt == 20) {
-            throw e;
-          }
-        }
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
-          Files.delete(path);
-        }
-      }
-    }
   }
 }

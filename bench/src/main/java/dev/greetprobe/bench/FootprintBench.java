@@ -1,0 +1,115 @@
+package dev.greetprobe.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What each service costs to have around: the time from launching its JVM to its first "ready", and its resident
+ * memory idle and under load, with the JVM's defaults (no heap flags), as {@code java -jar} runs it.
+ */
+final class FootprintBench {
+
+  private static final Duration IDLE = Duration.ofSeconds(5);
+  private static final Duration LOAD = Duration.ofSeconds(15);
+  private static final int PROBE_TARGETS_UNDER_LOAD = 5_000;
+
+  private FootprintBench() {
+  }
+
+  record Figures(String service, String setup, Duration readyAfter, double idleRssMiB, double loadRssMiB,
+      String load) {
+  }
+
+  static List<Figures> run(Path root, Path work) throws Exception {
+    int greeterPort = Proc.freePort();
+    int greeterHttp = Proc.freePort();
+    Path greeterConfig = Files.writeString(work.resolve("greeter-footprint.yaml"),
+        "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + greeterHttp + "}\n");
+    Path greeterJar = root.resolve("greeter-service/target/greeter-service.jar");
+    Path probeJar = root.resolve("probe-service/target/probe-service.jar");
+
+    try (Proc greeter = Proc.start(greeterJar, greeterConfig, greeterHttp, work.resolve("greeter-footprint.log"))) {
+      double greeterIdle = idleRss(greeter);
+      LoadGenerator load = new LoadGenerator(new InetSocketAddress("127.0.0.1", greeterPort), GreeterBench.GREETING);
+      double greeterLoaded = peakRssDuring(greeter, () -> load.run(256, LOAD.toSeconds()));
+      Figures greeterFigures = new Figures("greeter", "defaults", greeter.readyAfter, greeterIdle, greeterLoaded,
+          "256 clients in flight, " + LOAD.toSeconds() + " s");
+
+      return List.of(greeterFigures,
+          probe(probeJar, work, greeterPort, 2, false),
+          probe(probeJar, work, greeterPort, PROBE_TARGETS_UNDER_LOAD, true));
+    }
+  }
+
+  /**
+   * The probe with {@code targets} greeter targets at a 1 s interval, and its ready time; then, for a few targets,
+   * its RSS after {@link #IDLE} (it is all but idle), or, {@code loaded}, its peak RSS over {@link #LOAD}.
+   */
+  private static Figures probe(Path jar, Path work, int greeterPort, int targets, boolean loaded) throws Exception {
+    int http = Proc.freePort();
+    StringBuilder config = new StringBuilder("http: {host: 127.0.0.1, port: " + http + "}\n"
+        + "defaults: {interval: 1s, timeout: 900ms}\ntargets:\n");
+    for (int i = 0; i < targets; i++) {
+      config.append("  - {name: t").append(i).append(", address: \"127.0.0.1:").append(greeterPort)
+          .append("\", expect: \"^Thank You for Connecting$\"}\n");
+    }
+    Path file = Files.writeString(work.resolve("probe-footprint-" + targets + ".yaml"), config);
+    try (Proc probe = Proc.start(jar, file, http, work.resolve("probe-footprint-" + targets + ".log"))) {
+      String setup = targets + " targets";
+      if (!loaded) {
+        return new Figures("probe", setup, probe.readyAfter, idleRss(probe), Double.NaN, "-");
+      }
+      double peak = peakRssDuring(probe, () -> Thread.sleep(LOAD.toMillis()));
+      return new Figures("probe", setup, probe.readyAfter, Double.NaN, peak,
+          targets + " probes/s, " + LOAD.toSeconds() + " s");
+    }
+  }
+
+  private static double idleRss(Proc process) throws Exception {
+    Thread.sleep(IDLE.toMillis());
+    return process.rssMiB();
+  }
+
+  /** Runs {@code work} and returns the largest RSS seen meanwhile, sampled every 100 ms. */
+  private static double peakRssDuring(Proc process, Work work) throws Exception {
+    CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+      try {
+        work.run();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    double peak = process.rssMiB();
+    while (!done.isDone()) {
+      Thread.sleep(100);
+      peak = Math.max(peak, process.rssMiB());
+    }
+    done.join();
+    return peak;
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  static void print(List<Figures> rows) {
+    System.out.println();
+    System.out.println("footprint: JVM defaults, java -jar");
+    System.out.printf(Locale.ROOT, "%-8s %-14s %16s %14s %18s  %s%n", "service", "config", "start to ready",
+        "RSS idle MiB", "RSS loaded MiB", "load");
+    for (Figures f : rows) {
+      System.out.printf(Locale.ROOT, "%-8s %-14s %14d ms %14s %18s  %s%n", f.service(), f.setup(),
+          f.readyAfter().toMillis(), mib(f.idleRssMiB()), mib(f.loadRssMiB()), f.load());
+    }
+  }
+
+  private static String mib(double value) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.0f", value);
+  }
+}

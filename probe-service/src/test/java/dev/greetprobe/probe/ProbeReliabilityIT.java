@@ -1,0 +1,248 @@
+package dev.greetprobe.probe;
+
+import static dev.greetprobe.probe.TestServers.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.dns.TestDnsServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A thousand targets, every way a probe can fail among them, probed every second for a minute: each is classified
+ * as it should be on every probe, and the timers, sockets and heap the probe uses stay level.
+ */
+@Tag("reliability")
+class ProbeReliabilityIT {
+
+  private static final int TARGETS = 1_000;
+  private static final Duration RUN = Duration.ofSeconds(60);
+  private static final String GREETING = "Thank You for Connecting";
+
+  /** How far descriptors and timers may move between samples: the probes in flight at that instant differ. */
+  private static final int IN_FLIGHT_SLACK = 500;
+  private static final long HEAP_SLACK_BYTES = 16L << 20;
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private Vertx vertx;
+  private PrometheusMeterRegistry registry;
+  private TestDnsServer dns;
+  /** Each kind of target by the address and options that provoke it, and the result it must get. */
+  private final Map<Result, String> kinds = new LinkedHashMap<>();
+
+  @BeforeEach
+  void startTheServersThatMisbehave() throws Exception {
+    registry = Instrumentation.registry();
+    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    dns = TestDnsServer.start()
+        .answer("greeter.test", "127.0.0.1")
+        .silent("silent.test")
+        .servfail("broken.test");
+    int greeter = TestGreeter.start(vertx, 2, registry);
+    SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+    int untrustedTls = TestServers.listen(vertx, new NetServerOptions().setSsl(true)
+        .setKeyCertOptions(certificate.keyCertOptions()), socket -> socket.end(Buffer.buffer(GREETING))).actualPort();
+    int slow = TestServers.delayed(vertx, GREETING, Duration.ofSeconds(5)).actualPort();
+    int wrong = TestServers.delayed(vertx, "Go away", Duration.ZERO).actualPort();
+    int closing = TestServers.closing(vertx).actualPort();
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    int blackholed = fullListener();
+
+    String expect = "expect: '^" + GREETING + "$'";
+    kinds.put(Result.SUCCESS, "address: 'greeter.test:" + greeter + "', " + expect);
+    kinds.put(Result.DNS_NXDOMAIN, "address: 'missing.test:80'");
+    kinds.put(Result.DNS_TIMEOUT, "address: 'silent.test:80'");
+    kinds.put(Result.DNS_ERROR, "address: 'broken.test:80'");
+    kinds.put(Result.CONNECT_REFUSED, "address: '127.0.0.1:" + closed + "'");
+    kinds.put(Result.CONNECT_TIMEOUT, "address: '127.0.0.1:" + blackholed + "'");
+    kinds.put(Result.TLS_ERROR, "address: '127.0.0.1:" + untrustedTls + "', tls: true, server_name: localhost, " + expect);
+    kinds.put(Result.READ_TIMEOUT, "address: '127.0.0.1:" + slow + "', " + expect);
+    kinds.put(Result.BANNER_MISMATCH, "address: '127.0.0.1:" + wrong + "', " + expect);
+    kinds.put(Result.CLOSED_EARLY, "address: '127.0.0.1:" + closing + "', " + expect);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+    join(vertx.close());
+    dns.close();
+  }
+
+  @Test
+  @Timeout(value = 150, unit = TimeUnit.SECONDS)
+  void aThousandTargetsOfEveryKindForAMinuteAreEachClassifiedAndLeakNothing() throws Exception {
+    long timersBefore = pendingTimers();
+    long fdsBefore = openFileDescriptors();
+    ProbeService service = start();
+    long started = System.nanoTime();
+
+    await("the first round of probes").atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(targetsWithResults()).isEqualTo(TARGETS));
+    long heapEarly = heapAfterGc();
+    long fdsEarly = openFileDescriptors();
+    long timersEarly = pendingTimers();
+    Duration rest = RUN.minus(Duration.ofNanos(System.nanoTime() - started));
+    await("every probe classified, descriptors and timers level").during(rest).atMost(rest.plusSeconds(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(() -> {
+          assertThat(misclassified()).as("results other than each target's kind").isEmpty();
+          assertThat(openFileDescriptors()).as("open descriptors, %d early in the run", fdsEarly)
+              .isLessThanOrEqualTo(fdsEarly + IN_FLIGHT_SLACK);
+          assertThat(pendingTimers()).as("pending Vert.x timers, %d early in the run", timersEarly)
+              .isLessThanOrEqualTo(timersEarly + IN_FLIGHT_SLACK);
+        });
+
+    assertThat(heapAfterGc()).as("heap after a full GC, %d MiB early in the run", heapEarly >> 20)
+        .isLessThanOrEqualTo(heapEarly + HEAP_SLACK_BYTES);
+    assertThat(fewestProbes()).as("probes of the least probed target in %s at a 1 s interval", RUN)
+        .isGreaterThanOrEqualTo(RUN.toSeconds() - 5);
+    assertThat(skipped()).as("probes skipped because the previous one still ran").isEmpty();
+
+    join(service.stop());
+    // The slow server's own timers (it answers after 5 s) are the test's, and end with the connections they hold.
+    await("timers and descriptors back where they were").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      assertThat(pendingTimers()).isLessThanOrEqualTo(timersBefore);
+      assertThat(openFileDescriptors()).isLessThanOrEqualTo(fdsBefore + 16);
+    });
+  }
+
+  private ProbeService start() throws Exception {
+    StringBuilder config = new StringBuilder("""
+        http: {host: 127.0.0.1, port: %d}
+        dns: {servers: ['%s']}
+        defaults: {interval: 1s, timeout: 500ms}
+        targets:
+        """.formatted(ProbeHttp.freePort(), dns.address()));
+    List<Map.Entry<Result, String>> kindList = List.copyOf(kinds.entrySet());
+    for (int i = 0; i < TARGETS; i++) {
+      Map.Entry<Result, String> kind = kindList.get(i % kindList.size());
+      config.append("  - {name: '").append(name(kind.getKey(), i)).append("', ").append(kind.getValue()).append("}\n");
+    }
+    ProbeService service = new ProbeService(vertx, registry,
+        new ConfigSource.Fixed(config.toString(), "reliability config", Map.of()), config.toString());
+    join(service.start());
+    return service;
+  }
+
+  /** The name says what the target must get: {@code connect_timeout-0005}. */
+  private static String name(Result expected, int index) {
+    return "%s-%04d".formatted(expected.label(), index);
+  }
+
+  private static Result expected(String target) {
+    return Result.valueOf(target.substring(0, target.indexOf('-')).toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /** Target and result of every probe that ended otherwise than its target's kind says, with how many. */
+  private Map<String, Double> misclassified() {
+    Map<String, Double> wrong = new TreeMap<>();
+    for (Counter c : registry.find("probe.results").counters()) {
+      String target = c.getId().getTag("target");
+      String result = c.getId().getTag("result");
+      if (c.count() > 0 && !result.equals(expected(target).label())) {
+        wrong.put(target + " " + result, c.count());
+      }
+    }
+    return wrong;
+  }
+
+  private long targetsWithResults() {
+    return registry.find("probe.results").counters().stream().filter(c -> c.count() > 0)
+        .map(c -> c.getId().getTag("target")).distinct().count();
+  }
+
+  private double fewestProbes() {
+    return registry.find("probe.results").counters().stream()
+        .filter(c -> c.getId().getTag("result").equals(expected(c.getId().getTag("target")).label()))
+        .mapToDouble(Counter::count).min().orElse(0);
+  }
+
+  private Map<String, Double> skipped() {
+    Map<String, Double> skipped = new TreeMap<>();
+    for (Counter c : registry.find("probe.skipped").counters()) {
+      if (c.count() > 0) {
+        skipped.put(c.getId().getTag("target"), c.count());
+      }
+    }
+    return skipped;
+  }
+
+  /**
+   * A listener that never accepts and whose queue is full: the kernel drops further SYNs, which is how a blackholed
+   * address looks to a client, without a route this machine may not have.
+   */
+  private int fullListener() throws IOException {
+    ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    resources.add(full);
+    for (int i = 0; i < 2; i++) {
+      Socket filler = new Socket();
+      filler.connect(new InetSocketAddress(full.getInetAddress(), full.getLocalPort()), 1_000);
+      resources.add(filler);
+    }
+    return full.getLocalPort();
+  }
+
+  /**
+   * Vert.x keeps every timer set with {@code setTimer}, {@code setPeriodic} or {@code timer} in one map until it
+   * fires or is cancelled; Vert.x exposes no count of it, so the test reads the map.
+   */
+  private long pendingTimers() throws ReflectiveOperationException {
+    for (Class<?> type = vertx.getClass(); type != null; type = type.getSuperclass()) {
+      try {
+        Field timeouts = type.getDeclaredField("timeouts");
+        timeouts.setAccessible(true);
+        return ((Map<?, ?>) timeouts.get(vertx)).size();
+      } catch (NoSuchFieldException notHere) {
+        // look in the superclass
+      }
+    }
+    throw new NoSuchFieldException("timeouts in " + vertx.getClass());
+  }
+
+  private static long openFileDescriptors() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  /**
+   * One full collection: it stops every thread, the event loops too, so the timeouts leave half the interval for it
+   * (or a probe still running at its next turn would be skipped).
+   */
+  private static long heapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}

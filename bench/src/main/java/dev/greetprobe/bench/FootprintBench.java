@@ -4,19 +4,24 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * What each service costs to have around: the time from launching its JVM to its first "ready", and its resident
- * memory idle and under load, with the JVM's defaults (no heap flags), as {@code java -jar} runs it.
+ * memory idle and under load; with the JVM's defaults, as {@code java -jar} runs it (the largest heap is a quarter
+ * of the machine's memory, which G1 grows into under load), and with the heap the Kubernetes manifests give it (75%
+ * of a 512 MiB limit).
  */
 final class FootprintBench {
 
   private static final Duration IDLE = Duration.ofSeconds(5);
   private static final Duration LOAD = Duration.ofSeconds(15);
   private static final int PROBE_TARGETS_UNDER_LOAD = 5_000;
+  /** What {@code -XX:MaxRAMPercentage=75} makes of the manifests' 512 MiB memory limit. */
+  private static final List<String> AS_DEPLOYED = List.of("-Xmx384m");
 
   private FootprintBench() {
   }
@@ -26,6 +31,13 @@ final class FootprintBench {
   }
 
   static List<Figures> run(Path root, Path work) throws Exception {
+    List<Figures> rows = new ArrayList<>(run(root, work, List.of()));
+    rows.addAll(run(root, work, AS_DEPLOYED));
+    return rows;
+  }
+
+  private static List<Figures> run(Path root, Path work, List<String> jvmArgs) throws Exception {
+    String heap = jvmArgs.isEmpty() ? "JVM defaults" : String.join(" ", jvmArgs);
     int greeterPort = Proc.freePort();
     int greeterHttp = Proc.freePort();
     Path greeterConfig = Files.writeString(work.resolve("greeter-footprint.yaml"),
@@ -33,16 +45,17 @@ final class FootprintBench {
     Path greeterJar = root.resolve("greeter-service/target/greeter-service.jar");
     Path probeJar = root.resolve("probe-service/target/probe-service.jar");
 
-    try (Proc greeter = Proc.start(greeterJar, greeterConfig, greeterHttp, work.resolve("greeter-footprint.log"))) {
+    try (Proc greeter = Proc.start(greeterJar, greeterConfig, greeterHttp, work.resolve("greeter-footprint.log"),
+        jvmArgs.toArray(String[]::new))) {
       double greeterIdle = idleRss(greeter);
       LoadGenerator load = new LoadGenerator(new InetSocketAddress("127.0.0.1", greeterPort), GreeterBench.GREETING);
       double greeterLoaded = peakRssDuring(greeter, () -> load.run(256, LOAD.toSeconds()));
-      Figures greeterFigures = new Figures("greeter", "defaults", greeter.readyAfter, greeterIdle, greeterLoaded,
+      Figures greeterFigures = new Figures("greeter", heap, greeter.readyAfter, greeterIdle, greeterLoaded,
           "256 clients in flight, " + LOAD.toSeconds() + " s");
 
       return List.of(greeterFigures,
-          probe(probeJar, work, greeterPort, 2, false),
-          probe(probeJar, work, greeterPort, PROBE_TARGETS_UNDER_LOAD, true));
+          probe(probeJar, work, greeterPort, 2, false, jvmArgs),
+          probe(probeJar, work, greeterPort, PROBE_TARGETS_UNDER_LOAD, true, jvmArgs));
     }
   }
 
@@ -50,7 +63,8 @@ final class FootprintBench {
    * The probe with {@code targets} greeter targets at a 1 s interval, and its ready time; then, for a few targets,
    * its RSS after {@link #IDLE} (it is all but idle), or, {@code loaded}, its peak RSS over {@link #LOAD}.
    */
-  private static Figures probe(Path jar, Path work, int greeterPort, int targets, boolean loaded) throws Exception {
+  private static Figures probe(Path jar, Path work, int greeterPort, int targets, boolean loaded, List<String> jvmArgs)
+      throws Exception {
     int http = Proc.freePort();
     StringBuilder config = new StringBuilder("http: {host: 127.0.0.1, port: " + http + "}\n"
         + "defaults: {interval: 1s, timeout: 900ms}\ntargets:\n");
@@ -59,8 +73,9 @@ final class FootprintBench {
           .append("\", expect: \"^Thank You for Connecting$\"}\n");
     }
     Path file = Files.writeString(work.resolve("probe-footprint-" + targets + ".yaml"), config);
-    try (Proc probe = Proc.start(jar, file, http, work.resolve("probe-footprint-" + targets + ".log"))) {
-      String setup = targets + " targets";
+    try (Proc probe = Proc.start(jar, file, http, work.resolve("probe-footprint-" + targets + ".log"),
+        jvmArgs.toArray(String[]::new))) {
+      String setup = (jvmArgs.isEmpty() ? "JVM defaults" : String.join(" ", jvmArgs)) + ", " + targets + " targets";
       if (!loaded) {
         return new Figures("probe", setup, probe.readyAfter, idleRss(probe), Double.NaN, "-");
       }
@@ -100,11 +115,11 @@ final class FootprintBench {
 
   static void print(List<Figures> rows) {
     System.out.println();
-    System.out.println("footprint: JVM defaults, java -jar");
-    System.out.printf(Locale.ROOT, "%-8s %-14s %16s %14s %18s  %s%n", "service", "config", "start to ready",
+    System.out.println("footprint: java -jar, with the JVM's default heap and with the manifests' one");
+    System.out.printf(Locale.ROOT, "%-8s %-26s %16s %14s %18s  %s%n", "service", "heap, config", "start to ready",
         "RSS idle MiB", "RSS loaded MiB", "load");
     for (Figures f : rows) {
-      System.out.printf(Locale.ROOT, "%-8s %-14s %14d ms %14s %18s  %s%n", f.service(), f.setup(),
+      System.out.printf(Locale.ROOT, "%-8s %-26s %14d ms %14s %18s  %s%n", f.service(), f.setup(),
           f.readyAfter().toMillis(), mib(f.idleRssMiB()), mib(f.loadRssMiB()), f.load());
     }
   }

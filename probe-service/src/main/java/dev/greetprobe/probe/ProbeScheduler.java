@@ -1,9 +1,9 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Instrumentation;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,16 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProbeScheduler {
 
-  private final Vertx vertx;
   private final Prober prober;
   private final ProbeMetrics metrics;
-  private final List<Context> loops = new ArrayList<>();
+  private final List<ContextInternal> loops = new ArrayList<>();
   private final Map<String, TargetSchedule> schedules = new LinkedHashMap<>();
   private final AtomicInteger liveTimers = new AtomicInteger();
   private volatile List<TargetSchedule> view = List.of();
 
   public ProbeScheduler(Vertx vertx, Prober prober, ProbeMetrics metrics) {
-    this.vertx = vertx;
     this.prober = prober;
     this.metrics = metrics;
     // One context per event loop, each made on the next loop. The public getOrCreateContext() cannot do this: off
@@ -71,7 +69,7 @@ public final class ProbeScheduler {
       if (!changed.contains(target.name())) {
         added.add(target.name());
       }
-      TargetSchedule schedule = new TargetSchedule(vertx, loopFor(target), target, prober, metrics,
+      TargetSchedule schedule = new TargetSchedule(loopFor(target), target, prober, metrics,
           metrics.register(target), liveTimers);
       schedules.put(target.name(), schedule);
       steps.add(schedule.start(offsetMillis(target)));
@@ -96,7 +94,7 @@ public final class ProbeScheduler {
     return liveTimers.get();
   }
 
-  private Context loopFor(Target target) {
+  private ContextInternal loopFor(Target target) {
     return loops.get(Math.floorMod(StableHash.of(target.name()), loops.size()));
   }
 

@@ -1,33 +1,42 @@
 package dev.greetprobe.probe;
 
-import io.vertx.core.Context;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Probes one target every interval, at a fixed offset into the interval, on one event loop. A probe still running
  * when the next is due makes that run skip (and count it) rather than overlap.
+ *
+ * <p>Runs are due on a grid of {@link #SLOT} steps shared by every schedule, to the nanosecond, so the targets of a
+ * loop that fall in one slot start on one wake-up of the loop instead of one each: waking an idle loop costs more
+ * than starting a probe. Vert.x's own timers take milliseconds from the moment they are set, which scatters
+ * schedules started a few microseconds apart, so the schedule uses the loop's scheduler directly.
  */
 final class TargetSchedule {
 
-  private final Vertx vertx;
-  private final Context context;
+  /** Fine enough not to matter to a probe's timing, coarse enough that a loop's slot holds several targets. */
+  static final long SLOT = TimeUnit.MILLISECONDS.toNanos(10);
+  /** The grid's origin, the same for every schedule of the process. */
+  private static final long GRID_ORIGIN = System.nanoTime();
+
+  private final ContextInternal context;
   private final Target target;
   private final Prober prober;
   private final ProbeMetrics metrics;
   private final ProbeMetrics.TargetMeters meters;
   private final AtomicInteger liveTimers;
-  private long timer = -1;
+  private ScheduledFuture<?> timer;
   private long dueNanos;
   private boolean running;
   private boolean stopped;
   private volatile ProbeResult last;
 
-  TargetSchedule(Vertx vertx, Context context, Target target, Prober prober, ProbeMetrics metrics,
+  TargetSchedule(ContextInternal context, Target target, Prober prober, ProbeMetrics metrics,
       ProbeMetrics.TargetMeters meters, AtomicInteger liveTimers) {
-    this.vertx = vertx;
     this.context = context;
     this.target = target;
     this.prober = prober;
@@ -36,13 +45,13 @@ final class TargetSchedule {
     this.liveTimers = liveTimers;
   }
 
-  /** Starts probing {@code offsetMillis} from now, then every interval. */
+  /** Starts probing {@code offsetMillis} from now (at the next slot), then every interval. */
   Future<Void> start(long offsetMillis) {
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> {
-      long delay = Math.max(1, offsetMillis);
-      dueNanos = System.nanoTime() + delay * 1_000_000;
-      timer = vertx.setPeriodic(delay, target.interval().toMillis(), id -> tick());
+      dueNanos = onGrid(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, offsetMillis)));
+      timer = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(null, nothing -> tick()),
+          dueNanos - System.nanoTime(), target.interval().toNanos(), TimeUnit.NANOSECONDS);
       liveTimers.incrementAndGet();
       started.complete();
     });
@@ -54,7 +63,7 @@ final class TargetSchedule {
     Promise<Void> stoppedPromise = Promise.promise();
     context.runOnContext(v -> {
       stopped = true;
-      if (vertx.cancelTimer(timer)) {
+      if (timer != null && timer.cancel(false)) {
         liveTimers.decrementAndGet();
       }
       stoppedPromise.complete();
@@ -81,6 +90,11 @@ final class TargetSchedule {
         last = result;
       }
     });
+  }
+
+  /** The first slot boundary at or after {@code nanos}. */
+  static long onGrid(long nanos) {
+    return GRID_ORIGIN + Math.floorDiv(nanos - GRID_ORIGIN + SLOT - 1, SLOT) * SLOT;
   }
 
   Target target() {

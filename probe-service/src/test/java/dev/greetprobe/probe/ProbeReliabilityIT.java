@@ -120,8 +120,9 @@ class ProbeReliabilityIT {
           assertThat(misclassified()).as("results other than each target's kind").isEmpty();
           assertThat(openFileDescriptors()).as("open descriptors, %d early in the run", fdsEarly)
               .isLessThanOrEqualTo(fdsEarly + IN_FLIGHT_SLACK);
-          assertThat(pendingTimers()).as("pending Vert.x timers, %d early in the run", timersEarly)
+          assertThat(pendingTimers()).as("pending Vert.x timers (probe deadlines), %d early in the run", timersEarly)
               .isLessThanOrEqualTo(timersEarly + IN_FLIGHT_SLACK);
+          assertThat(service.scheduler().liveTimers()).as("schedule timers").isEqualTo(TARGETS);
         });
 
     assertThat(heapAfterGc()).as("heap after a full GC, %d MiB early in the run", heapEarly >> 20)
@@ -131,6 +132,7 @@ class ProbeReliabilityIT {
     assertThat(skipped()).as("probes skipped because the previous one still ran").isEmpty();
 
     join(service.stop());
+    assertThat(service.scheduler().liveTimers()).as("schedule timers once stopped").isZero();
     // The slow server's own timers (it answers after 5 s) are the test's, and end with the connections they hold.
     await("timers and descriptors back where they were").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       assertThat(pendingTimers()).isLessThanOrEqualTo(timersBefore);
@@ -215,8 +217,8 @@ class ProbeReliabilityIT {
   }
 
   /**
-   * Vert.x keeps every timer set with {@code setTimer}, {@code setPeriodic} or {@code timer} in one map until it
-   * fires or is cancelled; Vert.x exposes no count of it, so the test reads the map.
+   * Vert.x keeps every timer set with {@code setTimer} or {@code setPeriodic} (a probe's deadline, among others) in
+   * one map until it fires or is cancelled; Vert.x exposes no count of it, so the test reads the map.
    */
   private long pendingTimers() throws ReflectiveOperationException {
     for (Class<?> type = vertx.getClass(); type != null; type = type.getSuperclass()) {

@@ -102,6 +102,19 @@ class ProbeSchedulerTest {
     assertThat(ProbeScheduler.offsetMillis(a)).isEqualTo(ProbeScheduler.offsetMillis(a)).isBetween(0L, 9_999L);
   }
 
+  /** Targets due within one slot share a deadline to the nanosecond, so one wake-up of their loop starts them all. */
+  @Test
+  void runsFallOnASharedGridOfSlots() {
+    long now = System.nanoTime();
+    long slot = TargetSchedule.onGrid(now);
+
+    assertThat(slot).isBetween(now, now + TargetSchedule.SLOT - 1);
+    assertThat(TargetSchedule.onGrid(slot)).as("a boundary is its own slot").isEqualTo(slot);
+    assertThat(TargetSchedule.onGrid(slot - TargetSchedule.SLOT + 1)).as("anything in the slot before it")
+        .isEqualTo(slot);
+    assertThat(TargetSchedule.onGrid(slot + 1)).isEqualTo(slot + TargetSchedule.SLOT);
+  }
+
   @Test
   void aChangedTargetRestartsWithItsSeriesStillRegistered() throws Exception {
     Target before = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(2)).build();

@@ -1,11 +1,12 @@
 package dev.greetprobe.greeter;
 
+import static dev.greetprobe.greeter.GreeterTests.join;
+import static dev.greetprobe.greeter.GreeterTests.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import java.io.ByteArrayOutputStream;
@@ -107,7 +108,7 @@ class GreeterAdmissionTest {
       for (int i = 0; i < 3; i++) {
         held.add(new Socket("127.0.0.1", service.greetingPort()));
       }
-      await().untilAsserted(() -> assertThat(metric("vertx_net_server_active_connections")).isEqualTo(3));
+      await().untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isEqualTo(3));
 
       try (Socket fourth = new Socket("127.0.0.1", service.greetingPort())) {
         fourth.setSoTimeout(5000);
@@ -119,7 +120,7 @@ class GreeterAdmissionTest {
         s.close();
       }
     }
-    await().untilAsserted(() -> assertThat(metric("vertx_net_server_active_connections")).isZero());
+    await().untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isZero());
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestPki.trusting(ca.certificate).getSocketFactory()
         .createSocket("127.0.0.1", service.greetingPort())) {
       socket.setSoTimeout(5000);
@@ -171,7 +172,7 @@ class GreeterAdmissionTest {
     }
 
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(metric("vertx_net_server_active_connections")).isZero());
+        .untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isZero());
     assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")))
         .as("still greeting after %d junk headers", sent).isEqualTo(GREETING);
   }
@@ -254,14 +255,5 @@ class GreeterAdmissionTest {
 
   private double greetings() {
     return registry.get("greeter.greetings").counter().count();
-  }
-
-  private double metric(String name) {
-    return registry.scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-  }
-
-  private static <T> T join(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

@@ -1,11 +1,11 @@
 package dev.greetprobe.greeter;
 
+import static dev.greetprobe.greeter.GreeterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,11 +108,5 @@ class GreeterMainTest {
       }
     }
     throw new AssertionError("the process ended without printing '" + text + "'");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.greetprobe.greeter;
 
+import static dev.greetprobe.greeter.GreeterTests.freePort;
+import static dev.greetprobe.greeter.GreeterTests.join;
+import static dev.greetprobe.greeter.GreeterTests.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +18,6 @@ import io.vertx.core.net.NetClientOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +89,7 @@ class GreeterReliabilityIT {
     assertThat(run.stuck()).as("connections that took a second or more: a dropped SYN waits that long").isZero();
     assertThat(run.whole()).as("whole greetings in 30 s").isGreaterThan(30_000);
     awaitIdle();
-    assertThat(metric("greeter_greetings_total")).isEqualTo(warmUp.whole() + run.whole());
+    assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(warmUp.whole() + run.whole());
     assertThat(openFileDescriptors()).as("open descriptors after the run, %d before it", fdsBefore)
         .isLessThanOrEqualTo(fdsBefore + FD_SLACK);
     assertThat(heapAfterGc()).as("heap after a full GC, %d MiB before the run", heapBefore >> 20)
@@ -123,8 +125,8 @@ class GreeterReliabilityIT {
 
       assertThat(received).allSatisfy(f -> assertThat(f.result().getBytes()).isEqualTo(GREETING));
       awaitIdle();
-      assertThat(metric("greeter_greetings_total")).isEqualTo(connections);
-      assertThat(metric("greeter_connections_rejected_total")).isZero();
+      assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(connections);
+      assertThat(metric(registry, "greeter_connections_rejected_total")).isZero();
     } finally {
       join(clients.close());
     }
@@ -186,13 +188,7 @@ class GreeterReliabilityIT {
 
   private void awaitIdle() {
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(metric("vertx_net_server_active_connections")).isZero());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+        .untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isZero());
   }
 
   private static long openFileDescriptors() throws IOException {
@@ -206,20 +202,5 @@ class GreeterReliabilityIT {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private double metric(String name) {
-    return registry.scrape().lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
-  }
-
-  private static <T> T join(Future<T> future) throws Exception {
-    return join(future, Duration.ofSeconds(30));
-  }
-
-  private static <T> T join(Future<T> future, Duration timeout) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -1,9 +1,11 @@
 package dev.greetprobe.greeter;
 
-import dev.greetprobe.common.Instrumentation;
+import static dev.greetprobe.greeter.GreeterTests.join;
+import static dev.greetprobe.greeter.GreeterTests.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,9 +92,9 @@ class GreeterServiceTest {
     }
 
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(metric("greeter_greetings_total")).isEqualTo(clients);
-      assertThat(metric("vertx_net_server_active_connections")).isZero();
-      assertThat(metric("vertx_net_server_bytes_written_total")).isEqualTo(clients * GREETING.length);
+      assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(clients);
+      assertThat(metric(registry, "vertx_net_server_active_connections")).isZero();
+      assertThat(metric(registry, "vertx_net_server_bytes_written_total")).isEqualTo(clients * GREETING.length);
     });
   }
 
@@ -151,7 +153,7 @@ class GreeterServiceTest {
         whole += tally.get(20, TimeUnit.SECONDS)[0];
       }
       assertThat(whole).isGreaterThanOrEqualTo(clients * 20);
-      assertThat(metric("greeter_greetings_total"))
+      assertThat(metric(registry, "greeter_greetings_total"))
           .as("every connection the server accepted was greeted in full")
           .isEqualTo(whole);
     } finally {
@@ -199,13 +201,6 @@ class GreeterServiceTest {
     }
   }
 
-  private double metric(String name) {
-    return registry.scrape().lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
-  }
-
   private int status(String path) throws Exception {
     return get(path).statusCode();
   }
@@ -214,9 +209,5 @@ class GreeterServiceTest {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
         .timeout(Duration.ofSeconds(5)).build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static <T> T join(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

@@ -2,6 +2,7 @@ package dev.greetprobe.probe;
 
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,8 @@ final class TargetSchedule {
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> {
       dueNanos = onGrid(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, offsetMillis)));
-      timer = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(null, nothing -> tick()),
+      Handler<Void> tick = nothing -> tick();
+      timer = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(null, tick),
           dueNanos - System.nanoTime(), target.interval().toNanos(), TimeUnit.NANOSECONDS);
       liveTimers.incrementAndGet();
       started.complete();

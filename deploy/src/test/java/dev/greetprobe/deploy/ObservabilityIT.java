@@ -231,7 +231,7 @@ class ObservabilityIT {
     AlertRule.load().forEach(a -> uses(used, a.expr(), "alert " + a.name()));
 
     assertThat(used).containsKeys("probe_success", "probe_phase_duration_seconds_bucket", "greeter_greetings_total",
-        "vertx_net_server_active_connections", "jvm_memory_used_bytes", "up");
+        "greeter_connections_active", "greeter_connections_accepted_total", "jvm_memory_used_bytes", "up");
     used.keySet().removeAll(PROMETHEUS_METRICS);
     used.forEach((name, user) ->
         assertThat(MetricNames.isExported(name, exported)).as("%s, used by %s, is exported", name, user).isTrue());

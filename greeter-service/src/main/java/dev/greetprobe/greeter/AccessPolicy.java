@@ -16,11 +16,6 @@ public final class AccessPolicy {
     this.deny = access.deny().stream().map(AccessPolicy::rule).toList();
   }
 
-  /** Whether every address is allowed, so callers can skip the check. */
-  public boolean allowsEveryone() {
-    return allow.isEmpty() && deny.isEmpty();
-  }
-
   public boolean permits(InetSocketAddress client) {
     for (IpSubnetFilterRule rule : deny) {
       if (rule.matches(client)) {

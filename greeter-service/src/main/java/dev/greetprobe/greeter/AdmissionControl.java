@@ -1,22 +1,17 @@
 package dev.greetprobe.greeter;
 
-import io.netty.util.NetUtil;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Decides, before any TLS or greeting work, whether a new connection may stay: its address must pass the access
- * policy and its rate limit, and the greeter must hold fewer than its maximum of connections. Shared by every
- * greeting verticle, so the limits hold for the process, not per event loop.
+ * policy and its rate limit, and the greeter must not hold more than its maximum of connections. Shared by every
+ * event loop, so the limits hold for the process, not per loop.
  */
 public final class AdmissionControl {
 
   private final AccessPolicy access;
   private final SourceRateLimiter rateLimiter;
   private final int maxConnections;
-  private final AtomicInteger open = new AtomicInteger();
 
   public AdmissionControl(GreeterConfig.Access access, GreeterConfig.Limits limits) {
     this.access = new AccessPolicy(access);
@@ -27,33 +22,19 @@ public final class AdmissionControl {
   }
 
   /**
-   * Null when the connection is admitted (then {@link #release()} must follow when it closes, if
-   * {@link #countsConnections()}), otherwise the reason to refuse it.
+   * Null when {@code client} may stay, otherwise the reason to refuse it; {@code open} counts the greeter's open
+   * connections, this one included.
    */
-  public Rejection admit(SocketAddress remote) {
-    if (!access.allowsEveryone() || rateLimiter != null) {
-      InetAddress address = NetUtil.createInetAddressFromIpAddressString(remote.hostAddress());
-      if (address != null) {
-        if (!access.permits(new InetSocketAddress(address, remote.port()))) {
-          return Rejection.ACL;
-        }
-        if (rateLimiter != null && !rateLimiter.tryAcquire(address, System.nanoTime())) {
-          return Rejection.RATE_LIMIT;
-        }
-      }
+  public Rejection admit(InetSocketAddress client, int open) {
+    if (!access.permits(client)) {
+      return Rejection.ACL;
     }
-    if (maxConnections > 0 && open.incrementAndGet() > maxConnections) {
-      open.decrementAndGet();
+    if (rateLimiter != null && !rateLimiter.tryAcquire(client.getAddress(), System.nanoTime())) {
+      return Rejection.RATE_LIMIT;
+    }
+    if (maxConnections > 0 && open > maxConnections) {
       return Rejection.MAX_CONNECTIONS;
     }
     return null;
-  }
-
-  public boolean countsConnections() {
-    return maxConnections > 0;
-  }
-
-  public void release() {
-    open.decrementAndGet();
   }
 }

@@ -7,18 +7,25 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** The greeter's own meters; Vert.x adds {@code vertx_net_server_*} and the JVM ones. */
+/** The greeter's own meters; Vert.x adds the JVM's and its HTTP endpoint's. */
 public final class GreeterMetrics {
 
   private final MeterRegistry registry;
   private final Counter greetings;
+  private final Counter accepted;
   private final Map<Rejection, Counter> rejections = new EnumMap<>(Rejection.class);
   private final RejectionLog log = new RejectionLog();
   private volatile double tlsReloadSuccessful = 1;
   private volatile double tlsCertificateExpiry = Double.NaN;
 
-  public GreeterMetrics(MeterRegistry registry) {
+  public GreeterMetrics(MeterRegistry registry, OpenConnections connections) {
     this.registry = registry;
+    accepted = Counter.builder("greeter.connections.accepted")
+        .description("Connections accepted on the greeting port, greeted or not")
+        .register(registry);
+    Gauge.builder("greeter.connections.active", connections, OpenConnections::count)
+        .description("Connections open on the greeting port now")
+        .register(registry);
     greetings = Counter.builder("greeter.greetings")
         .description("Greetings written in full to a client")
         .register(registry);
@@ -49,6 +56,10 @@ public final class GreeterMetrics {
   /** New TLS files were refused; the served certificate stays. */
   public void tlsRefused() {
     tlsReloadSuccessful = 0;
+  }
+
+  public void accepted() {
+    accepted.increment();
   }
 
   public void greeted() {

@@ -1,12 +1,8 @@
 package dev.greetprobe.greeter;
 
-import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,16 +15,17 @@ public final class GreeterService {
   private final GreeterConfig config;
   private final GreeterMetrics metrics;
   private final AdmissionControl admission;
+  private final OpenConnections connections = new OpenConnections();
   private final TlsCertificates tls;
   private final OpsServer ops;
   private final AtomicBoolean ready = new AtomicBoolean();
-  private final List<GreeterVerticle> verticles = new CopyOnWriteArrayList<>();
+  private GreeterVerticle greeting;
   private String deploymentId;
 
   public GreeterService(Vertx vertx, GreeterConfig config, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
-    this.metrics = new GreeterMetrics(registry);
+    this.metrics = new GreeterMetrics(registry, connections);
     this.admission = new AdmissionControl(config.access(), config.limits());
     this.tls = config.tls() == null ? null
         : new TlsCertificates(vertx, config.tls(), metrics);
@@ -45,13 +42,9 @@ public final class GreeterService {
   }
 
   public Future<Void> startGreeting() {
-    int instances = config.instances() > 0 ? config.instances() : Instrumentation.EVENT_LOOPS;
+    greeting = new GreeterVerticle(config, metrics, admission, connections, tls);
     return (tls == null ? Future.<Void>succeededFuture() : tls.start())
-        .compose(v -> vertx.deployVerticle(() -> {
-          GreeterVerticle verticle = new GreeterVerticle(config, metrics, admission, tls);
-          verticles.add(verticle);
-          return verticle;
-        }, new DeploymentOptions().setInstances(instances)))
+        .compose(v -> vertx.deployVerticle(greeting))
         .onSuccess(id -> {
           deploymentId = id;
           ready.set(true);
@@ -76,7 +69,7 @@ public final class GreeterService {
   }
 
   public int greetingPort() {
-    return verticles.get(0).actualPort();
+    return greeting.actualPort();
   }
 
   public int httpPort() {

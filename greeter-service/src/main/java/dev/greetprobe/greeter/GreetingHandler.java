@@ -1,83 +1,129 @@
 package dev.greetprobe.greeter;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Admits a new connection (or closes it with the reason counted), shakes hands over TLS when configured, writes the
- * greeting and closes once the bytes are flushed.
+ * greeting and closes once the bytes are written. One instance serves every connection: nothing is allocated per
+ * connection on the plain path but what Netty needs to write.
  */
-public final class GreetingHandler implements Handler<NetSocket> {
+@ChannelHandler.Sharable
+final class GreetingHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(GreetingHandler.class);
 
-  // One buffer for every connection: Vert.x writes a slice of it, so it is never copied or consumed.
-  private final Buffer greeting;
+  // One buffer for every connection: each write sends a duplicate of it, so it is never copied, consumed or freed.
+  private final ByteBuf greeting;
   private final GreeterMetrics metrics;
   private final AdmissionControl admission;
+  private final OpenConnections connections;
   private final TlsCertificates tls;
+  private final boolean proxyProtocol;
   private final long handshakeTimeoutMillis;
   private final boolean logConnections;
   // Made once, not per connection: this is the hot path.
-  private final Handler<Void> countGreeting;
-  private final Handler<Void> releaseSlot;
+  private final ChannelFutureListener closeAfterGreeting;
 
-  public GreetingHandler(String greeting, GreeterMetrics metrics, AdmissionControl admission, TlsCertificates tls,
-      long handshakeTimeoutMillis, boolean logConnections) {
-    this.greeting = Buffer.buffer(greeting.getBytes(StandardCharsets.UTF_8));
+  GreetingHandler(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission, OpenConnections connections,
+      TlsCertificates tls) {
+    byte[] bytes = config.greeting().getBytes(StandardCharsets.UTF_8);
+    this.greeting = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
     this.metrics = metrics;
     this.admission = admission;
+    this.connections = connections;
     this.tls = tls;
-    this.handshakeTimeoutMillis = handshakeTimeoutMillis;
-    this.logConnections = logConnections;
-    this.countGreeting = v -> metrics.greeted();
-    this.releaseSlot = v -> admission.release();
+    this.proxyProtocol = config.proxyProtocol();
+    this.handshakeTimeoutMillis = config.limits().handshakeTimeout().toMillis();
+    this.logConnections = config.logConnections();
+    this.closeAfterGreeting = written -> {
+      // Written means the kernel took every byte before the close, which sends them ahead of the FIN.
+      if (written.isSuccess()) {
+        metrics.greeted();
+      }
+      written.channel().close();
+    };
   }
 
   @Override
-  public void handle(NetSocket socket) {
-    Rejection refused = admission.admit(socket.remoteAddress());
-    if (refused != null) {
-      metrics.rejected(refused, socket.remoteAddress(), "closed before greeting");
-      socket.close();
-      return;
+  public void channelActive(ChannelHandlerContext ctx) {
+    connections.opened(ctx.channel());
+    metrics.accepted();
+    if (!proxyProtocol) {
+      admit(ctx, (InetSocketAddress) ctx.channel().remoteAddress());
     }
-    if (admission.countsConnections()) {
-      socket.closeHandler(releaseSlot);
+  }
+
+  /** With the PROXY protocol on, the client is known once its header has been read. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ProxyHeaderReader.ProxiedClient client) {
+      admit(ctx, client.address());
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    connections.closed(ctx.channel());
+  }
+
+  /** A greeter reads nothing: whatever a client sends is dropped. */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A reset by the client, or a TLS failure that the handshake listener counts: nothing to do but close.
+    log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private void admit(ChannelHandlerContext ctx, InetSocketAddress client) {
+    Rejection refused = admission.admit(client, connections.count());
+    if (refused != null) {
+      metrics.rejected(refused, client, "closed before greeting");
+      ctx.close();
+      return;
     }
     if (logConnections) {
-      log.info("Got connection from {}", socket.remoteAddress());
+      log.info("Got connection from {}", client);
     }
     if (tls == null) {
-      greet(socket);
+      greet(ctx);
       return;
     }
-    // TLS after admission, so a refused client costs no handshake and handshakes in progress count as connections.
-    // The handler is called before the channel's first read, so the client's hello reaches the TLS handler.
-    SslHandler ssl = tls.current().newHandler(((NetSocketInternal) socket).channelHandlerContext().alloc());
+    // TLS after admission, so a refused client costs no handshake. Placed just ahead of this handler, so the client's
+    // hello (and, after a PROXY header, the bytes the header decoder held back) reaches it.
+    SslHandler ssl = tls.current().newHandler(ctx.alloc());
     ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
-    ((NetSocketInternal) socket).channelHandlerContext().pipeline().addFirst("tls", ssl);
-    socket.exceptionHandler(e -> { }); // a failed handshake is counted below; the socket closes either way
+    ctx.pipeline().addBefore(ctx.name(), "tls", ssl);
     ssl.handshakeFuture().addListener(done -> {
       if (done.isSuccess()) {
-        greet(socket);
+        greet(ctx);
       } else {
         Rejection reason = done.cause() instanceof SslHandshakeTimeoutException ? Rejection.TIMEOUT : Rejection.TLS_HANDSHAKE;
-        metrics.rejected(reason, socket.remoteAddress(), String.valueOf(done.cause().getMessage()));
-        socket.close();
+        metrics.rejected(reason, client, String.valueOf(done.cause().getMessage()));
+        ctx.close();
       }
     });
   }
 
-  private void greet(NetSocket socket) {
-    // end() closes the socket after the write is flushed; it succeeds only if the client got every byte.
-    socket.end(greeting).onSuccess(countGreeting);
+  private void greet(ChannelHandlerContext ctx) {
+    ctx.writeAndFlush(greeting.duplicate()).addListener(closeAfterGreeting);
   }
 }

@@ -14,7 +14,7 @@ public enum Rejection {
   TLS_HANDSHAKE,
   /** The PROXY protocol header was malformed. */
   PROXY_PROTOCOL,
-  /** The client did not finish its TLS handshake in time. */
+  /** The client did not send its PROXY header, or finish its TLS handshake, in time. */
   TIMEOUT;
 
   public String label() {

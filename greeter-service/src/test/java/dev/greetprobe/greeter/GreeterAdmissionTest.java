@@ -3,6 +3,7 @@ package dev.greetprobe.greeter;
 import static dev.greetprobe.greeter.GreeterTests.join;
 import static dev.greetprobe.greeter.GreeterTests.metric;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
@@ -108,7 +109,7 @@ class GreeterAdmissionTest {
       for (int i = 0; i < 3; i++) {
         held.add(new Socket("127.0.0.1", service.greetingPort()));
       }
-      await().untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isEqualTo(3));
+      await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isEqualTo(3));
 
       try (Socket fourth = new Socket("127.0.0.1", service.greetingPort())) {
         fourth.setSoTimeout(5000);
@@ -120,7 +121,7 @@ class GreeterAdmissionTest {
         s.close();
       }
     }
-    await().untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isZero());
+    await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestPki.trusting(ca.certificate).getSocketFactory()
         .createSocket("127.0.0.1", service.greetingPort())) {
       socket.setSoTimeout(5000);
@@ -144,6 +145,47 @@ class GreeterAdmissionTest {
     assertThat(sendAndRead(proxyV2("192.0.2.10", "10.0.0.1"))).isEqualTo(GREETING);
     assertThat(sendAndRead(proxyV2("2001:db8::7", "2001:db8::1"))).isEmpty();
     await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+  }
+
+  @Test
+  void aClientThatSendsNoProxyHeaderIsClosedAfterTheHandshakeTimeoutAndCounted() throws Exception {
+    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofMillis(300)), true));
+
+    try (Socket silent = new Socket("127.0.0.1", service.greetingPort())) {
+      silent.setSoTimeout(5000);
+      assertThat(readUntilClosed(silent)).isEmpty();
+    }
+    await().untilAsserted(() -> assertThat(rejected("timeout")).isEqualTo(1));
+    await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
+    assertThat(greetings()).isZero();
+  }
+
+  @Test
+  void tlsAfterAProxyHeaderGreetsTheClientTheHeaderNames() throws Exception {
+    TestPki ca = TestPki.authority("test CA");
+    TestPki.Issued server = ca.issue("localhost");
+    GreeterConfig.Tls tls = new GreeterConfig.Tls(server.writeCertificate(dir.resolve("tls.crt")),
+        server.writeKey(dir.resolve("tls.key")), null, ClientAuth.NONE, Duration.ofSeconds(10));
+    GreeterConfig base = config(new GreeterConfig.Access(List.of(), List.of("10.0.0.0/8")), unlimited(), true);
+    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.instances(), base.backlog(),
+        base.drainTimeout(), false, base.http(), tls, base.access(), base.limits(), true));
+
+    assertThat(proxiedTls(ca, "PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")).isEqualTo(GREETING);
+    assertThatThrownBy(() -> proxiedTls(ca, "PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))
+        .as("the denied client gets no handshake").isInstanceOf(IOException.class);
+    await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+  }
+
+  /** Sends a PROXY v1 header, then shakes hands over TLS on the same connection and reads to the end. */
+  private byte[] proxiedTls(TestPki ca, String header) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(ascii(header));
+      try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestPki.trusting(ca.certificate).getSocketFactory()
+          .createSocket(socket, "localhost", service.greetingPort(), true)) {
+        return tls.getInputStream().readAllBytes();
+      }
+    }
   }
 
   @Test
@@ -172,7 +214,7 @@ class GreeterAdmissionTest {
     }
 
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isZero());
+        .untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
     assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")))
         .as("still greeting after %d junk headers", sent).isEqualTo(GREETING);
   }

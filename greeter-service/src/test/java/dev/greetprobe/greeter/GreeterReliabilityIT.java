@@ -188,7 +188,7 @@ class GreeterReliabilityIT {
 
   private void awaitIdle() {
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isZero());
+        .untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
   }
 
   private static long openFileDescriptors() throws IOException {

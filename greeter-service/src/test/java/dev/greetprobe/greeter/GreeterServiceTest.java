@@ -3,6 +3,7 @@ package dev.greetprobe.greeter;
 import static dev.greetprobe.greeter.GreeterTests.join;
 import static dev.greetprobe.greeter.GreeterTests.metric;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
@@ -17,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +63,48 @@ class GreeterServiceTest {
   }
 
   @Test
+  void everyEventLoopAcceptsOnAListeningSocketOfItsOwn() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+
+    assertThat(listeningSockets(service.greetingPort())).as("SO_REUSEPORT listeners, one per loop").isEqualTo(2);
+    for (int i = 0; i < 100; i++) {
+      assertThat(readGreeting(service.greetingPort())).isEqualTo(GREETING);
+    }
+  }
+
+  @Test
+  void aSecondGreeterOnATakenPortFailsToStartInsteadOfSharingIt() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+    int port = service.greetingPort();
+    GreeterConfig samePort = new GreeterConfig("127.0.0.1", port, GreeterConfig.DEFAULT_GREETING, 2, 1024,
+        Duration.ofSeconds(5), false, new GreeterConfig.Http("127.0.0.1", 0));
+    GreeterService second = new GreeterService(vertx, samePort, Instrumentation.registry());
+
+    assertThatThrownBy(() -> join(second.startGreeting()))
+        .hasMessageContaining("cannot listen on 127.0.0.1:" + port);
+    assertThat(listeningSockets(port)).isEqualTo(2);
+    assertThat(readGreeting(port)).isEqualTo(GREETING);
+  }
+
+  @Test
+  void onTheNioTransportOneListenerGreetsForEveryLoop() throws Exception {
+    PrometheusMeterRegistry nioRegistry = Instrumentation.registry();
+    Vertx nio = Instrumentation.vertx(nioRegistry, false);
+    try {
+      GreeterService greeter = new GreeterService(nio, config(GreeterConfig.DEFAULT_GREETING), nioRegistry);
+      join(greeter.start());
+
+      assertThat(listeningSockets(greeter.greetingPort())).isEqualTo(1);
+      for (int i = 0; i < 20; i++) {
+        assertThat(readGreeting(greeter.greetingPort())).isEqualTo(GREETING);
+      }
+      await().untilAsserted(() -> assertThat(metric(nioRegistry, "greeter_greetings_total")).isEqualTo(20));
+    } finally {
+      join(nio.close());
+    }
+  }
+
+  @Test
   void theGreetingIsConfigurable() throws Exception {
     start(config("Grüß dich"));
 
@@ -93,8 +138,8 @@ class GreeterServiceTest {
 
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
       assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(clients);
-      assertThat(metric(registry, "vertx_net_server_active_connections")).isZero();
-      assertThat(metric(registry, "vertx_net_server_bytes_written_total")).isEqualTo(clients * GREETING.length);
+      assertThat(metric(registry, "greeter_connections_accepted_total")).isEqualTo(clients);
+      assertThat(metric(registry, "greeter_connections_active")).isZero();
     });
   }
 
@@ -126,7 +171,8 @@ class GreeterServiceTest {
     assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     assertThat(response.body())
         .contains("# TYPE greeter_greetings_total counter")
-        .contains("vertx_net_server_active_connections")
+        .contains("# TYPE greeter_connections_accepted_total counter")
+        .contains("# TYPE greeter_connections_active gauge")
         .contains("jvm_memory_used_bytes")
         .contains("process_cpu_seconds_total")
         .contains("process_files_open_files");
@@ -199,6 +245,19 @@ class GreeterServiceTest {
       socket.setSoTimeout(5000);
       return socket.getInputStream().readAllBytes();
     }
+  }
+
+  /** Sockets listening on {@code port}, as the kernel lists them (state 0A is LISTEN; Java's sockets are IPv6 ones). */
+  private static long listeningSockets(int port) throws IOException {
+    String local = String.format(":%04X", port);
+    long count = 0;
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      count += Files.readAllLines(Path.of(table)).stream().skip(1)
+          .map(line -> line.trim().split("\\s+"))
+          .filter(fields -> fields[1].endsWith(local) && fields[3].equals("0A"))
+          .count();
+    }
+    return count;
   }
 
   private int status(String path) throws Exception {

@@ -3,7 +3,6 @@ package dev.greetprobe.probe;
 import static dev.greetprobe.probe.TestServers.join;
 
 import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
 import dev.greetprobe.greeter.GreeterVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,12 +15,12 @@ final class TestGreeter {
   private TestGreeter() {
   }
 
-  /** Deploys the greeter with {@code instances} verticles; returns its port. */
+  /** Deploys the greeter with {@code instances} listeners; returns its port. */
   static int start(Vertx vertx, int instances, MeterRegistry registry) throws Exception {
     GreeterVerticle greeter = new GreeterVerticle(
         new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, instances, 1024, Duration.ofSeconds(1),
             false, new GreeterConfig.Http("127.0.0.1", 0)),
-        new GreeterMetrics(registry));
+        registry);
     join(vertx.deployVerticle(greeter));
     return greeter.actualPort();
   }

@@ -1,0 +1,131 @@
+package dev.greetprobe.greeter;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The greeting port, on Vert.x's own event loops. On Linux's epoll transport every event loop gets a listening socket
+ * of its own on the port ({@code SO_REUSEPORT}): the kernel spreads new connections over them, and each connection is
+ * accepted, greeted and closed by the loop that owns its listener, with no hand-off between threads. (Vert.x's
+ * {@code NetServer} accepts every connection on one acceptor thread and hands it to a loop: that wake-up per
+ * connection cost more CPU than the greeting itself.) Elsewhere, one listener spreads its connections over the loops.
+ */
+final class GreetingServer {
+
+  private final VertxInternal vertx;
+  private final GreeterConfig config;
+  private final OpenConnections connections;
+  private final ChannelHandler connectionHandler;
+  private final List<Channel> listeners = new ArrayList<>();
+  private int port;
+
+  GreetingServer(Vertx vertx, GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,
+      OpenConnections connections, TlsCertificates tls) {
+    this.vertx = (VertxInternal) vertx;
+    this.config = config;
+    this.connections = connections;
+    GreetingHandler greeting = new GreetingHandler(config, metrics, admission, connections, tls);
+    long headerTimeout = config.limits().handshakeTimeout().toMillis();
+    this.connectionHandler = !config.proxyProtocol() ? greeting : new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        channel.pipeline().addLast(new HAProxyMessageDecoder(), new ProxyHeaderReader(headerTimeout, metrics), greeting);
+      }
+    };
+  }
+
+  /** Binds the listeners; fails, naming the address, when the port is taken or cannot be bound. */
+  Future<Void> listen() {
+    return vertx.executeBlocking(this::claimAddress).compose(address -> {
+      port = address.getPort();
+      List<EventLoop> loops = eventLoops();
+      boolean reusePort = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
+      int count = !reusePort ? 1 : config.instances() > 0 ? config.instances() : loops.size();
+      List<Future<Channel>> bound = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        EventLoop loop = loops.get(i % loops.size());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(loop, reusePort ? loop : vertx.nettyEventLoopGroup())
+            .channelFactory(vertx.transport().serverChannelFactory(false))
+            .option(ChannelOption.SO_BACKLOG, config.backlog())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childHandler(connectionHandler);
+        if (reusePort) {
+          bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        bound.add(future(bootstrap.bind(address)));
+      }
+      return Future.all(bound).<Void>mapEmpty().recover(failed -> {
+        bound.stream().filter(Future::succeeded).forEach(f -> f.result().close());
+        return Future.failedFuture(new IOException("cannot listen on " + config.host() + ":" + port + ": "
+            + failed.getMessage(), failed));
+      }).onSuccess(v -> bound.forEach(f -> listeners.add(f.result())));
+    });
+  }
+
+  /**
+   * Binds the address once, alone, and lets it go: {@code SO_REUSEPORT} would otherwise let the listeners join those of
+   * another process on the same port instead of failing, and port 0 becomes the free port all the listeners share.
+   */
+  private InetSocketAddress claimAddress() throws IOException {
+    InetAddress host = InetAddress.getByName(config.host());
+    try (ServerSocket claim = new ServerSocket()) {
+      claim.setReuseAddress(true);
+      claim.bind(new InetSocketAddress(host, config.port()));
+      return new InetSocketAddress(host, claim.getLocalPort());
+    } catch (IOException e) {
+      throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops accepting, then gives the connections in flight {@code timeout} to finish before closing them. */
+  Future<Void> shutdown(Duration timeout) {
+    List<Future<Channel>> closed = listeners.stream().map(listener -> future(listener.close())).toList();
+    listeners.clear();
+    return Future.join(closed).transform(v -> connections.drain(vertx, timeout));
+  }
+
+  int actualPort() {
+    return port;
+  }
+
+  private List<EventLoop> eventLoops() {
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor executor : vertx.nettyEventLoopGroup()) {
+      loops.add((EventLoop) executor);
+    }
+    return loops;
+  }
+
+  private static Future<Channel> future(ChannelFuture netty) {
+    Promise<Channel> promise = Promise.promise();
+    netty.addListener(done -> {
+      if (done.isSuccess()) {
+        promise.complete(netty.channel());
+      } else {
+        promise.fail(done.cause());
+      }
+    });
+    return promise.future();
+  }
+}

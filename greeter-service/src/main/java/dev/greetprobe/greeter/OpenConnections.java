@@ -1,0 +1,53 @@
+package dev.greetprobe.greeter;
+
+import io.netty.channel.Channel;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The greeting connections open now, on every event loop: their number is the active-connections gauge and the
+ * maximum-connections limit, and a drain waits for them to close (or closes them when its time is up).
+ */
+public final class OpenConnections {
+
+  private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+  private volatile Promise<Void> drained;
+
+  void opened(Channel channel) {
+    open.add(channel);
+  }
+
+  void closed(Channel channel) {
+    open.remove(channel);
+    Promise<Void> waiting = drained;
+    if (waiting != null && open.isEmpty()) {
+      waiting.tryComplete();
+    }
+  }
+
+  public int count() {
+    return open.size();
+  }
+
+  /**
+   * Completes when the last connection has closed, or after {@code timeout}, when those still open are closed. Call
+   * it once no new connection can arrive.
+   */
+  Future<Void> drain(Vertx vertx, Duration timeout) {
+    Promise<Void> promise = Promise.promise();
+    drained = promise;
+    if (open.isEmpty()) {
+      promise.tryComplete();
+      return promise.future();
+    }
+    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+      open.forEach(Channel::close);
+      promise.tryComplete();
+    });
+    return promise.future().onComplete(done -> vertx.cancelTimer(timer));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.greetprobe.greeter;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Follows Netty's PROXY protocol decoder on one connection: tells the greeting handler which client the header names
+ * (a {@link ProxiedClient} event), or closes the connection and counts why: a malformed header, or none in time.
+ * One per connection, as it holds that connection's timer.
+ */
+final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
+
+  /** The client a PROXY header named; the connection's own peer for a header without one (LOCAL, UNKNOWN). */
+  record ProxiedClient(InetSocketAddress address) {
+  }
+
+  private final long timeoutMillis;
+  private final GreeterMetrics metrics;
+  private ScheduledFuture<?> timeout;
+  private boolean malformed;
+
+  ProxyHeaderReader(long timeoutMillis, GreeterMetrics metrics) {
+    this.timeoutMillis = timeoutMillis;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    timeout = ctx.executor().schedule(() -> {
+      metrics.rejected(Rejection.TIMEOUT, ctx.channel().remoteAddress(), "no PROXY header in " + timeoutMillis + " ms");
+      ctx.close();
+    }, timeoutMillis, TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof HAProxyMessage header)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      timeout.cancel(false);
+      ctx.pipeline().remove(this);
+      ctx.fireUserEventTriggered(new ProxiedClient(client(header, (InetSocketAddress) ctx.channel().remoteAddress())));
+    } finally {
+      header.release();
+    }
+  }
+
+  /** A malformed header: the decoder has closed the connection, and may report it again as the connection ends. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof HAProxyProtocolException)) {
+      ctx.fireExceptionCaught(cause);
+    } else if (!malformed) {
+      malformed = true;
+      timeout.cancel(false);
+      metrics.rejected(Rejection.PROXY_PROTOCOL, ctx.channel().remoteAddress(), cause.getMessage());
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private static InetSocketAddress client(HAProxyMessage header, InetSocketAddress peer) {
+    boolean tcp = header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4
+        || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6;
+    if (header.command() != HAProxyCommand.PROXY || !tcp) {
+      return peer;
+    }
+    InetAddress source = NetUtil.createInetAddressFromIpAddressString(header.sourceAddress());
+    return source == null ? peer : new InetSocketAddress(source, header.sourcePort());
+  }
+}

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The greeter as a whole: the HTTP endpoint first (so probes see "not ready" rather than nothing), then the greeting
- * verticles; {@link #drain()} takes it out of service in the opposite order.
+ * port; {@link #drain()} takes it out of service in the opposite order.
  */
 public final class GreeterService {
 

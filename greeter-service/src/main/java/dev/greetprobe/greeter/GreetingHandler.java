@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (logConnections) {
-      log.info("Got connection from {}", client);
+      log.info("Got connection from {}", NetUtil.toSocketAddressString(client));
     }
     if (tls == null) {
       greet(ctx);

@@ -28,7 +28,9 @@ import java.util.List;
  * of its own on the port ({@code SO_REUSEPORT}): the kernel spreads new connections over them, and each connection is
  * accepted, greeted and closed by the loop that owns its listener, with no hand-off between threads. (Vert.x's
  * {@code NetServer} accepts every connection on one acceptor thread and hands it to a loop: that wake-up per
- * connection cost more CPU than the greeting itself.) Elsewhere, one listener spreads its connections over the loops.
+ * connection cost more CPU than the greeting itself.) A plain greeting is written as the connection is accepted
+ * ({@link DirectGreeter}); TLS and the PROXY protocol take the channel pipeline ({@link GreetingHandler}).
+ * Elsewhere, one listener spreads its connections over the loops.
  */
 final class GreetingServer {
 
@@ -36,6 +38,7 @@ final class GreetingServer {
   private final GreeterConfig config;
   private final OpenConnections connections;
   private final ChannelHandler connectionHandler;
+  private final DirectGreeter directGreeter;
   private final boolean readsFromClients;
   private final List<Channel> listeners = new ArrayList<>();
   private int port;
@@ -49,6 +52,8 @@ final class GreetingServer {
     // A plain greeting needs nothing from the client: its connections are never watched for reads, which saves an
     // epoll_ctl call per connection. A PROXY header or a TLS handshake must be read.
     this.readsFromClients = config.proxyProtocol() || tls != null;
+    this.directGreeter = readsFromClients || !DirectGreeter.fits(config) ? null
+        : new DirectGreeter(config, metrics, admission, connections);
     long headerTimeout = config.limits().handshakeTimeout().toMillis();
     this.connectionHandler = !config.proxyProtocol() ? greeting : new ChannelInitializer<>() {
       @Override
@@ -77,6 +82,9 @@ final class GreetingServer {
             .childHandler(connectionHandler);
         if (reusePort) {
           bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+          if (directGreeter != null) {
+            bootstrap.handler(directGreeter);
+          }
         }
         bound.add(future(bootstrap.bind(address)));
       }

@@ -112,6 +112,18 @@ class GreeterServiceTest {
   }
 
   @Test
+  void aGreetingTooLongToWriteAtAcceptIsStillWrittenInFull() throws Exception {
+    String long64k = "Thank You for Connecting ".repeat(64 * 1024 / 25);
+    assertThat(long64k.length()).isGreaterThan(DirectGreeter.MAX_GREETING_BYTES);
+    start(config(long64k));
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(new String(readGreeting(service.greetingPort()), StandardCharsets.UTF_8)).isEqualTo(long64k);
+    }
+    await().untilAsserted(() -> assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(20));
+  }
+
+  @Test
   void twoHundredConcurrentClientsAllGetTheWholeGreetingAndAreCounted() throws Exception {
     start(config(GreeterConfig.DEFAULT_GREETING));
     int clients = 200;

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -109,7 +110,11 @@ public final class Instrumentation {
     VertxOptions options = new VertxOptions()
         .setEventLoopPoolSize(EVENT_LOOPS)
         .setPreferNativeTransport(nativeTransport)
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            // Each service counts its own TCP connections (greeter_connections_*, probe_*); Vert.x's TCP meters would
+            // repeat them, looked up and updated on every connection a probe or a greeting makes.
+            .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+            .addDisabledMetricsCategory(MetricsDomain.NET_SERVER));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 }

@@ -96,12 +96,8 @@ class GreeterAdmissionTest {
   @Test
   void connectionNPlusOneIsRefusedWhileNAreHeldOpen() throws Exception {
     TestPki ca = TestPki.authority("test CA");
-    TestPki.Issued server = ca.issue("localhost");
-    GreeterConfig.Tls tls = new GreeterConfig.Tls(server.writeCertificate(dir.resolve("tls.crt")),
-        server.writeKey(dir.resolve("tls.key")), null, ClientAuth.NONE, Duration.ofSeconds(10));
-    GreeterConfig base = config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(3, 0, 0, 100, Duration.ofSeconds(20)), false);
-    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.instances(), base.backlog(),
-        base.drainTimeout(), false, base.http(), tls, base.access(), base.limits(), false));
+    startWithTls(ca, config(GreeterConfig.Access.EVERYONE,
+        new GreeterConfig.Limits(3, 0, 0, 100, Duration.ofSeconds(20)), false));
 
     // Clients that connect and never start their TLS handshake hold their connections open.
     List<Socket> held = new ArrayList<>();
@@ -163,12 +159,7 @@ class GreeterAdmissionTest {
   @Test
   void tlsAfterAProxyHeaderGreetsTheClientTheHeaderNames() throws Exception {
     TestPki ca = TestPki.authority("test CA");
-    TestPki.Issued server = ca.issue("localhost");
-    GreeterConfig.Tls tls = new GreeterConfig.Tls(server.writeCertificate(dir.resolve("tls.crt")),
-        server.writeKey(dir.resolve("tls.key")), null, ClientAuth.NONE, Duration.ofSeconds(10));
-    GreeterConfig base = config(new GreeterConfig.Access(List.of(), List.of("10.0.0.0/8")), unlimited(), true);
-    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.instances(), base.backlog(),
-        base.drainTimeout(), false, base.http(), tls, base.access(), base.limits(), true));
+    startWithTls(ca, config(new GreeterConfig.Access(List.of(), List.of("10.0.0.0/8")), unlimited(), true));
 
     assertThat(proxiedTls(ca, "PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")).isEqualTo(GREETING);
     assertThatThrownBy(() -> proxiedTls(ca, "PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))
@@ -222,6 +213,15 @@ class GreeterAdmissionTest {
   private void start(GreeterConfig config) throws Exception {
     service = new GreeterService(vertx, config, registry);
     join(service.start());
+  }
+
+  /** Starts {@code base} with TLS on, serving a certificate for localhost that {@code ca} issued. */
+  private void startWithTls(TestPki ca, GreeterConfig base) throws Exception {
+    TestPki.Issued server = ca.issue("localhost");
+    GreeterConfig.Tls tls = new GreeterConfig.Tls(server.writeCertificate(dir.resolve("tls.crt")),
+        server.writeKey(dir.resolve("tls.key")), null, ClientAuth.NONE, Duration.ofSeconds(10));
+    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.instances(), base.backlog(),
+        base.drainTimeout(), false, base.http(), tls, base.access(), base.limits(), base.proxyProtocol()));
   }
 
   private static GreeterConfig config(GreeterConfig.Access access, GreeterConfig.Limits limits, boolean proxy) {

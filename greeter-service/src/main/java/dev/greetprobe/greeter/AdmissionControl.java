@@ -1,38 +1,62 @@
 package dev.greetprobe.greeter;
 
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides, before any TLS or greeting work, whether a new connection may stay: its address must pass the access
- * policy and its rate limit, and the greeter must not hold more than its maximum of connections. Shared by every
- * event loop, so the limits hold for the process, not per loop.
+ * policy and its rate limit, and the greeter must not hold more than its maximum of connections. A refused
+ * connection is counted and logged with its reason; an admitted one is logged when {@code log_connections} is on.
+ * Shared by every event loop, so the limits hold for the process, not per loop.
  */
 public final class AdmissionControl {
+
+  private static final Logger log = LoggerFactory.getLogger(AdmissionControl.class);
 
   private final AccessPolicy access;
   private final SourceRateLimiter rateLimiter;
   private final int maxConnections;
+  private final OpenConnections connections;
+  private final GreeterMetrics metrics;
+  private final boolean logConnections;
 
-  public AdmissionControl(GreeterConfig.Access access, GreeterConfig.Limits limits) {
-    this.access = new AccessPolicy(access);
+  public AdmissionControl(GreeterConfig config, OpenConnections connections, GreeterMetrics metrics) {
+    GreeterConfig.Limits limits = config.limits();
+    this.access = new AccessPolicy(config.access());
     this.rateLimiter = limits.ratePerSource() > 0
         ? new SourceRateLimiter(limits.ratePerSource(), limits.burstPerSource(), limits.sourceTableSize())
         : null;
     this.maxConnections = limits.maxConnections();
+    this.connections = connections;
+    this.metrics = metrics;
+    this.logConnections = config.logConnections();
   }
 
-  /**
-   * Null when {@code client} may stay, otherwise the reason to refuse it; {@code open} counts the greeter's open
-   * connections, this one included.
-   */
-  public Rejection admit(InetSocketAddress client, int open) {
+  /** Whether {@code client} may stay; the caller closes the connection when not. */
+  public boolean admit(InetSocketAddress client) {
+    Rejection refused = refusal(client);
+    if (refused != null) {
+      metrics.rejected(refused, client, "closed before greeting");
+      return false;
+    }
+    if (logConnections) {
+      log.info("Got connection from {}", NetUtil.toSocketAddressString(client));
+    }
+    return true;
+  }
+
+  /** Null when {@code client} may stay, otherwise the reason to refuse it. */
+  private Rejection refusal(InetSocketAddress client) {
     if (!access.permits(client)) {
       return Rejection.ACL;
     }
     if (rateLimiter != null && !rateLimiter.tryAcquire(client.getAddress(), System.nanoTime())) {
       return Rejection.RATE_LIMIT;
     }
-    if (maxConnections > 0 && open > maxConnections) {
+    // Counted only when limited: the count, this connection included when it is open, sums across loops.
+    if (maxConnections > 0 && connections.count() > maxConnections) {
       return Rejection.MAX_CONNECTIONS;
     }
     return null;

@@ -5,6 +5,7 @@ import dev.greetprobe.common.ConfigReader;
 import io.vertx.core.http.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,11 @@ public record GreeterConfig(
   }
 
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
+
+  /** The greeting as sent: UTF-8, nothing appended. */
+  public byte[] greetingBytes() {
+    return greeting.getBytes(StandardCharsets.UTF_8);
+  }
 
   /** Environment variables a container sets, and the keys they override. */
   static final Map<String, String> ENVIRONMENT = Map.ofEntries(

@@ -26,7 +26,7 @@ public final class GreeterService {
     this.vertx = vertx;
     this.config = config;
     this.metrics = new GreeterMetrics(registry, connections);
-    this.admission = new AdmissionControl(config.access(), config.limits());
+    this.admission = new AdmissionControl(config, connections, metrics);
     this.tls = config.tls() == null ? null
         : new TlsCertificates(vertx, config.tls(), metrics);
     this.ops = new OpsServer(vertx, config.http(), registry, ready::get);

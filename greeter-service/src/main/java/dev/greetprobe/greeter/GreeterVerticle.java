@@ -15,13 +15,10 @@ public final class GreeterVerticle extends VerticleBase {
   private GreetingServer server;
 
   /** A plain greeter with no TLS, for callers that need only the greeting. */
-  public GreeterVerticle(GreeterConfig config, MeterRegistry registry) {
-    this(config, new OpenConnections(), registry);
-  }
-
-  private GreeterVerticle(GreeterConfig config, OpenConnections connections, MeterRegistry registry) {
-    this(config, new GreeterMetrics(registry, connections), new AdmissionControl(config.access(), config.limits()),
-        connections, null);
+  public static GreeterVerticle plain(GreeterConfig config, MeterRegistry registry) {
+    OpenConnections connections = new OpenConnections();
+    GreeterMetrics metrics = new GreeterMetrics(registry, connections);
+    return new GreeterVerticle(config, metrics, new AdmissionControl(config, connections, metrics), connections, null);
   }
 
   public GreeterVerticle(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,

@@ -8,10 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +31,12 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   private final TlsCertificates tls;
   private final boolean proxyProtocol;
   private final long handshakeTimeoutMillis;
-  private final boolean logConnections;
   // Made once, not per connection: this is the hot path.
   private final ChannelFutureListener closeAfterGreeting;
 
   GreetingHandler(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission, OpenConnections connections,
       TlsCertificates tls) {
-    byte[] bytes = config.greeting().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = config.greetingBytes();
     this.greeting = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
     this.metrics = metrics;
     this.admission = admission;
@@ -47,7 +44,6 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
     this.tls = tls;
     this.proxyProtocol = config.proxyProtocol();
     this.handshakeTimeoutMillis = config.limits().handshakeTimeout().toMillis();
-    this.logConnections = config.logConnections();
     this.closeAfterGreeting = written -> {
       // Written means the kernel took every byte before the close, which sends them ahead of the FIN.
       if (written.isSuccess()) {
@@ -95,14 +91,9 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void admit(ChannelHandlerContext ctx, InetSocketAddress client) {
-    Rejection refused = admission.admit(client, connections.count());
-    if (refused != null) {
-      metrics.rejected(refused, client, "closed before greeting");
+    if (!admission.admit(client)) {
       ctx.close();
       return;
-    }
-    if (logConnections) {
-      log.info("Got connection from {}", NetUtil.toSocketAddressString(client));
     }
     if (tls == null) {
       greet(ctx);

@@ -52,8 +52,9 @@ final class GreetingServer {
     // A plain greeting needs nothing from the client: its connections are never watched for reads, which saves an
     // epoll_ctl call per connection. A PROXY header or a TLS handshake must be read.
     this.readsFromClients = config.proxyProtocol() || tls != null;
-    this.directGreeter = readsFromClients || !DirectGreeter.fits(config) ? null
-        : new DirectGreeter(config, metrics, admission, connections);
+    byte[] bytes = config.greetingBytes();
+    this.directGreeter = readsFromClients || bytes.length > DirectGreeter.MAX_GREETING_BYTES ? null
+        : new DirectGreeter(bytes, metrics, admission);
     long headerTimeout = config.limits().handshakeTimeout().toMillis();
     this.connectionHandler = !config.proxyProtocol() ? greeting : new ChannelInitializer<>() {
       @Override

@@ -17,7 +17,7 @@ final class TestGreeter {
 
   /** Deploys the greeter with {@code instances} listeners; returns its port. */
   static int start(Vertx vertx, int instances, MeterRegistry registry) throws Exception {
-    GreeterVerticle greeter = new GreeterVerticle(
+    GreeterVerticle greeter = GreeterVerticle.plain(
         new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, instances, 1024, Duration.ofSeconds(1),
             false, new GreeterConfig.Http("127.0.0.1", 0)),
         registry);

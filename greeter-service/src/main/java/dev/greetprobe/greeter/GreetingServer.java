@@ -59,7 +59,8 @@ final class GreetingServer {
     this.connectionHandler = !config.proxyProtocol() ? greeting : new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(new HAProxyMessageDecoder(), new ProxyHeaderReader(headerTimeout, metrics), greeting);
+        channel.pipeline()
+            .addLast(new HAProxyMessageDecoder(), new ProxyHeaderReader(headerTimeout, metrics), greeting);
       }
     };
   }

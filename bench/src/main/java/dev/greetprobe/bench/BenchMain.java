@@ -33,8 +33,8 @@ public final class BenchMain {
     List<Integer> concurrency = List.of(1, 16, 256);
     int seconds = args[0].equals("probe") ? 60 : 10;
     int repeats = 3;
-    // The JIT's C2 keeps compiling the probe's path for about the first minute (a quarter of the CPU at 30 s in):
-    // a shorter warm-up measures the compiler, not the probe.
+    // The JIT's C2 keeps compiling the probe's path for about the first minute (a quarter of the CPU at 30 s in),
+    // longer at low rates: the probe bench waits at least this long, then until the compiler threads go quiet.
     int warmup = 60;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -59,7 +59,7 @@ public final class BenchMain {
     List<ProbeBench.Figures> rows = new ArrayList<>();
     List<BlackboxBench.Figures> reference = new ArrayList<>();
     for (int n : targets) {
-      System.out.printf("probing %d targets for %d s (after %d s of warm-up), then the same by blackbox_exporter...%n",
+      System.out.printf("probing %d targets for %d s (after at least %d s of warm-up), then the same by blackbox_exporter...%n",
           n, seconds, warmup);
       rows.add(ProbeBench.run(root, work, n, seconds, warmup));
       reference.add(BlackboxBench.run(work, n, seconds, 10));

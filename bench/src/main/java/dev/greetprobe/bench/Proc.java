@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A service started as a process of its own, so its CPU and memory are measured apart from the load. */
 final class Proc implements AutoCloseable {
@@ -68,9 +70,32 @@ final class Proc implements AutoCloseable {
 
   /** User plus system CPU seconds, from /proc. */
   double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    return ticks(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))) / (double) CLOCK_TICKS;
+  }
+
+  /**
+   * Seconds the JIT's compilers have worked since the JVM started (its {@code java.ci.totalTime} counter, through
+   * jcmd). While it still grows, the process is warming up, not running as it will for the rest of its life. Read
+   * from the JVM because compiler threads come and go, taking their CPU time in /proc with them.
+   */
+  double compilerSeconds() throws Exception {
+    String counters = run(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(process.pid()), "PerfCounter.print");
+    return counter(counters, "java.ci.totalTime") / counter(counters, "sun.os.hrt.frequency");
+  }
+
+  private static double counter(String counters, String name) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(\\d+)$")
+        .matcher(counters);
+    if (!m.find()) {
+      throw new IllegalStateException("jcmd PerfCounter.print has no " + name);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static long ticks(String stat) {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** Resident set size in MiB, from /proc. */
@@ -88,7 +113,7 @@ final class Proc implements AutoCloseable {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     run(jcmd, Long.toString(process.pid()), "GC.run");
     String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
     return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
   }
 

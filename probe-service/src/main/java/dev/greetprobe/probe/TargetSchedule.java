@@ -44,10 +44,12 @@ final class TargetSchedule {
   Future<Void> start(SlotGrid grid) {
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> {
-      dueNanos = grid.firstRun(target, System.nanoTime());
+      long now = System.nanoTime();
+      dueNanos = grid.firstRun(target, now);
       Handler<Void> tick = nothing -> tick();
+      // One reading of the clock: a second could be past a run due now, and Netty refuses a negative delay.
       timer = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(null, tick),
-          dueNanos - System.nanoTime(), target.interval().toNanos(), TimeUnit.NANOSECONDS);
+          dueNanos - now, target.interval().toNanos(), TimeUnit.NANOSECONDS);
       liveTimers.incrementAndGet();
       started.complete();
     });

@@ -13,9 +13,9 @@ class SlotGridTest {
   private static final long MS = 1_000_000L;
 
   @Test
-  void theSlotIsTheNarrowestWidthThatHoldsSixteenProbes() {
-    assertThat(SlotGrid.of(targets(5_000, Duration.ofSeconds(1))).slotNanos()).isEqualTo(5 * MS);
-    assertThat(SlotGrid.of(targets(1_000, Duration.ofSeconds(1))).slotNanos()).isEqualTo(20 * MS);
+  void theSlotIsTheNarrowestWidthThatHoldsEightProbes() {
+    assertThat(SlotGrid.of(targets(5_000, Duration.ofSeconds(1))).slotNanos()).isEqualTo(2 * MS);
+    assertThat(SlotGrid.of(targets(1_000, Duration.ofSeconds(1))).slotNanos()).isEqualTo(10 * MS);
     assertThat(SlotGrid.of(targets(1_000, Duration.ofSeconds(10))).slotNanos()).as("100 probes/s").isEqualTo(100 * MS);
     assertThat(SlotGrid.of(targets(200_000, Duration.ofSeconds(1))).slotNanos()).as("the narrowest").isEqualTo(MS);
   }
@@ -29,7 +29,7 @@ class SlotGridTest {
   @Test
   void aReloadOfAFewTargetsKeepsTheWidth() {
     assertThat(SlotGrid.of(targets(1_010, Duration.ofSeconds(1))))
-        .isEqualTo(SlotGrid.of(targets(990, Duration.ofSeconds(1))));
+        .isEqualTo(SlotGrid.of(targets(900, Duration.ofSeconds(1))));
   }
 
   @Test

@@ -34,7 +34,7 @@ public final class BenchMain {
     int seconds = args[0].equals("probe") ? 60 : 10;
     int repeats = 3;
     // The JIT's C2 keeps compiling the probe's path for about the first minute (a quarter of the CPU at 30 s in),
-    // longer at low rates: the probe bench waits at least this long, then until the compiler threads go quiet.
+    // longer at low rates: the probe bench waits at least this long, then until the JIT settles.
     int warmup = 60;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {

@@ -85,8 +85,7 @@ final class Proc implements AutoCloseable {
   }
 
   private static double counter(String counters, String name) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(\\d+)$")
-        .matcher(counters);
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(\\d+)$").matcher(counters);
     if (!m.find()) {
       throw new IllegalStateException("jcmd PerfCounter.print has no " + name);
     }

@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one {@link TargetSchedule} per target, spread over all event loops, and applies a new target list as a diff:
- * unchanged targets keep their schedule and series, changed ones restart (their series start again from zero),
- * removed ones stop and lose their series. Not thread-safe: one caller at a time applies, and the next apply waits
- * for the last one's future; {@link #schedules()} may be read from any thread.
+ * Runs one {@link TargetSchedule} per target, the targets of each slot of the {@link SlotGrid} on one event loop and
+ * the slots spread over all loops, and applies a new target list as a diff: unchanged targets keep their schedule and
+ * series, changed ones restart (their series start again from zero), removed ones stop and lose their series. Not
+ * thread-safe: one caller at a time applies, and the next apply waits for the last one's future; {@link #schedules()}
+ * may be read from any thread.
  */
 public final class ProbeScheduler {
 
@@ -48,6 +49,7 @@ public final class ProbeScheduler {
     List<String> removed = new ArrayList<>();
     List<Future<Void>> steps = new ArrayList<>();
     int unchanged = 0;
+    SlotGrid grid = SlotGrid.of(targets);
 
     for (var it = schedules.entrySet().iterator(); it.hasNext();) {
       var entry = it.next();
@@ -69,10 +71,10 @@ public final class ProbeScheduler {
       if (!changed.contains(target.name())) {
         added.add(target.name());
       }
-      TargetSchedule schedule = new TargetSchedule(loopFor(target), target, prober, metrics,
+      TargetSchedule schedule = new TargetSchedule(loopFor(grid.slot(target)), target, prober, metrics,
           metrics.register(target), liveTimers);
       schedules.put(target.name(), schedule);
-      steps.add(schedule.start(offsetMillis(target)));
+      steps.add(schedule.start(grid));
     }
     view = List.copyOf(schedules.values());
     Diff diff = new Diff(List.copyOf(added), List.copyOf(changed), List.copyOf(removed), unchanged);
@@ -94,12 +96,7 @@ public final class ProbeScheduler {
     return liveTimers.get();
   }
 
-  private ContextInternal loopFor(Target target) {
-    return loops.get(Math.floorMod(StableHash.of(target.name()), loops.size()));
-  }
-
-  /** A stable point in the interval, so targets spread out and keep their place across restarts. */
-  static long offsetMillis(Target target) {
-    return Math.floorMod(StableHash.of(target.name() + "/offset"), target.interval().toMillis());
+  private ContextInternal loopFor(long slot) {
+    return loops.get(Math.floorMod(slot, loops.size()));
   }
 }

@@ -9,20 +9,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Probes one target every interval, at a fixed offset into the interval, on one event loop. A probe still running
+ * Probes one target every interval, in its slot of a {@link SlotGrid}, on one event loop. A probe still running
  * when the next is due makes that run skip (and count it) rather than overlap.
  *
- * <p>Runs are due on a grid of {@link #SLOT} steps shared by every schedule, to the nanosecond, so the targets of a
- * loop that fall in one slot start on one wake-up of the loop instead of one each: waking an idle loop costs more
- * than starting a probe. Vert.x's own timers take milliseconds from the moment they are set, which scatters
- * schedules started a few microseconds apart, so the schedule uses the loop's scheduler directly.
+ * <p>Runs are due to the nanosecond, so the targets of a slot start on one wake-up of their loop. Vert.x's own timers
+ * take milliseconds from the moment they are set, which scatters schedules started a few microseconds apart, so the
+ * schedule uses the loop's scheduler directly.
  */
 final class TargetSchedule {
-
-  /** Fine enough not to matter to a probe's timing, coarse enough that a loop's slot holds several targets. */
-  static final long SLOT = TimeUnit.MILLISECONDS.toNanos(10);
-  /** The grid's origin, the same for every schedule of the process. */
-  private static final long GRID_ORIGIN = System.nanoTime();
 
   private final ContextInternal context;
   private final Target target;
@@ -46,14 +40,14 @@ final class TargetSchedule {
     this.liveTimers = liveTimers;
   }
 
-  /** Starts probing {@code offsetMillis} from now (at the next slot), then every interval. */
-  Future<Void> start(long offsetMillis) {
+  /** Starts probing at the target's next run on the grid, then every interval. */
+  Future<Void> start(SlotGrid grid) {
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> {
       long now = System.nanoTime();
-      dueNanos = onGrid(now + TimeUnit.MILLISECONDS.toNanos(Math.max(1, offsetMillis)));
+      dueNanos = grid.firstRun(target, now);
       Handler<Void> tick = nothing -> tick();
-      // One reading of the clock: a second could be past the first run, and Netty refuses a negative delay.
+      // One reading of the clock: a second could be past a run due now, and Netty refuses a negative delay.
       timer = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(null, tick),
           dueNanos - now, target.interval().toNanos(), TimeUnit.NANOSECONDS);
       liveTimers.incrementAndGet();
@@ -94,11 +88,6 @@ final class TargetSchedule {
         last = result;
       }
     });
-  }
-
-  /** The first slot boundary at or after {@code nanos}. */
-  static long onGrid(long nanos) {
-    return GRID_ORIGIN + Math.floorDiv(nanos - GRID_ORIGIN + SLOT - 1, SLOT) * SLOT;
   }
 
   Target target() {

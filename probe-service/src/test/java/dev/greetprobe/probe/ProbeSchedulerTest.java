@@ -5,6 +5,7 @@ import static dev.greetprobe.probe.TestTargets.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.common.Instrumentation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,11 +13,14 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,6 +79,15 @@ class ProbeSchedulerTest {
     long tenthsUsed = targets.stream()
         .mapToLong(t -> (prober.starts(t.name()).get(0) - firstStart) / 100_000_000L).distinct().count();
     assertThat(tenthsUsed).as("first runs spread over the interval, not all at once").isGreaterThanOrEqualTo(9);
+
+    SlotGrid grid = SlotGrid.of(targets);
+    Map<Long, Set<String>> threadsBySlot = new HashMap<>();
+    targets.forEach(t -> threadsBySlot.computeIfAbsent(grid.slot(t), slot -> new HashSet<>())
+        .addAll(prober.startsOf(t.name()).stream().map(Start::thread).toList()));
+    assertThat(threadsBySlot.values()).as("each slot's targets start on one event loop")
+        .allSatisfy(threads -> assertThat(threads).hasSize(1));
+    assertThat(threadsBySlot.values().stream().flatMap(Set::stream).distinct().count()).as("slots spread over the loops")
+        .isEqualTo(Math.min(Instrumentation.EVENT_LOOPS, threadsBySlot.size()));
   }
 
   @Test
@@ -93,26 +106,6 @@ class ProbeSchedulerTest {
         registry.get("probe.skipped").tags("target", "slow").counter().count() >= 3);
 
     assertThat(stalled).as("only the first run started").hasSize(1);
-  }
-
-  @Test
-  void offsetsAreStableAndInsideTheInterval() {
-    Target a = target("a.test:1").name("a").interval(Duration.ofSeconds(10)).build();
-
-    assertThat(ProbeScheduler.offsetMillis(a)).isEqualTo(ProbeScheduler.offsetMillis(a)).isBetween(0L, 9_999L);
-  }
-
-  /** Targets due within one slot share a deadline to the nanosecond, so one wake-up of their loop starts them all. */
-  @Test
-  void runsFallOnASharedGridOfSlots() {
-    long now = System.nanoTime();
-    long slot = TargetSchedule.onGrid(now);
-
-    assertThat(slot).isBetween(now, now + TargetSchedule.SLOT - 1);
-    assertThat(TargetSchedule.onGrid(slot)).as("a boundary is its own slot").isEqualTo(slot);
-    assertThat(TargetSchedule.onGrid(slot - TargetSchedule.SLOT + 1)).as("anything in the slot before it")
-        .isEqualTo(slot);
-    assertThat(TargetSchedule.onGrid(slot + 1)).isEqualTo(slot + TargetSchedule.SLOT);
   }
 
   @Test
@@ -209,8 +202,8 @@ class ProbeSchedulerTest {
         .timeout(timeout).build();
   }
 
-  /** One probe as it started: with which settings, and when. */
-  private record Start(Target target, long nanos) {
+  /** One probe as it started: with which settings, when, and on which thread. */
+  private record Start(Target target, long nanos, String thread) {
   }
 
   /** Passes probes through to a real prober, noting when each started and how many of one target overlap. */
@@ -228,7 +221,8 @@ class ProbeSchedulerTest {
 
     @Override
     public Future<ProbeResult> probe(Target target) {
-      starts.computeIfAbsent(target.name(), n -> new CopyOnWriteArrayList<>()).add(new Start(target, System.nanoTime()));
+      Start start = new Start(target, System.nanoTime(), Thread.currentThread().getName());
+      starts.computeIfAbsent(target.name(), n -> new CopyOnWriteArrayList<>()).add(start);
       total.incrementAndGet();
       AtomicInteger running = inFlight.computeIfAbsent(target.name(), n -> new AtomicInteger());
       maxInFlight.accumulateAndGet(running.incrementAndGet(), Math::max);

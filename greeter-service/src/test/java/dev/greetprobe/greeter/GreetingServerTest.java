@@ -53,16 +53,19 @@ class GreetingServerTest {
         registry);
     join(vertx.deployVerticle(greeter));
     EventLoop loop = (EventLoop) ((VertxInternal) vertx).nettyEventLoopGroup().next();
+    CountDownLatch loopWaiting = new CountDownLatch(1);
     CountDownLatch clientsQueued = new CountDownLatch(1);
     CompletableFuture<Double> acceptedInOneTurn = new CompletableFuture<>();
 
     // The loop waits while clients connect, so that the kernel queues them all on the listener; a task scheduled then
     // runs after the loop's next look at its sockets.
     loop.execute(() -> {
+      loopWaiting.countDown();
       awaitUninterruptibly(clientsQueued);
       loop.schedule(() -> acceptedInOneTurn.complete(metric(registry, "greeter_connections_accepted_total")),
           0, TimeUnit.NANOSECONDS);
     });
+    awaitUninterruptibly(loopWaiting);
     int queued = 2 * GreetingServer.ACCEPTS_PER_TURN;
     for (int i = 0; i < queued; i++) {
       Socket client = new Socket();
@@ -83,7 +86,7 @@ class GreetingServerTest {
   private static void awaitUninterruptibly(CountDownLatch latch) {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the clients never connected");
+        throw new IllegalStateException("waited 10 s for the other side of the test");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

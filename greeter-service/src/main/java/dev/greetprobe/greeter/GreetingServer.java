@@ -126,7 +126,8 @@ final class GreetingServer {
 
   /** Accepts until the queue is empty or {@link #ACCEPTS_PER_TURN} are taken, whatever the transport guesses. */
   private static RecvByteBufAllocator acceptsInBatches() {
-    DefaultMaxMessagesRecvByteBufAllocator accepts = new ServerChannelRecvByteBufAllocator().respectMaybeMoreData(false);
+    DefaultMaxMessagesRecvByteBufAllocator accepts =
+        new ServerChannelRecvByteBufAllocator().respectMaybeMoreData(false);
     accepts.maxMessagesPerRead(ACCEPTS_PER_TURN);
     return accepts;
   }

@@ -64,6 +64,8 @@ class ProbeReliabilityIT {
   private Vertx greeterLoops;
   private PrometheusMeterRegistry registry;
   private TestDnsServer dns;
+  /** Stopped after the test too (a second stop does nothing), so that a failed test's lookups end on live loops. */
+  private ProbeService service;
   /** Each kind of target by the address and options that provoke it, and the result it must get. */
   private final Map<Result, String> kinds = new LinkedHashMap<>();
 
@@ -105,6 +107,9 @@ class ProbeReliabilityIT {
 
   @AfterEach
   void stop() throws Exception {
+    if (service != null) {
+      join(service.stop());
+    }
     for (int i = resources.size() - 1; i >= 0; i--) {
       resources.get(i).close();
     }
@@ -119,7 +124,7 @@ class ProbeReliabilityIT {
   void aThousandTargetsOfEveryKindForAMinuteAreEachClassifiedAndLeakNothing() throws Exception {
     long timersBefore = pendingTimers();
     long fdsBefore = openFileDescriptors();
-    ProbeService service = start();
+    service = start();
 
     await("the first round of probes").atMost(Duration.ofSeconds(20))
         .untilAsserted(() -> assertThat(targetsWithResults()).isEqualTo(TARGETS));
@@ -183,10 +188,10 @@ class ProbeReliabilityIT {
       Map.Entry<Result, String> kind = kindList.get(i % kindList.size());
       config.append("  - {name: '").append(name(kind.getKey(), i)).append("', ").append(kind.getValue()).append("}\n");
     }
-    ProbeService service = new ProbeService(vertx, registry,
+    ProbeService started = new ProbeService(vertx, registry,
         new ConfigSource.Fixed(config.toString(), "reliability config", Map.of()), config.toString());
-    join(service.start());
-    return service;
+    join(started.start());
+    return started;
   }
 
   /** The name says what the target must get: {@code connect_timeout-0005}. */

@@ -97,10 +97,12 @@ public final class ProbeMetrics {
     private final Map<Phase, Timer> phases = new EnumMap<>(Phase.class);
     private final Map<Result, Counter> results = new EnumMap<>(Result.class);
     private final Counter skipped;
-    private volatile double success;
-    private volatile double duration;
-    private volatile double dnsLookup;
-    private volatile double ipProtocol;
+    // NaN until the target's first probe ends: a target not probed yet is not a failed one, and alerts on
+    // probe_success == 0 or a dashboard's red must not see every restart as an outage.
+    private volatile double success = Double.NaN;
+    private volatile double duration = Double.NaN;
+    private volatile double dnsLookup = Double.NaN;
+    private volatile double ipProtocol = Double.NaN;
     private volatile double certExpiry = Double.NaN;
 
     private TargetMeters(Target target) {

@@ -109,6 +109,18 @@ class ProbeSchedulerTest {
   }
 
   @Test
+  void aTargetNotProbedYetReportsNeitherSuccessNorFailure() throws Exception {
+    Prober never = target -> Promise.<ProbeResult>promise().future();
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, never, metrics);
+
+    join(scheduler.apply(List.of(target("127.0.0.1:1").name("a").build())));
+
+    for (String lastProbe : List.of("probe.success", "probe.duration", "probe.dns.lookup.time", "probe.ip.protocol")) {
+      assertThat(registry.find(lastProbe).tags("target", "a").gauge().value()).as(lastProbe).isNaN();
+    }
+  }
+
+  @Test
   void aChangedTargetRestartsWithItsSeriesStillRegistered() throws Exception {
     Target before = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(2)).build();
     Target after = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(1)).build();

@@ -12,6 +12,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
@@ -29,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -81,11 +85,11 @@ class ProbeReliabilityIT {
         .servfail("broken.test");
     int greeter = TestGreeter.start(greeterLoops, 2, new SimpleMeterRegistry());
     SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
-    int untrustedTls = TestServers.listen(targets, new NetServerOptions().setSsl(true)
-        .setKeyCertOptions(certificate.keyCertOptions()), socket -> socket.end(Buffer.buffer(GREETING))).actualPort();
-    int slow = TestServers.delayed(targets, GREETING, Duration.ofSeconds(5)).actualPort();
-    int wrong = TestServers.delayed(targets, "Go away", Duration.ZERO).actualPort();
-    int closing = TestServers.closing(targets).actualPort();
+    int untrustedTls = onALoopOfItsOwn(() -> TestServers.listen(targets, new NetServerOptions().setSsl(true)
+        .setKeyCertOptions(certificate.keyCertOptions()), socket -> socket.end(Buffer.buffer(GREETING))));
+    int slow = onALoopOfItsOwn(() -> TestServers.delayed(targets, GREETING, Duration.ofSeconds(5)));
+    int wrong = onALoopOfItsOwn(() -> TestServers.delayed(targets, "Go away", Duration.ZERO));
+    int closing = onALoopOfItsOwn(() -> TestServers.closing(targets));
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
@@ -167,6 +171,15 @@ class ProbeReliabilityIT {
       assertThat(pendingTimers()).isLessThanOrEqualTo(timersBefore);
       assertThat(openFileDescriptors()).isLessThanOrEqualTo(fdsBefore + 16);
     });
+  }
+
+  /**
+   * Starts a server from a context of its own, whose event loop then serves all its connections: servers started from
+   * the test's thread would share one loop, and the TLS server's first handshakes, before the JIT, kept it busy.
+   */
+  private int onALoopOfItsOwn(Callable<NetServer> listen) throws Exception {
+    ContextInternal context = ((VertxInternal) targets).createEventLoopContext();
+    return join(context.executeBlocking(() -> listen.call().actualPort()));
   }
 
   /** Waits until five seconds pass with no probe misclassified; {@code seen} holds what was, up to now. */

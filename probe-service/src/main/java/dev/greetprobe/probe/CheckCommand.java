@@ -2,7 +2,6 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Durations;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -44,9 +43,8 @@ final class CheckCommand {
       return 2;
     }
     Vertx vertx = Vertx.vertx();
-    NetClient client = vertx.createNetClient(TcpProber.clientOptions());
     try (Resolver resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(2)))) {
-      ProbeResult result = new TcpProber(vertx, client, resolver).probe(target)
+      ProbeResult result = new TcpProber(vertx, resolver).probe(target)
           .toCompletionStage().toCompletableFuture().get(target.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
       print(target, result, out);
       return result.success() ? 0 : 1;

@@ -3,7 +3,6 @@ package dev.greetprobe.probe;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,7 +16,6 @@ public final class ProbeService {
 
   private final ProbeConfig config;
   private final Resolver resolver;
-  private final NetClient client;
   private final ProbeScheduler scheduler;
   private final Reloader reloader;
   private final Optional<ConfigWatcher> watcher;
@@ -32,8 +30,7 @@ public final class ProbeService {
   public ProbeService(Vertx vertx, PrometheusMeterRegistry registry, ConfigSource source, String text) {
     this.config = source.parse(text);
     this.resolver = new Resolver(config.dns());
-    this.client = vertx.createNetClient(TcpProber.clientOptions());
-    Prober prober = new TcpProber(vertx, client, resolver);
+    Prober prober = new TcpProber(vertx, resolver);
     ProbeMetrics metrics = new ProbeMetrics(registry);
     this.scheduler = new ProbeScheduler(vertx, prober, metrics);
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
@@ -61,7 +58,6 @@ public final class ProbeService {
     watcher.ifPresent(ConfigWatcher::stop);
     return reloader.stop()
         .compose(v -> scheduler.stop())
-        .compose(v -> client.close())
         .onComplete(v -> resolver.close());
   }
 

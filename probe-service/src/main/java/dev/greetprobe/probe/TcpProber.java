@@ -1,67 +1,73 @@
 package dev.greetprobe.probe;
 
-import io.netty.channel.ConnectTimeoutException;
-import io.vertx.core.Context;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.ClientSSLOptions;
-import io.vertx.core.net.ConnectOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.PromiseInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.core.net.SocketAddress;
+import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Probes a target over TCP: resolve the name, connect to the address, optionally shake hands over TLS with the host
  * name as SNI, optionally send text and read until {@code expect} matches. One deadline, the target's timeout, bounds
  * all of it; whatever phase it interrupts names the failure.
+ *
+ * <p>The connection is a bare Netty channel on the probe's own event loop, of the address's own family. Vert.x's
+ * {@code NetClient} set six socket options on every connection, four of them to the values they already had, and
+ * opened dual-stack sockets for IPv4 (one more option): most of a probe's cost is its system calls.
  */
 public final class TcpProber implements Prober {
 
   /** Reading stops here: a peer that talks this much without matching will not match. */
   static final int MAX_READ_BYTES = 64 * 1024;
 
-  private final Vertx vertx;
-  private final NetClient client;
+  private final VertxInternal vertx;
   private final Resolver resolver;
-  private final Map<Target.Tls, ClientSSLOptions> sslOptions = new ConcurrentHashMap<>();
+  private final boolean epoll;
+  private final Map<Target.Tls, Future<SslContext>> sslContexts = new ConcurrentHashMap<>();
 
-  /**
-   * The options of the client a prober connects with. Quick ACKs on: Vert.x turns them off by default, and on epoll
-   * the client then delays the last ACK of the handshake, so the server accepts, and greets, about 200 ms late.
-   */
-  public static NetClientOptions clientOptions() {
-    return new NetClientOptions().setTcpQuickAck(true);
-  }
-
-  public TcpProber(Vertx vertx, NetClient client, Resolver resolver) {
-    this.vertx = vertx;
-    this.client = client;
+  public TcpProber(Vertx vertx, Resolver resolver) {
+    this.vertx = (VertxInternal) vertx;
     this.resolver = resolver;
+    this.epoll = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
   }
 
-  /** Runs on the caller's context, or on a new one when called from outside Vert.x. */
+  /** Runs on the caller's event loop, or on one of its own when called from elsewhere. */
   @Override
   public Future<ProbeResult> probe(Target target) {
-    Context context = vertx.getOrCreateContext();
+    ContextInternal current = vertx.getOrCreateContext();
+    ContextInternal context = current.isEventLoopContext() ? current : vertx.createEventLoopContext();
     if (Vertx.currentContext() == context) {
       return new Attempt(target, context).run();
     }
@@ -70,11 +76,23 @@ public final class TcpProber implements Prober {
     return promise.future();
   }
 
-  /** The state of one probe; every method runs on its context, so nothing here is shared between threads. */
-  private final class Attempt {
+  /**
+   * A socket of the address's own family: an IPv6 socket reaching an IPv4 address costs a system call more to open
+   * (dual stack), and more in the kernel after.
+   */
+  private Channel newChannel(InetAddress address) {
+    SocketProtocolFamily family = address instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    return epoll ? new EpollSocketChannel(family) : vertx.transport().channelFactory(false).newChannel();
+  }
+
+  /**
+   * The state of one probe, and the handler of its connection's events. Everything runs on the probe's event loop:
+   * Netty's events on the loop's thread, the rest on the probe's context, which runs on that same thread.
+   */
+  private final class Attempt extends ChannelInboundHandlerAdapter {
 
     private final Target target;
-    private final Context context;
+    private final ContextInternal context;
     private final Promise<ProbeResult> outcome = Promise.promise();
     private final Map<Phase, Duration> phases = new EnumMap<>(Phase.class);
     private final long start = System.nanoTime();
@@ -82,102 +100,144 @@ public final class TcpProber implements Prober {
     private Phase phase = Phase.RESOLVE;
     private long deadline;
     private InetAddress address;
-    private NetSocket socket;
-    private Buffer received;
+    private Channel channel;
     private Instant certExpiry;
+    /** What the peer sent, kept from the first byte whatever the phase: a TLS server may greet in the handshake's last read. */
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private Throwable readError;
+    private boolean peerClosed;
+    /** Set once the exchange starts: before that, what arrives is only kept. */
+    private PromiseInternal<Void> matched;
 
-    Attempt(Target target, Context context) {
+    Attempt(Target target, ContextInternal context) {
       this.target = target;
       this.context = context;
     }
 
     Future<ProbeResult> run() {
-      deadline = vertx.setTimer(target.timeout().toMillis(), id -> finish(new ProbeFailure(timeoutResult(),
+      deadline = context.setTimer(target.timeout().toMillis(), id -> finish(new ProbeFailure(timeoutResult(),
           "no answer within " + target.timeout().toMillis() + "ms (" + phase.label() + ")")));
       resolver.resolve(context, target.address().host(), target.ipProtocol())
           .recover(e -> Future.failedFuture(
               new ProbeFailure(Resolver.classify(e), target.address().host() + ": " + rootMessage(e))))
           .compose(this::connect)
-          .compose(this::handshake)
-          .compose(this::exchange)
+          .compose(v -> handshake())
+          .compose(v -> exchange())
           .onComplete(done -> finish(done.cause()));
       return outcome.future();
     }
 
-    private Future<NetSocket> connect(InetAddress resolved) {
+    private Future<Void> connect(InetAddress resolved) {
       address = resolved;
       enter(Phase.CONNECT);
-      ConnectOptions options = new ConnectOptions()
-          .setRemoteAddress(SocketAddress.inetSocketAddress(new InetSocketAddress(named(resolved), target.address().port())))
-          .setTimeout((int) Math.max(1, remainingMillis()));
-      return client.connect(options)
-          .recover(e -> Future.failedFuture(new ProbeFailure(classifyConnect(e), rootMessage(e))))
-          .onSuccess(s -> {
-            socket = s;
-            if (outcome.future().isComplete()) {
-              s.close(); // the deadline passed while connecting
-            }
-          });
+      channel = newChannel(resolved);
+      // Read only when the exchange asks to, and no timer of Netty's own: the deadline bounds the connect.
+      channel.config().setAutoRead(false);
+      channel.config().setConnectTimeoutMillis(0);
+      channel.pipeline().addLast(this);
+      PromiseInternal<Void> connected = context.promise();
+      context.nettyEventLoop().register(channel).addListener(registered -> {
+        if (registered.isSuccess()) {
+          channel.connect(new InetSocketAddress(resolved, target.address().port())).addListener(connected);
+        } else {
+          connected.fail(registered.cause());
+        }
+      });
+      return connected.recover(e -> Future.failedFuture(new ProbeFailure(classifyConnect(e), rootMessage(e))));
     }
 
-    /**
-     * The resolved address, carrying the name TLS must verify: Vert.x checks the certificate against the connection's
-     * host, and connects to the address without resolving again.
-     */
-    private InetAddress named(InetAddress resolved) {
-      String name = target.tls() != null ? target.tls().serverName() : target.address().host();
-      try {
-        return InetAddress.getByAddress(name, resolved.getAddress());
-      } catch (java.net.UnknownHostException impossible) {
-        throw new IllegalStateException(impossible); // only thrown for an address of the wrong length
-      }
-    }
-
-    private Future<NetSocket> handshake(NetSocket s) {
+    private Future<Void> handshake() {
       if (target.tls() == null || outcome.future().isComplete()) {
-        return Future.succeededFuture(s);
+        return Future.succeededFuture();
       }
       enter(Phase.TLS);
-      return s.upgradeToSsl(sslOptions(target.tls(), target.timeout()), target.tls().serverName())
-          .recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, rootMessage(e))))
-          .map(v -> {
-            certExpiry = earliestExpiry(s);
-            return s;
-          });
+      Target.Tls tls = target.tls();
+      return sslContext(tls).compose(ssl -> {
+        if (outcome.future().isComplete()) {
+          return Future.succeededFuture();
+        }
+        // The engine verifies the certificate against the server name, which it also sends as SNI.
+        SslHandler handler = ssl.newHandler(channel.alloc(), tls.serverName(), target.address().port());
+        handler.setHandshakeTimeoutMillis(0); // the deadline bounds the handshake
+        channel.pipeline().addFirst(handler);
+        PromiseInternal<Channel> handshaken = context.promise();
+        handler.handshakeFuture().addListener(handshaken);
+        return handshaken.onSuccess(c -> certExpiry = earliestExpiry(handler)).<Void>mapEmpty();
+      }).recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, rootMessage(e))));
     }
 
-    private Future<Void> exchange(NetSocket s) {
+    private Future<Void> exchange() {
       if (!target.reads() || outcome.future().isComplete()) {
         return Future.succeededFuture();
       }
       enter(Phase.FIRST_BYTE);
-      received = Buffer.buffer();
-      Promise<Void> matched = Promise.promise();
-      s.handler(chunk -> {
-        if (received.length() == 0) {
+      matched = context.promise();
+      if (target.send() != null) {
+        channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), target.send()));
+      }
+      readOrDecide();
+      return matched;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf chunk = (ByteBuf) msg;
+      try {
+        if (received.size() == 0 && phase == Phase.FIRST_BYTE) {
           phases.put(Phase.FIRST_BYTE, Duration.ofNanos(System.nanoTime() - phaseStart));
         }
-        received.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_READ_BYTES - received.length()));
-        if (target.expect() == null || target.expect().matcher(received.toString(StandardCharsets.UTF_8)).find()) {
-          matched.tryComplete();
-        } else if (received.length() >= MAX_READ_BYTES) {
-          matched.tryFail(new ProbeFailure(Result.BANNER_MISMATCH, "no match in the first " + MAX_READ_BYTES + " bytes"));
-        }
-      });
-      s.closeHandler(v -> matched.tryFail(endedBeforeMatch("the peer closed the connection")));
-      // Under TLS 1.3 a server refuses a client certificate after the client's side of the handshake is done: the
-      // alert arrives here, and it is a TLS failure all the same.
-      s.exceptionHandler(e -> matched.tryFail(causedBy(e, SSLException.class)
-          ? new ProbeFailure(Result.TLS_ERROR, rootMessage(e))
-          : endedBeforeMatch(rootMessage(e))));
-      if (target.send() != null) {
-        s.write(target.send());
+        int kept = Math.min(chunk.readableBytes(), MAX_READ_BYTES - received.size());
+        chunk.readBytes(received, kept);
+      } catch (java.io.IOException impossible) {
+        throw new IllegalStateException(impossible); // a ByteArrayOutputStream does not fail
+      } finally {
+        chunk.release();
       }
-      return matched.future();
+      context.emit(v -> readOrDecide());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      peerClosed = true;
+      context.emit(v -> readOrDecide());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (readError == null) {
+        readError = cause;
+      }
+      context.emit(v -> readOrDecide());
+    }
+
+    /** Once the exchange has started: decides on what has come so far, or reads on. */
+    private void readOrDecide() {
+      if (matched == null || matched.isComplete()) {
+        return;
+      }
+      if (received.size() > 0 && (target.expect() == null || target.expect().matcher(text()).find())) {
+        matched.tryComplete();
+      } else if (received.size() >= MAX_READ_BYTES) {
+        matched.tryFail(new ProbeFailure(Result.BANNER_MISMATCH, "no match in the first " + MAX_READ_BYTES + " bytes"));
+      } else if (readError != null) {
+        // Under TLS 1.3 a server refuses a client certificate after the client's side of the handshake is done: the
+        // alert arrives here, and it is a TLS failure all the same.
+        matched.tryFail(causedBy(readError, SSLException.class)
+            ? new ProbeFailure(Result.TLS_ERROR, rootMessage(readError))
+            : endedBeforeMatch(rootMessage(readError)));
+      } else if (peerClosed) {
+        matched.tryFail(endedBeforeMatch("the peer closed the connection"));
+      } else {
+        channel.read();
+      }
+    }
+
+    private String text() {
+      return received.toString(StandardCharsets.UTF_8);
     }
 
     private ProbeFailure endedBeforeMatch(String why) {
-      return received.length() == 0
+      return received.size() == 0
           ? new ProbeFailure(Result.CLOSED_EARLY, why + " before sending anything")
           : new ProbeFailure(Result.BANNER_MISMATCH, why + "; expect never matched what it sent");
     }
@@ -187,7 +247,7 @@ public final class TcpProber implements Prober {
         case RESOLVE -> Result.DNS_TIMEOUT;
         case CONNECT -> Result.CONNECT_TIMEOUT;
         case TLS -> Result.TLS_ERROR;
-        case FIRST_BYTE -> received == null || received.length() == 0 ? Result.READ_TIMEOUT : Result.BANNER_MISMATCH;
+        case FIRST_BYTE -> received.size() == 0 ? Result.READ_TIMEOUT : Result.BANNER_MISMATCH;
       };
     }
 
@@ -206,65 +266,64 @@ public final class TcpProber implements Prober {
       vertx.cancelTimer(deadline);
       long now = System.nanoTime();
       phases.putIfAbsent(phase, Duration.ofNanos(now - phaseStart));
-      if (socket != null) {
-        socket.close();
-      }
       Result result = failure == null ? Result.SUCCESS
           : failure instanceof ProbeFailure f ? f.result : Result.CONNECT_ERROR;
       String detail = failure == null ? successDetail() : failure.getMessage();
       outcome.complete(new ProbeResult(result, detail, Collections.unmodifiableMap(phases),
-          Duration.ofNanos(now - start), address, received == null ? null : received.toString(StandardCharsets.UTF_8),
-          certExpiry, Instant.now()));
+          Duration.ofNanos(now - start), address, matched == null ? null : text(), certExpiry, Instant.now()));
+      // Closed once the outcome is set: closing fails a connect in progress, and that failure must not count.
+      if (channel != null) {
+        channel.close();
+      }
     }
 
     private String successDetail() {
       String where = address.getHostAddress() + " port " + target.address().port();
-      return received == null ? "connected to " + where : "received " + received.length() + " bytes from " + where;
-    }
-
-    private long remainingMillis() {
-      return target.timeout().toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      return matched == null ? "connected to " + where : "received " + received.size() + " bytes from " + where;
     }
   }
 
-  private ClientSSLOptions sslOptions(Target.Tls tls, Duration timeout) {
-    return sslOptions.computeIfAbsent(tls, t -> {
-      ClientSSLOptions options = new ClientSSLOptions()
-          .setSslHandshakeTimeout(timeout.toMillis())
-          .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
-          .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
-      if (t.insecureSkipVerify()) {
-        options.setTrustAll(true).setHostnameVerificationAlgorithm("");
-      } else {
-        options.setHostnameVerificationAlgorithm("HTTPS");
-      }
-      if (t.caFile() != null) {
-        options.setTrustOptions(new PemTrustOptions().addCertPath(t.caFile().toString()));
-      }
-      if (t.certFile() != null) {
-        options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(t.certFile().toString())
-            .setKeyPath(t.keyFile().toString()));
-      }
-      return options;
-    });
+  /**
+   * The TLS context of a target's settings, built once off the event loop (it reads the PEM files). A build that
+   * failed is forgotten, so the next probe reads the files again.
+   */
+  private Future<SslContext> sslContext(Target.Tls tls) {
+    Future<SslContext> context = sslContexts.computeIfAbsent(tls, t -> vertx.executeBlocking(() -> build(t)));
+    return context.onFailure(e -> sslContexts.remove(tls, context));
   }
 
-  private static Instant earliestExpiry(NetSocket socket) {
+  private SslContext build(Target.Tls tls) throws Exception {
+    SslContextBuilder builder = SslContextBuilder.forClient()
+        .sslProvider(SslProvider.JDK)
+        .protocols("TLSv1.3", "TLSv1.2");
+    if (tls.insecureSkipVerify()) {
+      builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+    } else {
+      builder.endpointIdentificationAlgorithm("HTTPS");
+      if (tls.caFile() != null) {
+        builder.trustManager(new PemTrustOptions().addCertPath(tls.caFile().toString()).getTrustManagerFactory(vertx));
+      }
+    }
+    if (tls.certFile() != null) {
+      builder.keyManager(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
+          .setKeyPath(tls.keyFile().toString()).getKeyManagerFactory(vertx));
+    }
+    return builder.build();
+  }
+
+  private static Instant earliestExpiry(SslHandler handler) {
     try {
-      return socket.peerCertificates().stream()
+      return Arrays.stream(handler.engine().getSession().getPeerCertificates())
           .filter(X509Certificate.class::isInstance)
           .map(c -> ((X509Certificate) c).getNotAfter().toInstant())
           .min(Instant::compareTo)
           .orElse(null);
-    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+    } catch (SSLPeerUnverifiedException e) {
       return null;
     }
   }
 
   static Result classifyConnect(Throwable e) {
-    if (e instanceof ConnectTimeoutException) {
-      return Result.CONNECT_TIMEOUT;
-    }
     if (e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")) {
       return Result.CONNECT_REFUSED;
     }

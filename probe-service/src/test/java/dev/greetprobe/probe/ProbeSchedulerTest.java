@@ -52,7 +52,7 @@ class ProbeSchedulerTest {
   @Test
   void fiveHundredTargetsAtOneSecondRunOnScheduleWithoutOverlap() throws Exception {
     int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
-    Recording prober = new Recording(new TcpProber(vertx, vertx.createNetClient(TcpProber.clientOptions()), resolver));
+    Recording prober = new Recording(new TcpProber(vertx, resolver));
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       targets.add(target("127.0.0.1:" + greeterPort).name("t" + i).expect("^Thank You for Connecting$")
@@ -144,7 +144,7 @@ class ProbeSchedulerTest {
   @Test
   void aThousandTargetsReloadedTwentyTimesWhileProbingKeepOneTimerEach() throws Exception {
     int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
-    Recording prober = new Recording(new TcpProber(vertx, vertx.createNetClient(TcpProber.clientOptions()), resolver));
+    Recording prober = new Recording(new TcpProber(vertx, resolver));
     String address = "127.0.0.1:" + greeterPort;
     Map<String, Target> current = new LinkedHashMap<>();
     for (int i = 0; i < 1000; i++) {

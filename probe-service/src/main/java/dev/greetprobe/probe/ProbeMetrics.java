@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The only place that touches the meter registry. Names follow blackbox_exporter's where the meaning is the same
  * ({@code probe_success}, {@code probe_duration_seconds}, {@code probe_dns_lookup_time_seconds},
  * {@code probe_ip_protocol}, {@code probe_ssl_earliest_cert_expiry}), so its dashboards and alerts keep working.
- * Every series of a target is registered when the target is, so none appears late or only after a failure.
+ * Every series of a target is registered when the target is, so none appears late or only after a failure; a
+ * phase's histogram only for targets that go through the phase.
  */
 public final class ProbeMetrics {
 
@@ -121,7 +122,9 @@ public final class ProbeMetrics {
             .description("Earliest expiry of the peer's certificates, in Unix seconds").tags(tags)
             .register(registry));
       }
-      for (Phase phase : Phase.values()) {
+      // Only the phases the target goes through: a histogram that can never count is still 19 series in every
+      // scrape, which Prometheus stores and the probe renders, for nothing.
+      for (Phase phase : target.phases()) {
         Timer timer = Timer.builder("probe.phase.duration")
             .description("Duration of each phase of a probe")
             .tags(tags).tag("phase", phase.label())

@@ -2,6 +2,8 @@ package dev.greetprobe.probe;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +46,18 @@ public record Target(
   /** Whether the prober reads from the connection: to match {@code expect}, or to see a reply to {@code send}. */
   public boolean reads() {
     return expect != null || send != null;
+  }
+
+  /** The phases a probe of this target goes through: {@code tls} only with TLS, {@code first_byte} only if it reads. */
+  public Set<Phase> phases() {
+    Set<Phase> phases = EnumSet.of(Phase.RESOLVE, Phase.CONNECT);
+    if (tls != null) {
+      phases.add(Phase.TLS);
+    }
+    if (reads()) {
+      phases.add(Phase.FIRST_BYTE);
+    }
+    return phases;
   }
 
   /**

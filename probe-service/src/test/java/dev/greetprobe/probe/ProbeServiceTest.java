@@ -92,12 +92,24 @@ class ProbeServiceTest {
   void everyPhaseAndResultSeriesExistsFromTheFirstProbe() throws Exception {
     String metrics = get("/metrics").body();
 
-    for (Phase phase : Phase.values()) {
-      assertThat(metrics).contains("probe_phase_duration_seconds_count{phase=\"" + phase.label() + "\",target=\"nowhere\"}");
+    for (String phase : List.of("resolve", "connect", "first_byte")) {
+      assertThat(metrics).contains("probe_phase_duration_seconds_count{phase=\"" + phase + "\",target=\"greeter\"}");
+    }
+    for (String phase : List.of("resolve", "connect")) {
+      assertThat(metrics).contains("probe_phase_duration_seconds_count{phase=\"" + phase + "\",target=\"nowhere\"}");
     }
     for (Result result : Result.values()) {
       assertThat(metrics).contains("probe_results_total{result=\"" + result.label() + "\",target=\"greeter\"}");
     }
+  }
+
+  @Test
+  void aPhaseATargetNeverGoesThroughHasNoHistogram() throws Exception {
+    String metrics = get("/metrics").body();
+
+    assertThat(metrics)
+        .doesNotContain("phase=\"tls\"")
+        .doesNotContain("probe_phase_duration_seconds_count{phase=\"first_byte\",target=\"nowhere\"}");
   }
 
   @Test

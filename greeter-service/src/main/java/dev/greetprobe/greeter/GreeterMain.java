@@ -71,14 +71,14 @@ public final class GreeterMain {
       vertx.close();
       System.exit(1);
     }
-    log.info("greeter listening on {}:{} ({} transport); metrics and health on {}:{}",
-        config.host(), service.greetingPort(), vertx.isNativeTransportEnabled() ? "epoll" : "nio",
-        config.http().host(), service.httpPort());
-
+    // Signals are handled before the log says the greeter listens: whoever waits for that line may signal at once.
     // The drain is bounded by the server's own timeout; the extra second only guards against a stuck close.
     Shutdown.onSignals(vertx, () -> {
       log.info("draining (up to {})", Durations.format(config.drainTimeout()));
       return service.drain();
     }, config.drainTimeout().plusSeconds(1));
+    log.info("greeter listening on {}:{} ({} transport); metrics and health on {}:{}",
+        config.host(), service.greetingPort(), vertx.isNativeTransportEnabled() ? "epoll" : "nio",
+        config.http().host(), service.httpPort());
   }
 }

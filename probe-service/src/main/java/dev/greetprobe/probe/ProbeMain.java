@@ -91,12 +91,13 @@ public final class ProbeMain {
       vertx.close();
       System.exit(1);
     }
+    // Signals are handled before the log says the probe runs: whoever waits for that line may signal at once.
+    Shutdown.onSignals(vertx, service::stop, Duration.ofSeconds(10));
+    // The reload logs its outcome; the signal's thread must not wait for it.
+    Signal.handle(new Signal("HUP"), signal -> service.reload("SIGHUP"));
     ProbeConfig config = service.config();
     log.info("probe running, {}; metrics, /targets, /probe and POST /-/reload on {}:{}",
         Reloader.describe(ShardAssignment.of(config.shard(), config.targets())), config.http().host(),
         service.httpPort());
-    Shutdown.onSignals(vertx, service::stop, Duration.ofSeconds(10));
-    // The reload logs its outcome; the signal's thread must not wait for it.
-    Signal.handle(new Signal("HUP"), signal -> service.reload("SIGHUP"));
   }
 }

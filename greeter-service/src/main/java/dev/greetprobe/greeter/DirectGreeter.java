@@ -1,9 +1,5 @@
 package dev.greetprobe.greeter;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,14 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Greets a plain connection the moment its listener accepts it, through the socket itself: admission, one write, one
- * close, as nginx answers it. The connection never becomes a registered channel, so the event loop is spared its
- * epoll registration, change and removal (three system calls), its pipeline and its close sequence: beside nginx, CPU
- * per connection went from 1.24-1.29x to 1.05-1.11x at 16 clients. Sits in the listener's pipeline ahead of Netty's
- * acceptor, on Linux's epoll transport, for greetings without TLS or PROXY protocol.
+ * Greets a plain connection the moment it is accepted, through the socket itself: admission, one write, one close, as
+ * nginx answers it. For greetings without TLS or PROXY protocol, on Linux's epoll transport ({@link DirectListener}).
  */
-@ChannelHandler.Sharable
-final class DirectGreeter extends ChannelInboundHandlerAdapter {
+final class DirectGreeter {
 
   /**
    * A greeting this short always fits the empty send buffer of a new connection (Linux starts it at 16 KiB and never
@@ -40,15 +32,9 @@ final class DirectGreeter extends ChannelInboundHandlerAdapter {
     this.admission = admission;
   }
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object accepted) {
-    if (!(accepted instanceof EpollSocketChannel connection)) {
-      ctx.fireChannelRead(accepted);
-      return;
-    }
+  /** Greets and closes the accepted connection {@code socket} from {@code client}, or closes it if not admitted. */
+  void greet(FileDescriptor socket, InetSocketAddress client) {
     metrics.accepted();
-    InetSocketAddress client = connection.remoteAddress();
-    FileDescriptor socket = connection.fd();
     try {
       // Zero bytes written means the kernel is short of socket memory: the client is closed ungreeted.
       if (admission.admit(client)

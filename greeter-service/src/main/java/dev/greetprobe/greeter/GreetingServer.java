@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
@@ -31,8 +32,9 @@ import java.util.List;
  * of its own on the port ({@code SO_REUSEPORT}): the kernel spreads new connections over them, and each connection is
  * accepted, greeted and closed by the loop that owns its listener, with no hand-off between threads. (Vert.x's
  * {@code NetServer} accepts every connection on one acceptor thread and hands it to a loop: that wake-up per
- * connection cost more CPU than the greeting itself.) A plain greeting is written as the connection is accepted
- * ({@link DirectGreeter}); TLS and the PROXY protocol take the channel pipeline ({@link GreetingHandler}).
+ * connection cost more CPU than the greeting itself.) A plain greeting's listeners are bare sockets that greet each
+ * connection as they accept it ({@link DirectListener}); TLS and the PROXY protocol take Netty's listening channel and
+ * the channel pipeline ({@link GreetingHandler}).
  * Elsewhere, one listener spreads its connections over the loops.
  */
 final class GreetingServer {
@@ -41,8 +43,9 @@ final class GreetingServer {
    * Connections a listener whose clients stay on its loop (TLS, PROXY headers, long greetings) takes from its queue
    * each time the loop finds it ready. Netty 4.2's epoll listener stops after one: on a loop busy with handshakes, each
    * turn then took one client, and the queue grew by dozens a second while clients waited for a greeting. A plain
-   * greeting's loop has nothing else to do and comes round at once, so it takes one a turn: reading on to the empty
-   * queue cost one more system call per connection with one client at a time (15% more CPU per connection).
+   * greeting's loop has nothing else to do and comes round at once, so its {@link DirectListener} takes one a turn:
+   * reading on to the empty queue cost one more system call per connection with one client at a time (15% more CPU
+   * per connection).
    */
   static final int ACCEPTS_PER_TURN = 16;
 
@@ -52,8 +55,15 @@ final class GreetingServer {
   private final ChannelHandler connectionHandler;
   private final DirectGreeter directGreeter;
   private final boolean readsFromClients;
-  private final List<Channel> listeners = new ArrayList<>();
+  private final List<Listener> listeners = new ArrayList<>();
   private int port;
+
+  /** One listening socket on the greeting port. */
+  interface Listener {
+
+    /** Closes the socket; completes once it is closed. */
+    Future<Void> stopAccepting();
+  }
 
   GreetingServer(Vertx vertx, GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,
       OpenConnections connections, TlsCertificates tls) {
@@ -84,28 +94,29 @@ final class GreetingServer {
       List<EventLoop> loops = eventLoops();
       boolean reusePort = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
       int count = !reusePort ? 1 : config.instances() > 0 ? config.instances() : loops.size();
-      List<Future<Channel>> bound = new ArrayList<>();
+      List<Future<Listener>> bound = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         EventLoop loop = loops.get(i % loops.size());
+        if (reusePort && directGreeter != null && loop instanceof IoEventLoop ioLoop
+            && ioLoop.isCompatible(DirectListener.class)) {
+          bound.add(DirectListener.open(ioLoop, address, config.backlog(), directGreeter));
+          continue;
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(loop, reusePort ? loop : vertx.nettyEventLoopGroup())
             .channelFactory(vertx.transport().serverChannelFactory(false))
             .option(ChannelOption.SO_BACKLOG, config.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, acceptsInBatches())
             .childOption(ChannelOption.AUTO_READ, readsFromClients)
             .childHandler(connectionHandler);
         if (reusePort) {
           bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        if (reusePort && directGreeter != null) {
-          bootstrap.handler(directGreeter);
-        } else {
-          bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, acceptsInBatches());
-        }
-        bound.add(future(bootstrap.bind(address)));
+        bound.add(listening(bootstrap.bind(address)));
       }
       return Future.all(bound).<Void>mapEmpty().recover(failed -> {
-        bound.stream().filter(Future::succeeded).forEach(f -> f.result().close());
+        bound.stream().filter(Future::succeeded).forEach(f -> f.result().stopAccepting());
         return Future.failedFuture(new IOException("cannot listen on " + config.host() + ":" + port + ": "
             + failed.getMessage(), failed));
       }).onSuccess(v -> bound.forEach(f -> listeners.add(f.result())));
@@ -137,7 +148,7 @@ final class GreetingServer {
 
   /** Stops accepting, then gives the connections in flight {@code timeout} to finish before closing them. */
   Future<Void> shutdown(Duration timeout) {
-    List<Future<Channel>> closed = listeners.stream().map(listener -> future(listener.close())).toList();
+    List<Future<Void>> closed = listeners.stream().map(Listener::stopAccepting).toList();
     listeners.clear();
     return Future.join(closed).transform(v -> connections.drain(vertx, timeout));
   }
@@ -154,15 +165,22 @@ final class GreetingServer {
     return loops;
   }
 
-  private static Future<Channel> future(ChannelFuture netty) {
-    Promise<Channel> promise = Promise.promise();
-    netty.addListener(done -> {
+  /** A bound listening channel, as a {@link Listener}. */
+  private static Future<Listener> listening(ChannelFuture bind) {
+    Promise<Listener> promise = Promise.promise();
+    bind.addListener(done -> {
       if (done.isSuccess()) {
-        promise.complete(netty.channel());
+        promise.complete(() -> closed(bind.channel().close()));
       } else {
         promise.fail(done.cause());
       }
     });
+    return promise.future();
+  }
+
+  private static Future<Void> closed(ChannelFuture close) {
+    Promise<Void> promise = Promise.promise();
+    close.addListener(done -> promise.complete());
     return promise.future();
   }
 }

@@ -10,18 +10,26 @@ import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class GreetingServerTest {
 
@@ -73,6 +81,43 @@ class GreetingServerTest {
     }
   }
 
+  /**
+   * Out of file descriptors, a listener cannot take the client at the head of its queue, and its loop would find it
+   * ready again at once: it stops accepting for a while instead of spinning, then greets the client it could not take.
+   */
+  @Test
+  void aListenerOutOfFileDescriptorsPausesThenGreetsTheClientItCouldNotTake() throws Exception {
+    int port = start(false);
+    EventLoop loop = (EventLoop) ((VertxInternal) vertx).nettyEventLoopGroup().next();
+    long loopThread = loop.submit(() -> Thread.currentThread().getId()).get(10, TimeUnit.SECONDS);
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long loopCpuBefore = threads.getThreadCpuTime(loopThread);
+    String softLimit = openFilesSoftLimit();
+    List<FileChannel> fillers = new ArrayList<>();
+    Socket[] client = new Socket[1];
+    long released = System.nanoTime();
+    try {
+      assertThat(acceptedInTheTurnAfter(() -> {
+        client[0] = connect(port);
+        setOpenFilesSoftLimit(Long.toString(openFileDescriptors() + 64));
+        fillUpFileDescriptors(fillers);
+      })).as("clients accepted without a file descriptor to take them").isZero();
+    } finally {
+      for (FileChannel filler : fillers) {
+        filler.close();
+      }
+      setOpenFilesSoftLimit(softLimit);
+    }
+
+    assertThat(new String(client[0].getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo(GreeterConfig.DEFAULT_GREETING);
+    assertThat(Duration.ofNanos(System.nanoTime() - released)).as("time until the client was greeted")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(DirectListener.PAUSE_AFTER_FAILED_ACCEPT_MILLIS));
+    assertThat(Duration.ofNanos(threads.getThreadCpuTime(loopThread) - loopCpuBefore))
+        .as("the loop's CPU time while it could not accept").isLessThan(Duration.ofMillis(500));
+    assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(1);
+  }
+
   private int start(boolean proxyProtocol) throws Exception {
     GreeterVerticle greeter = GreeterVerticle.plain(new GreeterConfig("127.0.0.1", 0,
         GreeterConfig.DEFAULT_GREETING, 1, 1024, Duration.ofSeconds(1), false, new GreeterConfig.Http("127.0.0.1", 0),
@@ -81,30 +126,81 @@ class GreetingServerTest {
     return greeter.actualPort();
   }
 
-  /**
-   * Holds the greeter's only loop while {@code queued} clients connect, so that the kernel queues them all on the
-   * listener, then counts what the loop's next look at its sockets accepted: a task scheduled then runs after it.
-   */
+  /** Connects {@code queued} clients while the loop is held, and counts what its next turn accepted. */
   private double acceptedInTheTurnAfter(int port, int queued) throws Exception {
+    return acceptedInTheTurnAfter(() -> {
+      for (int i = 0; i < queued; i++) {
+        connect(port);
+      }
+    });
+  }
+
+  /**
+   * Holds the greeter's only loop while {@code whileHeld} runs (clients that connect then are all queued on the
+   * listener by the kernel), then counts what the loop's next look at its sockets accepted: a task scheduled then runs
+   * after it.
+   */
+  private double acceptedInTheTurnAfter(Executable whileHeld) throws Exception {
     EventLoop loop = (EventLoop) ((VertxInternal) vertx).nettyEventLoopGroup().next();
     CountDownLatch loopWaiting = new CountDownLatch(1);
-    CountDownLatch clientsQueued = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
     CompletableFuture<Double> accepted = new CompletableFuture<>();
     loop.execute(() -> {
       loopWaiting.countDown();
-      awaitUninterruptibly(clientsQueued);
+      awaitUninterruptibly(released);
       loop.schedule(() -> accepted.complete(metric(registry, "greeter_connections_accepted_total")),
           0, TimeUnit.NANOSECONDS);
     });
     awaitUninterruptibly(loopWaiting);
-    for (int i = 0; i < queued; i++) {
-      Socket client = new Socket();
-      clients.add(client);
-      client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-      client.setSoTimeout(5_000);
+    try {
+      whileHeld.execute();
+    } catch (Throwable t) {
+      throw new AssertionError("while the loop was held", t);
+    } finally {
+      released.countDown();
     }
-    clientsQueued.countDown();
     return accepted.get(10, TimeUnit.SECONDS);
+  }
+
+  private Socket connect(int port) throws IOException {
+    Socket client = new Socket();
+    clients.add(client);
+    client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    client.setSoTimeout(5_000);
+    return client;
+  }
+
+  private static long openFileDescriptors() throws IOException {
+    try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
+      return open.count();
+    }
+  }
+
+  /** Opens files until the process may open no more. */
+  private static void fillUpFileDescriptors(List<FileChannel> fillers) {
+    try {
+      for (int i = 0; i < 10_000; i++) {
+        fillers.add(FileChannel.open(Path.of("/dev/null")));
+      }
+    } catch (IOException tooManyOpenFiles) {
+      return;
+    }
+    throw new IllegalStateException("10,000 files opened under a limit of 64 more");
+  }
+
+  private static String openFilesSoftLimit() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/limits")).stream()
+        .filter(line -> line.startsWith("Max open files"))
+        .map(line -> line.substring("Max open files".length()).trim().split("\\s+")[0])
+        .findFirst().orElseThrow();
+  }
+
+  /** Through util-linux's prlimit, which every Debian has: the JDK cannot change its own limits. */
+  private static void setOpenFilesSoftLimit(String limit) throws Exception {
+    Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()),
+        "--nofile=" + limit + ":").inheritIO().start();
+    assertThat(prlimit.waitFor(10, TimeUnit.SECONDS) && prlimit.exitValue() == 0)
+        .as("prlimit --nofile=%s: finished and succeeded", limit).isTrue();
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {

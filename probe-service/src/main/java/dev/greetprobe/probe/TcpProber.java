@@ -1,16 +1,12 @@
 package dev.greetprobe.probe;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.vertx.core.Future;
@@ -27,25 +23,23 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Probes a target over TCP: resolve the name, connect to the address, optionally shake hands over TLS with the host
  * name as SNI, optionally send text and read until {@code expect} matches. One deadline, the target's timeout, bounds
  * all of it; whatever phase it interrupts names the failure.
  *
- * <p>The connection is a bare Netty channel on the probe's own event loop, of the address's own family. Vert.x's
- * {@code NetClient} set six socket options on every connection, four of them to the values they already had, and
- * opened dual-stack sockets for IPv4 (one more option): most of a probe's cost is its system calls.
+ * <p>The connection is made on the probe's own event loop, with a socket of the address's own family: a bare socket
+ * on Linux's epoll when the target neither uses TLS nor sends ({@link SocketConnection}), otherwise a Netty channel
+ * ({@link ChannelConnection}). Vert.x's {@code NetClient} set six socket options on every connection, four of them to
+ * the values they already had, and opened dual-stack sockets for IPv4: most of a probe's cost is its system calls.
  */
 public final class TcpProber implements Prober {
 
@@ -76,20 +70,16 @@ public final class TcpProber implements Prober {
     return promise.future();
   }
 
-  /**
-   * A socket of the address's own family: an IPv6 socket reaching an IPv4 address costs a system call more to open
-   * (dual stack), and more in the kernel after.
-   */
   private Channel newChannel(InetAddress address) {
     SocketProtocolFamily family = address instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
     return epoll ? new EpollSocketChannel(family) : vertx.transport().channelFactory(false).newChannel();
   }
 
   /**
-   * The state of one probe, and the handler of its connection's events. Everything runs on the probe's event loop:
-   * Netty's events on the loop's thread, the rest on the probe's context, which runs on that same thread.
+   * The state of one probe, and the listener of its connection's events. Everything runs on the probe's event loop:
+   * the connection's events on the loop's thread, the rest on the probe's context, which runs on that same thread.
    */
-  private final class Attempt extends ChannelInboundHandlerAdapter {
+  private final class Attempt implements TcpConnection.Listener {
 
     private final Target target;
     private final ContextInternal context;
@@ -100,7 +90,9 @@ public final class TcpProber implements Prober {
     private Phase phase = Phase.RESOLVE;
     private long deadline;
     private InetAddress address;
-    private Channel channel;
+    private TcpConnection connection;
+    /** The connection when it is a channel: TLS and sending need one. */
+    private ChannelConnection channel;
     private Instant certExpiry;
     /** What the peer sent, kept from the first byte whatever the phase: a TLS server may greet in the handshake's last read. */
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -130,20 +122,13 @@ public final class TcpProber implements Prober {
     private Future<Void> connect(InetAddress resolved) {
       address = resolved;
       enter(Phase.CONNECT);
-      channel = newChannel(resolved);
-      // Read only when the exchange asks to, and no timer of Netty's own: the deadline bounds the connect.
-      channel.config().setAutoRead(false);
-      channel.config().setConnectTimeoutMillis(0);
-      channel.pipeline().addLast(this);
-      PromiseInternal<Void> connected = context.promise();
-      context.nettyEventLoop().register(channel).addListener(registered -> {
-        if (registered.isSuccess()) {
-          channel.connect(new InetSocketAddress(resolved, target.address().port())).addListener(connected);
-        } else {
-          connected.fail(registered.cause());
-        }
-      });
-      return connected.recover(e -> Future.failedFuture(new ProbeFailure(classifyConnect(e), rootMessage(e))));
+      if (target.tls() == null && target.send() == null && SocketConnection.runsOn(context.nettyEventLoop())) {
+        connection = new SocketConnection(context, this);
+      } else {
+        connection = channel = new ChannelConnection(newChannel(resolved), context, this);
+      }
+      return connection.connect(new InetSocketAddress(resolved, target.address().port()))
+          .recover(e -> Future.failedFuture(new ProbeFailure(classifyConnect(e), rootMessage(e))));
     }
 
     private Future<Void> handshake() {
@@ -152,18 +137,10 @@ public final class TcpProber implements Prober {
       }
       enter(Phase.TLS);
       Target.Tls tls = target.tls();
-      return sslContext(tls).compose(ssl -> {
-        if (outcome.future().isComplete()) {
-          return Future.succeededFuture();
-        }
-        // The engine verifies the certificate against the server name, which it also sends as SNI.
-        SslHandler handler = ssl.newHandler(channel.alloc(), tls.serverName(), target.address().port());
-        handler.setHandshakeTimeoutMillis(0); // the deadline bounds the handshake
-        channel.pipeline().addFirst(handler);
-        PromiseInternal<Channel> handshaken = context.promise();
-        handler.handshakeFuture().addListener(handshaken);
-        return handshaken.onSuccess(c -> certExpiry = earliestExpiry(handler)).<Void>mapEmpty();
-      }).recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, rootMessage(e))));
+      return sslContext(tls).compose(ssl -> outcome.future().isComplete() ? Future.succeededFuture()
+              : channel.handshake(ssl, tls.serverName(), target.address().port()).onSuccess(e -> certExpiry = e))
+          .<Void>mapEmpty()
+          .recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, rootMessage(e))));
     }
 
     private Future<Void> exchange() {
@@ -173,37 +150,34 @@ public final class TcpProber implements Prober {
       enter(Phase.FIRST_BYTE);
       matched = context.promise();
       if (target.send() != null) {
-        channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), target.send()));
+        channel.write(target.send());
       }
       readOrDecide();
       return matched;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf chunk = (ByteBuf) msg;
+    public void received(ByteBuf chunk) {
+      if (received.size() == 0 && phase == Phase.FIRST_BYTE) {
+        phases.put(Phase.FIRST_BYTE, Duration.ofNanos(System.nanoTime() - phaseStart));
+      }
+      int kept = Math.min(chunk.readableBytes(), MAX_READ_BYTES - received.size());
       try {
-        if (received.size() == 0 && phase == Phase.FIRST_BYTE) {
-          phases.put(Phase.FIRST_BYTE, Duration.ofNanos(System.nanoTime() - phaseStart));
-        }
-        int kept = Math.min(chunk.readableBytes(), MAX_READ_BYTES - received.size());
         chunk.readBytes(received, kept);
       } catch (java.io.IOException impossible) {
         throw new IllegalStateException(impossible); // a ByteArrayOutputStream does not fail
-      } finally {
-        chunk.release();
       }
       context.emit(v -> readOrDecide());
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void closedByPeer() {
       peerClosed = true;
       context.emit(v -> readOrDecide());
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    public void failed(Throwable cause) {
       if (readError == null) {
         readError = cause;
       }
@@ -228,7 +202,7 @@ public final class TcpProber implements Prober {
       } else if (peerClosed) {
         matched.tryFail(endedBeforeMatch("the peer closed the connection"));
       } else {
-        channel.read();
+        connection.read();
       }
     }
 
@@ -272,8 +246,8 @@ public final class TcpProber implements Prober {
       outcome.complete(new ProbeResult(result, detail, Collections.unmodifiableMap(phases),
           Duration.ofNanos(now - start), address, matched == null ? null : text(), certExpiry, Instant.now()));
       // Closed once the outcome is set: closing fails a connect in progress, and that failure must not count.
-      if (channel != null) {
-        channel.close();
+      if (connection != null) {
+        connection.close();
       }
     }
 
@@ -309,18 +283,6 @@ public final class TcpProber implements Prober {
           .setKeyPath(tls.keyFile().toString()).getKeyManagerFactory(vertx));
     }
     return builder.build();
-  }
-
-  private static Instant earliestExpiry(SslHandler handler) {
-    try {
-      return Arrays.stream(handler.engine().getSession().getPeerCertificates())
-          .filter(X509Certificate.class::isInstance)
-          .map(c -> ((X509Certificate) c).getNotAfter().toInstant())
-          .min(Instant::compareTo)
-          .orElse(null);
-    } catch (SSLPeerUnverifiedException e) {
-      return null;
-    }
   }
 
   static Result classifyConnect(Throwable e) {

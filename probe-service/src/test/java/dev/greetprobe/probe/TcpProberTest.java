@@ -11,6 +11,7 @@ import dev.greetprobe.probe.dns.TestDnsServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -339,6 +340,29 @@ class TcpProberTest {
 
       assertThat(result.result()).isEqualTo(Result.BANNER_MISMATCH);
       assertThat(result.received()).isEqualTo("Go away");
+    }
+
+    @Test
+    void expectIsMatchedAgainstEverythingReadSoFar() throws Exception {
+      String banner = "x".repeat(20_000) + " READY";
+      NetServer talkative = TestServers.delayed(vertx, banner, Duration.ZERO);
+
+      ProbeResult result = probe(target("127.0.0.1:" + talkative.actualPort()).expect("READY$").build());
+
+      assertThat(result.result()).as(result.detail()).isEqualTo(Result.SUCCESS);
+      assertThat(result.received()).isEqualTo(banner);
+    }
+
+    @Test
+    void aPeerThatTalksPastTheReadLimitWithoutMatchingIsABannerMismatch() throws Exception {
+      NetServer endless = TestServers.listen(vertx,
+          socket -> socket.write(Buffer.buffer("x".repeat(2 * TcpProber.MAX_READ_BYTES))));
+
+      ProbeResult result = probe(target("127.0.0.1:" + endless.actualPort()).expect("READY").build());
+
+      assertThat(result.result()).isEqualTo(Result.BANNER_MISMATCH);
+      assertThat(result.detail()).isEqualTo("no match in the first " + TcpProber.MAX_READ_BYTES + " bytes");
+      assertThat(result.received()).hasSize(TcpProber.MAX_READ_BYTES);
     }
 
     @Test

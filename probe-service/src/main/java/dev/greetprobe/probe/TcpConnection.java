@@ -1,0 +1,32 @@
+package dev.greetprobe.probe;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
+import java.net.InetSocketAddress;
+
+/**
+ * One probe's TCP connection, as {@link TcpProber} drives it: connect, read when asked, close. What the peer does comes
+ * back to the {@link Listener} on the probe's event loop.
+ */
+interface TcpConnection {
+
+  /** Succeeds once connected; fails with the reason the connection could not be made. */
+  Future<Void> connect(InetSocketAddress remote);
+
+  /** Asks for what the peer sends next: one {@link Listener} event answers. */
+  void read();
+
+  /** Closes the connection; no event follows. */
+  void close();
+
+  /** Receives what the peer does, on the probe's event loop. */
+  interface Listener {
+
+    /** Bytes the peer sent; {@code chunk} is released after the call. */
+    void received(ByteBuf chunk);
+
+    void closedByPeer();
+
+    void failed(Throwable cause);
+  }
+}

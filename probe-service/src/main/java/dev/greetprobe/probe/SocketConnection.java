@@ -25,8 +25,9 @@ import java.nio.channels.ClosedChannelException;
  * A probe's plain connection as a bare socket on its event loop's epoll, not a Netty channel: for targets without TLS
  * that send nothing, the greeting checks and plain connects that are most of a probe's work. A channel cost a probe 17
  * system calls (six of them {@code epoll_ctl}, and socket options and addresses the probe never uses) and a pipeline
- * of objects; here a probe is {@code socket}, {@code connect}, two {@code epoll_ctl}, {@code getsockopt} for the
- * connect's outcome, the reads, {@code close}, and the loop's waits.
+ * of objects; here a greeting check is {@code socket}, {@code getsockname} (Netty's socket learning its family),
+ * {@code connect}, two {@code epoll_ctl}, {@code getsockopt} for the connect's outcome, one read and {@code close},
+ * and its share of the loop's waits.
  *
  * <p>The socket is watched edge-triggered, for reading and writing, from the start, so its interest never changes:
  * the first edge for writing says the connect finished, and an edge for reading says bytes or the end may be waiting.

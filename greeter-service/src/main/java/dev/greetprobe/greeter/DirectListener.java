@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,13 +51,11 @@ final class DirectListener implements EpollIoHandle, GreetingServer.Listener {
 
   /**
    * Listens on {@code address}, sharing the port with the other loops' listeners ({@code SO_REUSEPORT}), and accepts
-   * on {@code loop}. The socket has the address's own family: IPv4 clients of an IPv4 address are not mapped into
-   * IPv6.
+   * on {@code loop}.
    */
   static Future<GreetingServer.Listener> open(IoEventLoop loop, InetSocketAddress address, int backlog,
       DirectGreeter greeter) {
-    LinuxSocket socket = LinuxSocket.newSocketStream(
-        address.getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET);
+    LinuxSocket socket = newSocket(address.getAddress());
     try {
       socket.setReuseAddress(true);
       socket.setReusePort(true);
@@ -80,6 +79,19 @@ final class DirectListener implements EpollIoHandle, GreetingServer.Listener {
       }
     });
     return listening.future();
+  }
+
+  /**
+   * The wildcard IPv4 address gets a dual-stack socket wherever IPv6 is available, as Netty's listener had, so that
+   * IPv6 clients are greeted too; any other address a socket of its own family, so that the clients of an IPv4
+   * address are not mapped into IPv6 (which costs the kernel more on every connection).
+   */
+  private static LinuxSocket newSocket(InetAddress address) {
+    if (address instanceof Inet6Address) {
+      return LinuxSocket.newSocketStream(SocketProtocolFamily.INET6);
+    }
+    return address.isAnyLocalAddress() ? LinuxSocket.newSocketStream()
+        : LinuxSocket.newSocketStream(SocketProtocolFamily.INET);
   }
 
   @Override

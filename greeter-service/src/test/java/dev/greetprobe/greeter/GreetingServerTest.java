@@ -81,6 +81,20 @@ class GreetingServerTest {
     }
   }
 
+  /** As with Netty's listeners: the wildcard IPv4 address is the dual-stack wildcard where the machine has IPv6. */
+  @Test
+  void onTheWildcardAddressIpv6ClientsAreGreetedToo() throws Exception {
+    int port = start("0.0.0.0", false);
+
+    for (String client : List.of("127.0.0.1", "::1")) {
+      try (Socket socket = new Socket(client, port)) {
+        socket.setSoTimeout(5_000);
+        assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).as(client)
+            .isEqualTo(GreeterConfig.DEFAULT_GREETING);
+      }
+    }
+  }
+
   /**
    * Out of file descriptors, a listener cannot take the client at the head of its queue, and its loop would find it
    * ready again at once: it stops accepting for a while instead of spinning, then greets the client it could not take.
@@ -119,7 +133,11 @@ class GreetingServerTest {
   }
 
   private int start(boolean proxyProtocol) throws Exception {
-    GreeterVerticle greeter = GreeterVerticle.plain(new GreeterConfig("127.0.0.1", 0,
+    return start("127.0.0.1", proxyProtocol);
+  }
+
+  private int start(String host, boolean proxyProtocol) throws Exception {
+    GreeterVerticle greeter = GreeterVerticle.plain(new GreeterConfig(host, 0,
         GreeterConfig.DEFAULT_GREETING, 1, 1024, Duration.ofSeconds(1), false, new GreeterConfig.Http("127.0.0.1", 0),
         null, GreeterConfig.Access.EVERYONE, GreeterConfig.Limits.DEFAULT, proxyProtocol), registry);
     join(vertx.deployVerticle(greeter));

@@ -137,8 +137,10 @@ public final class TcpProber implements Prober {
       }
       enter(Phase.TLS);
       Target.Tls tls = target.tls();
-      return sslContext(tls).compose(ssl -> outcome.future().isComplete() ? Future.succeededFuture()
-              : channel.handshake(ssl, tls.serverName(), target.address().port()).onSuccess(expiry -> certExpiry = expiry))
+      return sslContext(tls)
+          .compose(ssl -> outcome.future().isComplete() ? Future.succeededFuture()
+              : channel.handshake(ssl, tls.serverName(), target.address().port())
+                  .onSuccess(expiry -> certExpiry = expiry))
           .<Void>mapEmpty()
           .recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, rootMessage(e))));
     }

@@ -2,7 +2,6 @@ package dev.greetprobe.probe;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -52,11 +51,7 @@ final class SocketConnection implements TcpConnection, EpollIoHandle {
   private boolean reading;
   private boolean closed;
 
-  /** Whether {@code loop} runs Linux's epoll, where a bare socket can be watched. */
-  static boolean runsOn(EventLoop loop) {
-    return loop instanceof IoEventLoop io && io.isCompatible(SocketConnection.class);
-  }
-
+  /** On {@code context}'s event loop, which must run Linux's epoll. */
   SocketConnection(ContextInternal context, Listener listener) {
     this.loop = (IoEventLoop) context.nettyEventLoop();
     this.context = context;

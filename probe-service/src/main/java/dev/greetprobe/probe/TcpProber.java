@@ -122,7 +122,7 @@ public final class TcpProber implements Prober {
     private Future<Void> connect(InetAddress resolved) {
       address = resolved;
       enter(Phase.CONNECT);
-      if (target.tls() == null && target.send() == null && SocketConnection.runsOn(context.nettyEventLoop())) {
+      if (epoll && target.tls() == null && target.send() == null) {
         connection = new SocketConnection(context, this);
       } else {
         connection = channel = new ChannelConnection(newChannel(resolved), context, this);

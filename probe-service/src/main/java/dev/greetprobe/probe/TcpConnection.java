@@ -13,7 +13,10 @@ interface TcpConnection {
   /** Succeeds once connected; fails with the reason the connection could not be made. */
   Future<Void> connect(InetSocketAddress remote);
 
-  /** Asks for what the peer sends next: one {@link Listener} event answers. */
+  /**
+   * Asks for what the peer sends next: a {@link Listener} event answers. (A channel also passes on what comes unasked,
+   * such as a TLS server's greeting in the handshake's last read.)
+   */
   void read();
 
   /** Closes the connection; no event follows. */

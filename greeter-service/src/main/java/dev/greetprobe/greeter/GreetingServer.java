@@ -16,8 +16,8 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -97,9 +97,8 @@ final class GreetingServer {
       List<Future<Listener>> bound = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         EventLoop loop = loops.get(i % loops.size());
-        if (reusePort && directGreeter != null && loop instanceof IoEventLoop ioLoop
-            && ioLoop.isCompatible(DirectListener.class)) {
-          bound.add(DirectListener.open(ioLoop, address, config.backlog(), directGreeter));
+        if (reusePort && directGreeter != null) {
+          bound.add(DirectListener.open((IoEventLoop) loop, address, config.backlog(), directGreeter));
           continue;
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -166,21 +165,15 @@ final class GreetingServer {
   }
 
   /** A bound listening channel, as a {@link Listener}. */
-  private static Future<Listener> listening(ChannelFuture bind) {
-    Promise<Listener> promise = Promise.promise();
-    bind.addListener(done -> {
-      if (done.isSuccess()) {
-        promise.complete(() -> closed(bind.channel().close()));
-      } else {
-        promise.fail(done.cause());
-      }
-    });
-    return promise.future();
+  private Future<Listener> listening(ChannelFuture bind) {
+    PromiseInternal<Void> bound = vertx.promise();
+    bind.addListener(bound);
+    return bound.map(v -> () -> closed(bind.channel().close()));
   }
 
-  private static Future<Void> closed(ChannelFuture close) {
-    Promise<Void> promise = Promise.promise();
-    close.addListener(done -> promise.complete());
-    return promise.future();
+  private Future<Void> closed(ChannelFuture close) {
+    PromiseInternal<Void> closed = vertx.promise();
+    close.addListener(closed);
+    return closed;
   }
 }

@@ -1,6 +1,7 @@
 package dev.greetprobe.common;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import java.util.TreeSet;
  * Reads one mapping of a parsed YAML document, key by key, turning every wrong value into a
  * {@link ConfigException} that names the full key ({@code http.port}) and the reason.
  * Keys nobody asked for are refused by {@link #done()}, so a misspelled key never passes silently.
+ * A list or mapping where a scalar belongs is refused before anything turns it into text: built from aliases, its
+ * text could be gigabytes. Values a message repeats are cut by {@link ConfigException#quote}.
  */
 public final class ConfigReader {
 
@@ -88,10 +91,7 @@ public final class ConfigReader {
     if (v == null) {
       return fallback;
     }
-    if (v instanceof Map<?, ?> || v instanceof List<?>) {
-      throw error(key, "must be a text, not " + describe(v));
-    }
-    return v.toString();
+    return scalar(key, v, "a text").toString();
   }
 
   public String nonEmptyString(String key, String fallback) {
@@ -107,6 +107,7 @@ public final class ConfigReader {
     if (v == null) {
       return fallback;
     }
+    scalar(key, v, "a whole number");
     long n;
     if (v instanceof Number number && !(v instanceof Double || v instanceof Float)) {
       n = number.longValue();
@@ -114,7 +115,7 @@ public final class ConfigReader {
       try {
         n = Long.parseLong(v.toString().trim());
       } catch (NumberFormatException e) {
-        throw error(key, "'" + v + "' is not a whole number");
+        throw error(key, ConfigException.quote(v.toString()) + " is not a whole number");
       }
     }
     if (n < min || n > max) {
@@ -135,10 +136,10 @@ public final class ConfigReader {
     if (v instanceof Boolean b) {
       return b;
     }
-    return switch (v.toString().trim()) {
+    return switch (scalar(key, v, "true or false").toString().trim()) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw error(key, "'" + v + "' is not true or false");
+      default -> throw error(key, ConfigException.quote(v.toString()) + " is not true or false");
     };
   }
 
@@ -148,7 +149,7 @@ public final class ConfigReader {
       return fallback;
     }
     try {
-      return Durations.parse(v.toString());
+      return Durations.parse(scalar(key, v, "a duration").toString());
     } catch (IllegalArgumentException e) {
       throw error(key, e.getMessage());
     }
@@ -185,11 +186,34 @@ public final class ConfigReader {
     return list;
   }
 
+  /**
+   * The texts listed under {@code key}, empty when absent; an entry that is a list or mapping is refused by its index,
+   * as in {@code dns.servers[0]}.
+   */
+  public List<String> texts(String key) {
+    List<?> list = list(key);
+    List<String> texts = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      Object v = list.get(i);
+      if (!isScalar(v)) {
+        throw error(key, i, "must be a text, not " + describe(v));
+      }
+      texts.add(v.toString());
+    }
+    return texts;
+  }
+
+  /** Whether {@code v} is a single value (text, number or boolean), not a list, a mapping or nothing. */
+  public static boolean isScalar(Object v) {
+    return v != null && !(v instanceof Map<?, ?>) && !(v instanceof List<?>);
+  }
+
   /** Refuses any key that was not read: it is misspelled or belongs elsewhere. */
   public void done() {
     for (String key : values.keySet()) {
       if (!read.contains(key)) {
-        throw new ConfigException(path(key), "unknown key (known keys here: " + String.join(", ", read) + ")");
+        throw new ConfigException(ConfigException.excerpt(path(key)),
+            "unknown key (known keys here: " + String.join(", ", read) + ")");
       }
     }
   }
@@ -197,6 +221,19 @@ public final class ConfigReader {
   public ConfigException error(String key, String reason) {
     String origin = origins.get(key);
     return new ConfigException(origin == null ? path(key) : path(key) + " (from " + origin + ")", reason);
+  }
+
+  /** An error about the entry at {@code index} of the list under {@code key}. */
+  public ConfigException error(String key, int index, String reason) {
+    return new ConfigException(path(key) + "[" + index + "]", reason);
+  }
+
+  /** {@code v}, refused unless it is a scalar; {@code expected} says what it should be, as in {@code a duration}. */
+  private Object scalar(String key, Object v, String expected) {
+    if (v instanceof Map<?, ?> || v instanceof List<?>) {
+      throw error(key, "must be " + expected + ", not " + describe(v));
+    }
+    return v;
   }
 
   private Object take(String key) {
@@ -212,13 +249,14 @@ public final class ConfigReader {
     Map<String, Object> out = new LinkedHashMap<>();
     map.forEach((k, v) -> {
       if (!(k instanceof String s)) {
-        throw new ConfigException((path.isEmpty() ? "" : path + ": ") + "key " + k + " must be a text");
+        throw new ConfigException((path.isEmpty() ? "" : path + ": ") + "key " + describe(k) + " must be a text");
       }
       out.put(s, v);
     });
     return out;
   }
 
+  /** {@code v} as a message shows it: a list or mapping by its kind alone, never by its content. */
   private static String describe(Object v) {
     if (v instanceof Map<?, ?>) {
       return "a mapping";
@@ -226,6 +264,9 @@ public final class ConfigReader {
     if (v instanceof List<?>) {
       return "a list";
     }
-    return "'" + v + "'";
+    if (v == null) {
+      return "nothing";
+    }
+    return ConfigException.quote(v.toString());
   }
 }

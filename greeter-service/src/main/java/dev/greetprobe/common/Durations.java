@@ -17,7 +17,8 @@ public final class Durations {
     Matcher m = FORMAT.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)");
+          ConfigException.quote(text)
+              + " is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)");
     }
     long amount = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

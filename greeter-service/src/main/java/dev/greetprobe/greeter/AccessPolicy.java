@@ -1,5 +1,6 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.ConfigException;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import java.net.InetSocketAddress;
@@ -43,13 +44,13 @@ public final class AccessPolicy {
     } else if (parts.length == 2 && parts[1].matches("\\d{1,3}")) {
       bits = Integer.parseInt(parts[1]);
     } else {
-      throw new IllegalArgumentException("'" + cidr + "' is not an address or CIDR range");
+      throw new IllegalArgumentException(ConfigException.quote(cidr) + " is not an address or CIDR range");
     }
     if (!io.netty.util.NetUtil.isValidIpV4Address(parts[0]) && !io.netty.util.NetUtil.isValidIpV6Address(parts[0])) {
-      throw new IllegalArgumentException("'" + cidr + "' is not an address or CIDR range");
+      throw new IllegalArgumentException(ConfigException.quote(cidr) + " is not an address or CIDR range");
     }
     if (bits > (v6 ? 128 : 32)) {
-      throw new IllegalArgumentException("'" + cidr + "' has a prefix longer than the address");
+      throw new IllegalArgumentException(ConfigException.quote(cidr) + " has a prefix longer than the address");
     }
     return new IpSubnetFilterRule(parts[0], bits, IpFilterRuleType.ACCEPT);
   }

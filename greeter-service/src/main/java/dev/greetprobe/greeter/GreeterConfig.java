@@ -1,18 +1,16 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.ConfigReader;
 import io.vertx.core.http.ClientAuth;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * The greeter's settings, validated once at start.
@@ -112,17 +110,7 @@ public record GreeterConfig(
 
   /** Reads {@code file} (or the defaults when null), then applies {@code environment} overrides. */
   public static GreeterConfig load(Path file, Map<String, String> environment) {
-    Object document = null;
-    if (file != null) {
-      try {
-        document = new Load(LoadSettings.builder().setLabel(file.toString()).build())
-            .loadFromString(Files.readString(file));
-      } catch (IOException e) {
-        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-      } catch (YamlEngineException e) {
-        throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
-      }
-    }
+    Object document = file == null ? null : ConfigDocument.parse(ConfigFile.read(file), "config file " + file);
     return from(document, environment);
   }
 
@@ -159,7 +147,7 @@ public record GreeterConfig(
       case "none" -> ClientAuth.NONE;
       case "optional" -> ClientAuth.REQUEST;
       case "required" -> ClientAuth.REQUIRED;
-      default -> throw tls.error("client_auth", "'" + auth + "' is not required, optional or none");
+      default -> throw tls.error("client_auth", ConfigException.quote(auth) + " is not required, optional or none");
     };
     if (clientAuth != ClientAuth.NONE && clientCa == null) {
       throw tls.error("client_auth", "is " + auth + ", but client_ca_file is not set");
@@ -179,7 +167,7 @@ public record GreeterConfig(
     }
     Path path = Path.of(name);
     if (!Files.isReadable(path)) {
-      throw section.error(key, "'" + name + "' is not a readable file");
+      throw section.error(key, ConfigException.quote(name) + " is not a readable file");
     }
     return path;
   }
@@ -191,7 +179,7 @@ public record GreeterConfig(
   }
 
   private static List<String> cidrs(ConfigReader section, String key) {
-    List<String> cidrs = section.list(key).stream().map(String::valueOf).toList();
+    List<String> cidrs = section.texts(key);
     for (String cidr : cidrs) {
       try {
         AccessPolicy.rule(cidr);

@@ -62,7 +62,7 @@ class GreeterConfigTest {
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
-      invalid-port-a-list.yaml            | port: '[12345]' is not a whole number
+      invalid-port-a-list.yaml            | port: must be a whole number, not a list
       invalid-empty-greeting.yaml         | greeting: must not be empty
       invalid-bad-duration.yaml           | drain_timeout: 'soon' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
       invalid-section-not-a-mapping.yaml  | http: must be a mapping of keys to values, not '9180'
@@ -73,11 +73,26 @@ class GreeterConfigTest {
       invalid-acl-not-an-address.yaml     | access.allow: 'example.com' is not an address or CIDR range
       invalid-burst-without-tokens.yaml   | limits.burst_per_source: must be at least 1 when rate_per_source is set
       invalid-max-connections.yaml        | limits.max_connections: -1 is outside 0..10000000
+      invalid-empty.yaml                  | config file {file} holds no YAML document (it is empty, or only comments)
+      invalid-comments-only.yaml          | config file {file} holds no YAML document (it is empty, or only comments)
+      invalid-not-utf8.yaml               | config file {file} is not UTF-8: the byte at offset 25 (line 2) is not part of a character
+      invalid-deep-nesting.yaml           | config file {file} nests lists and mappings deeper than 32 levels (line 1, column 42)
+      invalid-alias-bomb-as-port.yaml     | port: must be a whole number, not a list
+      invalid-alias-bomb-in-list.yaml     | access.allow[0]: must be a text, not a list
+      invalid-alias-bomb-as-key.yaml      | config file {file}: a key must be a text, not a list (line 1, column 3)
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(message);
+        .hasMessage(message.replace("{file}", fixture(file).toString()));
+  }
+
+  @Test
+  void aValueIsQuotedInAMessageCutToItsFirst200Characters() throws Exception {
+    assertThatThrownBy(() -> GreeterConfig.load(fixture("invalid-long-value.yaml"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("drain_timeout: '" + "x".repeat(200) + "... (1000 characters)' is not a duration (a whole number"
+            + " and a unit: ms, s, m or h, as in 500ms or 10s)");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,13 +1,13 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.ConfigDocument;
+import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.ConfigFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -15,12 +15,12 @@ import java.util.Map;
  * Where the probe's config comes from, read afresh on every reload, with the environment's overrides applied to each
  * read (the environment of a process does not change, so a reload cannot lose them).
  */
-public sealed interface ConfigSource {
+public interface ConfigSource {
 
   /** Names the source in errors and logs. */
   String origin();
 
-  /** The config's text as it is now. */
+  /** The config's text as it is now, read off the event loops; a failure's message says why it is no config. */
   Future<String> read(Vertx vertx);
 
   /** Whether the text can change while the probe runs, so that watching it makes sense. */
@@ -28,8 +28,18 @@ public sealed interface ConfigSource {
 
   Map<String, String> environment();
 
+  /**
+   * Validates {@code text} as the config the probe runs. Besides being valid, it must name its targets, if only as
+   * {@code targets: []}: a file that lost them, or was read before they were written, would otherwise stop every probe.
+   */
   default ProbeConfig parse(String text) {
-    return ProbeConfig.parse(text, origin(), environment());
+    Object document = ConfigDocument.parse(text, origin());
+    ProbeConfig config = ProbeConfig.from(document, environment());
+    if (document instanceof Map<?, ?> map && map.get("targets") == null) {
+      throw new ConfigException("targets", (map.containsKey("targets") ? "has no value" : "is required")
+          + " (write targets: [] for a probe with no targets)");
+    }
+    return config;
   }
 
   /**
@@ -43,28 +53,15 @@ public sealed interface ConfigSource {
       return "config file " + path;
     }
 
+    /** On a worker, unordered: a read that stalls on a slow disk must hold back no blocking task queued after it. */
     @Override
     public Future<String> read(Vertx vertx) {
-      return vertx.fileSystem().readFile(path.toString())
-          .map(Buffer::toString)
-          .recover(e -> Future.failedFuture("cannot read " + origin() + ": " + reason(e)));
+      return vertx.executeBlocking(() -> ConfigFile.read(path), false);
     }
 
     @Override
     public boolean changes() {
       return true;
-    }
-
-    private static String reason(Throwable failure) {
-      for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-        if (cause instanceof NoSuchFileException) {
-          return "no such file";
-        }
-        if (cause instanceof AccessDeniedException) {
-          return "permission denied";
-        }
-      }
-      return failure.getMessage();
     }
   }
 

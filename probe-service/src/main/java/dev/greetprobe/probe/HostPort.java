@@ -1,5 +1,7 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.ConfigException;
+
 /** A host (name or IP literal, IPv6 without brackets) and a port, parsed from {@code host:port} or {@code [v6]:port}. */
 public record HostPort(String host, int port) {
 
@@ -10,26 +12,27 @@ public record HostPort(String host, int port) {
     if (text.startsWith("[")) {
       int close = text.indexOf(']');
       if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-        throw new IllegalArgumentException("'" + text + "' is not [ipv6]:port");
+        throw new IllegalArgumentException(ConfigException.quote(text) + " is not [ipv6]:port");
       }
       host = text.substring(1, close);
       port = text.substring(close + 2);
     } else {
       int colon = text.lastIndexOf(':');
       if (colon < 0 || text.indexOf(':') != colon) {
-        throw new IllegalArgumentException("'" + text + "' is not host:port (write an IPv6 address as [addr]:port)");
+        throw new IllegalArgumentException(
+            ConfigException.quote(text) + " is not host:port (write an IPv6 address as [addr]:port)");
       }
       host = text.substring(0, colon);
       port = text.substring(colon + 1);
     }
     if (host.isEmpty()) {
-      throw new IllegalArgumentException("'" + text + "' has no host");
+      throw new IllegalArgumentException(ConfigException.quote(text) + " has no host");
     }
     int number;
     try {
       number = Integer.parseInt(port);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' has no port number");
+      throw new IllegalArgumentException(ConfigException.quote(text) + " has no port number");
     }
     if (number < 1 || number > 65535) {
       throw new IllegalArgumentException("port " + number + " is outside 1..65535");

@@ -1,5 +1,6 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.ConfigException;
 import io.netty.resolver.ResolvedAddressTypes;
 
 /** Which address family a target is probed over. */
@@ -27,6 +28,6 @@ public enum IpProtocol {
         return p;
       }
     }
-    throw new IllegalArgumentException("'" + text + "' is not ip4, ip6 or auto");
+    throw new IllegalArgumentException(ConfigException.quote(text) + " is not ip4, ip6 or auto");
   }
 }

@@ -1,5 +1,6 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
@@ -15,9 +16,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * The probe's settings, validated as a whole: a config either loads completely or is refused with the first error,
@@ -54,19 +52,16 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     }
   }
 
-  /** @param interval how often the config file is read to see whether its content changed */
-  public record Reload(Duration interval) {
+  /**
+   * @param interval how often the config file is read to see whether its content changed
+   * @param timeout how long reading and validating a config may take before its reload is refused
+   */
+  public record Reload(Duration interval, Duration timeout) {
   }
 
   /** Parses and validates YAML text; {@code origin} names it in errors. */
   public static ProbeConfig parse(String yaml, String origin, Map<String, String> environment) {
-    Object document;
-    try {
-      document = new Load(LoadSettings.builder().setLabel(origin).build()).loadFromString(yaml);
-    } catch (YamlEngineException e) {
-      throw new ConfigException(origin + " is not valid YAML: " + e.getMessage());
-    }
-    return from(document, environment);
+    return from(ConfigDocument.parse(yaml, origin), environment);
   }
 
   /** Validates a parsed YAML document with {@code environment} overrides. */
@@ -98,8 +93,12 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     if (interval.toMillis() < 100) {
       throw reload.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
     }
+    Duration timeout = reload.duration("timeout", Duration.ofSeconds(10));
+    if (timeout.toMillis() < 100) {
+      throw reload.error("timeout", Durations.format(timeout) + " is below the minimum of 100ms");
+    }
     reload.done();
-    return new Reload(interval);
+    return new Reload(interval, timeout);
   }
 
   /** The index is a number, or a StatefulSet pod's name, so that a pod can pass its own name to find its shard. */
@@ -114,9 +113,10 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
       described = text;
     } else if (pod.matches()) {
       index = Long.parseLong(pod.group(1));
-      described = "'" + text + "' is shard " + index + ", which";
+      described = ConfigException.quote(text) + " is shard " + index + ", which";
     } else {
-      throw shard.error("index", "'" + text + "' is neither a shard number nor a pod name ending in -N (as in probe-2)");
+      throw shard.error("index",
+          ConfigException.quote(text) + " is neither a shard number nor a pod name ending in -N (as in probe-2)");
     }
     if (index >= count) {
       throw shard.error("index", described + " is outside 0.." + (count - 1) + " (shard.count is " + count + ")");
@@ -127,12 +127,12 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
 
   private static Dns dns(ConfigReader dns) {
     List<HostPort> servers = new ArrayList<>();
-    for (Object server : dns.list("servers")) {
-      String text = String.valueOf(server);
+    for (String text : dns.texts("servers")) {
       try {
         HostPort hp = isIpAddress(text) || !text.contains(":") ? new HostPort(text, 53) : HostPort.parse(text);
         if (!isIpAddress(hp.host())) {
-          throw new IllegalArgumentException("'" + text + "' is not an IP address (a DNS server cannot be a name)");
+          throw new IllegalArgumentException(
+              ConfigException.quote(text) + " is not an IP address (a DNS server cannot be a name)");
         }
         servers.add(hp);
       } catch (IllegalArgumentException e) {
@@ -141,7 +141,7 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     }
     List<String> search = null;
     if (dns.has("search")) {
-      search = dns.list("search").stream().map(String::valueOf).toList();
+      search = dns.texts("search");
     } else if (!servers.isEmpty()) {
       // Configured servers are for names they know; the host's search list belongs to the host's resolver.
       search = List.of();
@@ -157,13 +157,13 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     Set<String> names = new HashSet<>();
     for (int i = 0; i < nodes.size(); i++) {
       Object node = nodes.get(i);
-      String label = node instanceof Map<?, ?> m && m.get("name") != null
-          ? "target '" + m.get("name") + "'"
+      String label = node instanceof Map<?, ?> m && ConfigReader.isScalar(m.get("name"))
+          ? "target " + ConfigException.quote(m.get("name").toString())
           : "targets[" + i + "]";
       ConfigReader t = ConfigReader.element(node, label);
       Target target = target(t, interval, timeout, ipProtocol);
       if (!names.add(target.name())) {
-        throw t.error("name", "'" + target.name() + "' is used by another target");
+        throw t.error("name", ConfigException.quote(target.name()) + " is used by another target");
       }
       targets.add(target);
     }
@@ -177,7 +177,7 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     }
     String name = t.string("name", null);
     if (!NAME.matcher(name).matches()) {
-      throw t.error("name", "'" + name + "' may hold only letters, digits, '_', '.' and '-'");
+      throw t.error("name", ConfigException.quote(name) + " may hold only letters, digits, '_', '.' and '-'");
     }
     if (!t.has("address")) {
       throw t.error("address", "is required");
@@ -243,7 +243,7 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     }
     Path path = Path.of(name);
     if (!Files.isReadable(path)) {
-      throw t.error(key, "'" + name + "' is not a readable file");
+      throw t.error(key, ConfigException.quote(name) + " is not a readable file");
     }
     return path;
   }

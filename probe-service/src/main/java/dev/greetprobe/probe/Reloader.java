@@ -1,16 +1,20 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.Durations;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * and the log. Reloads queue up and run one at a time, each reading the source when its turn comes, so two applies
  * never overlap and the last to run applies the newest text. A refused config changes nothing but
  * {@code probe_config_last_reload_successful}.
+ *
+ * <p>Reading and validating run on workers and are given the running config's {@code reload.timeout}: a reload that
+ * has not got that far by then is refused, and the queue moves on without it, so a stalled read holds back neither the
+ * next reload, nor the watcher, nor a stop. Applying a validated config is never cut short: it would leave the
+ * schedules half changed.
  */
 final class Reloader {
 
@@ -44,6 +53,23 @@ final class Reloader {
   record Refused(String reason) implements Outcome {
   }
 
+  /**
+   * A text read and, when it was worth it, validated: {@code config} when valid, {@code refusal} when not, neither
+   * when it was not validated.
+   *
+   * @param fingerprint the hash of the text, or why there is none
+   */
+  private record Candidate(String fingerprint, ProbeConfig config, String refusal) {
+
+    static Candidate refused(String fingerprint, String refusal) {
+      return new Candidate(fingerprint, null, refusal);
+    }
+
+    boolean validated() {
+      return config != null || refusal != null;
+    }
+  }
+
   private final Vertx vertx;
   private final ConfigSource source;
   private final ProbeScheduler scheduler;
@@ -54,6 +80,8 @@ final class Reloader {
   private volatile String lastRead;
   private Future<?> queue = Future.succeededFuture();
   private boolean stopped;
+  /** The reading and validating under way, which {@link #stop} ends at once. */
+  private Promise<Candidate> preparing;
 
   /** {@code config} is {@code text}, the source's text as the probe started with it. */
   Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
@@ -76,20 +104,25 @@ final class Reloader {
 
   /** Reads the source and applies it, even when its text has not changed; {@code trigger} names who asked. */
   Future<Outcome> reload(String trigger) {
-    return enqueue(() -> source.read(vertx).transform(read -> load(read, fingerprint(read), trigger)));
+    return enqueue(() -> prepare(fingerprint -> true).compose(candidate -> conclude(candidate, trigger)));
   }
 
   /** Reloads if the source's text differs from the text last read: the watcher's check. */
   Future<Void> reloadIfChanged() {
-    return enqueue(() -> source.read(vertx).transform(read -> {
-      String fingerprint = fingerprint(read);
-      return fingerprint.equals(lastRead) ? Future.succeededFuture() : load(read, fingerprint, "file changed").mapEmpty();
-    }));
+    return enqueue(() -> prepare(fingerprint -> !fingerprint.equals(lastRead))
+        .compose(candidate -> candidate.validated() ? conclude(candidate, "file changed").mapEmpty()
+            : Future.succeededFuture()));
   }
 
-  /** Lets a reload under way finish and refuses new ones, so that none restarts the schedules of a stopping probe. */
+  /**
+   * Refuses new reloads, ends the reading or validating under way, and lets an apply under way finish, so that no
+   * reload restarts the schedules of a stopping probe and none keeps it from stopping.
+   */
   synchronized Future<Void> stop() {
     stopped = true;
+    if (preparing != null) {
+      preparing.tryComplete(Candidate.refused("stopped", "the probe is stopping"));
+    }
     return queue.transform(done -> Future.succeededFuture());
   }
 
@@ -111,16 +144,54 @@ final class Reloader {
     return next;
   }
 
-  private Future<Outcome> load(AsyncResult<String> read, String fingerprint, String trigger) {
-    lastRead = fingerprint;
-    if (read.failed()) {
-      return Future.succeededFuture(refuse(read.cause().getMessage(), trigger));
+  /**
+   * Reads the source and, if {@code wanted} says so of its fingerprint, validates it, within {@code reload.timeout}:
+   * what is unfinished by then is abandoned (it ends on its worker, unused) and the candidate is refused.
+   */
+  private Future<Candidate> prepare(Predicate<String> wanted) {
+    Duration readLimit = running.reload().timeout();
+    Promise<Candidate> prepared = Promise.promise();
+    synchronized (this) {
+      preparing = prepared;
     }
-    // A worker thread: validating checks on disk the files a config names (ca_file).
-    return vertx.executeBlocking(() -> source.parse(read.result()))
-        .transform(parsed -> parsed.succeeded()
-            ? apply(parsed.result(), fingerprint, trigger)
-            : Future.succeededFuture(refuse(reason(parsed.cause()), trigger)));
+    long timer = vertx.setTimer(readLimit.toMillis(), fired -> prepared.tryComplete(Candidate.refused("unfinished",
+        "reading and validating " + source.origin() + " took longer than " + Durations.format(readLimit)
+            + ", so it was abandoned")));
+    source.read(vertx).transform(read -> {
+      String fingerprint = fingerprint(read);
+      if (read.failed()) {
+        return Future.succeededFuture(Candidate.refused(fingerprint, read.cause().getMessage()));
+      }
+      if (!wanted.test(fingerprint)) {
+        return Future.succeededFuture(new Candidate(fingerprint, null, null));
+      }
+      // A worker thread, unordered: validating checks on disk the files a config names (ca_file).
+      return vertx.executeBlocking(() -> source.parse(read.result()), false)
+          .transform(parsed -> Future.succeededFuture(parsed.succeeded()
+              ? new Candidate(fingerprint, parsed.result(), null)
+              : Candidate.refused(fingerprint, reason(parsed.cause()))));
+    }).onComplete(done -> {
+      vertx.cancelTimer(timer);
+      prepared.tryComplete(done.result());
+    });
+    return prepared.future().onComplete(done -> {
+      synchronized (this) {
+        preparing = null;
+      }
+    });
+  }
+
+  private Future<Outcome> conclude(Candidate candidate, String trigger) {
+    synchronized (this) {
+      if (stopped) {
+        return Future.failedFuture("the probe is stopping");
+      }
+    }
+    lastRead = candidate.fingerprint();
+    if (candidate.refusal() != null) {
+      return Future.succeededFuture(refuse(candidate.refusal(), trigger));
+    }
+    return apply(candidate.config(), candidate.fingerprint(), trigger);
   }
 
   private Future<Outcome> apply(ProbeConfig next, String sha256, String trigger) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.ConfigFile;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +55,7 @@ class ProbeConfigTest {
     assertThat(smtp.send()).isEqualTo("EHLO probe\r\n");
     assertThat(smtp.ipProtocol()).isEqualTo(IpProtocol.IP6);
     assertThat(config.targets().get(3).tls()).isEqualTo(new Target.Tls("greeter.example", null, true));
-    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30)));
+    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30), Duration.ofSeconds(20)));
     assertThat(config.shard()).isEqualTo(new Shard(2, 3));
   }
 
@@ -129,11 +129,37 @@ class ProbeConfigTest {
       invalid-shard-count.yaml                     | shard.count: 0 is outside 1..1000
       invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)
       invalid-shard-index-not-a-pod-name.yaml      | shard.index: 'probe' is neither a shard number nor a pod name ending in -N (as in probe-2)
+      invalid-empty.yaml                           | config file {file} holds no YAML document (it is empty, or only comments)
+      invalid-comments-only.yaml                   | config file {file} holds no YAML document (it is empty, or only comments)
+      invalid-targets-missing.yaml                 | targets: is required (write targets: [] for a probe with no targets)
+      invalid-targets-without-value.yaml           | targets: has no value (write targets: [] for a probe with no targets)
+      invalid-not-utf8.yaml                        | config file {file} is not UTF-8: the byte at offset 23 (line 2) is not part of a character
+      invalid-deep-nesting.yaml                    | config file {file} nests lists and mappings deeper than 32 levels (line 1, column 41)
+      invalid-alias-bomb-as-name.yaml              | targets[0]: name: must be a text, not a list
+      invalid-alias-bomb-in-dns-servers.yaml       | dns.servers[0]: must be a text, not a list
+      invalid-reload-timeout.yaml                  | reload.timeout: 0s is below the minimum of 100ms
       """)
   void eachInvalidFileIsRefusedNamingTheTargetAndKey(String file, String message) throws Exception {
     assertThatThrownBy(() -> load(fixture(file)))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(message);
+        .hasMessage(message.replace("{file}", fixture(file).toString()));
+  }
+
+  @Test
+  void aValueIsQuotedInAMessageCutToItsFirst200Characters() throws Exception {
+    String name = "'" + "x".repeat(200) + "... (1000 characters)'";
+
+    assertThatThrownBy(() -> load(fixture("invalid-long-name.yaml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("target " + name + ": name: " + name + " may hold only letters, digits, '_', '.' and '-'");
+  }
+
+  /** {@code targets: []} says the probe is to probe nothing, which an empty or half-written file cannot say. */
+  @Test
+  void anEmptyTargetListIsAConfigWhenWrittenOut() throws Exception {
+    ConfigSource source = new ConfigSource.Fixed("targets: []", "test", Map.of());
+
+    assertThat(source.parse("targets: []").targets()).isEmpty();
   }
 
   @Test
@@ -155,7 +181,7 @@ class ProbeConfigTest {
 
   private static ProbeConfig load(Path file) throws Exception {
     ConfigSource source = new ConfigSource.File(file, Map.of());
-    return source.parse(Files.readString(file));
+    return source.parse(ConfigFile.read(file));
   }
 
   static Path fixture(String name) throws URISyntaxException {

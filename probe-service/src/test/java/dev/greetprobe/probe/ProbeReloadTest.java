@@ -12,18 +12,23 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.Instrumentation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +44,8 @@ class ProbeReloadTest {
   /** Long enough that only the trigger under test can reload. */
   private static final String NEVER = "1h";
   private static final String OFTEN = "100ms";
+  /** Only catches a hang. */
+  private static final Duration HANG = Duration.ofSeconds(20);
 
   @TempDir
   Path dir;
@@ -48,6 +55,8 @@ class ProbeReloadTest {
   private ProbeService service;
   private ReloadScenario scenario;
   private int httpPort;
+  /** Lets go of the reads a {@link StallingSource} blocked. */
+  private final CountDownLatch release = new CountDownLatch(1);
 
   @BeforeEach
   void startGreeter() throws Exception {
@@ -60,6 +69,7 @@ class ProbeReloadTest {
 
   @AfterEach
   void stop() throws Exception {
+    release.countDown();
     if (service != null) {
       join(service.stop());
     }
@@ -164,13 +174,14 @@ class ProbeReloadTest {
     start(source);
     scenario.awaitRunning();
     String before = metrics(httpPort);
-    String text = invalid.endsWith(".yaml") ? Files.readString(ProbeConfigTest.fixture(invalid)) : invalid;
-    Files.writeString(config, text);
+    Files.write(config, invalid.endsWith(".yaml") ? Files.readAllBytes(ProbeConfigTest.fixture(invalid))
+        : invalid.getBytes(StandardCharsets.UTF_8));
 
     HttpResponse<String> refused = post(httpPort, "/-/reload");
 
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.body()).isEqualTo(catchThrowable(() -> source.parse(text)).getMessage() + "\n");
+    assertThat(refused.body())
+        .isEqualTo(catchThrowable(() -> source.parse(ConfigFile.read(config))).getMessage() + "\n");
     String after = metrics(httpPort);
     assertThat(after)
         .contains("probe_config_last_reload_successful 0.0")
@@ -226,6 +237,65 @@ class ProbeReloadTest {
     }
   }
 
+  /**
+   * A read that blocks its worker, as opening a pipe did, is refused at {@code reload.timeout}; the next reload, the
+   * watcher and a stop go on while it is still blocked.
+   */
+  @Test
+  void aReadThatBlocksIsRefusedAtTheTimeoutAndHoldsNothingUp() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), withTimeout(scenario.before(NEVER)));
+    StallingSource source = new StallingSource(new ConfigSource.File(config, Map.of()));
+    start(source);
+    double keep = scenario.awaitRunning();
+    source.stall();
+
+    HttpResponse<String> refused = post(httpPort, "/-/reload");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).isEqualTo(
+        "reading and validating config file " + config + " took longer than 300ms, so it was abandoned\n");
+    assertThat(metrics(httpPort)).contains("probe_config_last_reload_successful 0.0").contains("probe_targets 3.0");
+
+    source.flow();
+    Files.writeString(config, withTimeout(scenario.after(NEVER)));
+    HttpResponse<String> applied = post(httpPort, "/-/reload");
+
+    assertThat(applied.statusCode()).as("the next reload runs while the first read is still blocked").isEqualTo(200);
+    assertThat(source.blocked()).isOne();
+    scenario.awaitApplied(keep);
+  }
+
+  @Test
+  void theWatcherGoesOnPastABlockedRead() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), withTimeout(scenario.before(OFTEN)));
+    StallingSource source = new StallingSource(new ConfigSource.File(config, Map.of()));
+    start(source);
+    double keep = scenario.awaitRunning();
+    source.stall();
+    Files.writeString(config, withTimeout(scenario.after(OFTEN)));
+    await().atMost(HANG).until(() -> source.blocked() >= 1);
+
+    source.flow();
+
+    scenario.awaitApplied(keep);
+  }
+
+  @Test
+  void aStopEndsAReloadWhoseReadIsBlocked() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
+    StallingSource source = new StallingSource(new ConfigSource.File(config, Map.of()));
+    start(source);
+    scenario.awaitRunning();
+    source.stall();
+    var reload = service.reload("test");
+    await().atMost(HANG).until(() -> source.blocked() == 1);
+
+    join(service.stop());
+
+    assertThat(catchThrowable(() -> join(reload))).hasMessageContaining("the probe is stopping");
+    assertThat(service.scheduler().liveTimers()).isZero();
+  }
+
   @Test
   void aMissingFileIsRefusedLikeAnInvalidOne() throws Exception {
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
@@ -271,5 +341,65 @@ class ProbeReloadTest {
   private void start(ConfigSource source) throws Exception {
     service = new ProbeService(vertx, registry, source, join(source.read(vertx)));
     join(service.start());
+  }
+
+  /** {@code config} with reads and validation given 300ms. */
+  private static String withTimeout(String config) {
+    return config.replaceFirst("reload: \\{interval: (\\w+)}", "reload: {interval: $1, timeout: 300ms}");
+  }
+
+  /**
+   * A config file whose reads, once {@link #stall()} is called, block their worker thread until {@link #flow()}, as
+   * opening a pipe blocks until a writer comes. Reads made after {@code flow()} run at once; the blocked ones stay
+   * blocked until the test ends.
+   */
+  private final class StallingSource implements ConfigSource {
+
+    private final ConfigSource.File file;
+    private final AtomicInteger blocked = new AtomicInteger();
+    private volatile boolean stalled;
+
+    StallingSource(ConfigSource.File file) {
+      this.file = file;
+    }
+
+    void stall() {
+      stalled = true;
+    }
+
+    void flow() {
+      stalled = false;
+    }
+
+    int blocked() {
+      return blocked.get();
+    }
+
+    @Override
+    public String origin() {
+      return file.origin();
+    }
+
+    @Override
+    public Future<String> read(Vertx vertx) {
+      if (!stalled) {
+        return file.read(vertx);
+      }
+      return vertx.executeBlocking(() -> {
+        blocked.incrementAndGet();
+        release.await();
+        return ConfigFile.read(file.path());
+      }, false);
+    }
+
+    @Override
+    public boolean changes() {
+      return true;
+    }
+
+    @Override
+    public Map<String, String> environment() {
+      return Map.of();
+    }
   }
 }

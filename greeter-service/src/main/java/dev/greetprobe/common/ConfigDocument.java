@@ -23,8 +23,9 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Parses a config's YAML text into maps, lists and scalars, refusing what would make the parse or anything after it
- * run away: nesting deeper than {@link #MAX_DEPTH}, a key that is not a scalar, duplicate keys, recursive aliases, and
- * a text with no document at all (an empty file is a mistake or a file caught half-written, never a config).
+ * run away: nesting deeper than {@link #MAX_DEPTH}, more nodes than {@link #maxNodes()}, a key that is not a scalar,
+ * duplicate keys, recursive aliases, and a text with no document at all (an empty file is a mistake or a file caught
+ * half-written, never a config).
  */
 public final class ConfigDocument {
 
@@ -33,6 +34,13 @@ public final class ConfigDocument {
    * recursion, so thousands of levels would overflow its stack.
    */
   public static final int MAX_DEPTH = 32;
+
+  /**
+   * What the parser keeps of one node (a scalar, list or mapping, with the marks that place it in the text) until the
+   * document is built: a file of one-letter scalars holds a node per two bytes, so the size limit alone would let a
+   * file of a few MiB take a gigabyte.
+   */
+  static final int BYTES_PER_NODE = 300;
 
   /**
    * Aliases to lists and mappings in one document, the parser's own default. They are harmless here however they
@@ -45,6 +53,15 @@ public final class ConfigDocument {
 
   /** The document {@code yaml} holds; {@code origin} names it in errors, as in {@code config file probe.yaml}. */
   public static Object parse(String yaml, String origin) {
+    return parse(yaml, origin, maxNodes());
+  }
+
+  /** The most nodes a document may hold: as many as fit in a quarter of the heap while it is parsed. */
+  public static int maxNodes() {
+    return (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 4 / BYTES_PER_NODE);
+  }
+
+  static Object parse(String yaml, String origin, int maxNodes) {
     LoadSettings settings = LoadSettings.builder()
         .setLabel(origin)
         // The whole text in one buffer: with the default 1 KiB one, the scanner copies what it has read so far each
@@ -56,7 +73,7 @@ public final class ConfigDocument {
         .setMaxAliasesForCollections(MAX_ALIASES)
         .build();
     try {
-      Parser parser = new DepthLimited(new ParserImpl(settings, new StreamReader(settings, yaml)), origin);
+      Parser parser = new Bounded(new ParserImpl(settings, new StreamReader(settings, yaml)), origin, maxNodes);
       Optional<Node> root = new Composer(settings, parser).getSingleNode();
       if (root.isEmpty()) {
         throw new ConfigException(origin + " holds no YAML document (it is empty, or only comments)");
@@ -100,16 +117,22 @@ public final class ConfigDocument {
     return mark.map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");
   }
 
-  /** Passes the parser's events on, refusing the first that opens a list or mapping deeper than {@link #MAX_DEPTH}. */
-  private static final class DepthLimited implements Parser {
+  /**
+   * Passes the parser's events on, refusing the first that opens a list or mapping deeper than {@link #MAX_DEPTH}, or
+   * that makes more than {@code maxNodes} nodes.
+   */
+  private static final class Bounded implements Parser {
 
     private final Parser parser;
     private final String origin;
+    private final int maxNodes;
     private int depth;
+    private int nodes;
 
-    DepthLimited(Parser parser, String origin) {
+    Bounded(Parser parser, String origin, int maxNodes) {
       this.parser = parser;
       this.origin = origin;
+      this.maxNodes = maxNodes;
     }
 
     @Override
@@ -130,7 +153,13 @@ public final class ConfigDocument {
     @Override
     public Event next() {
       Event event = parser.next();
-      switch (event.getEventId()) {
+      Event.ID id = event.getEventId();
+      if ((id == Event.ID.Scalar || id == Event.ID.SequenceStart || id == Event.ID.MappingStart) && ++nodes > maxNodes) {
+        throw new ConfigException(origin + " holds more than " + maxNodes + " values (scalars, lists and mappings),"
+            + " more than a quarter of the heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB) holds while"
+            + " parsing" + where(event.getStartMark()));
+      }
+      switch (id) {
         case SequenceStart, MappingStart -> {
           if (++depth > MAX_DEPTH) {
             throw new ConfigException(origin + " nests lists and mappings deeper than " + MAX_DEPTH + " levels"

@@ -1,9 +1,11 @@
 package dev.greetprobe.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,5 +30,19 @@ class ConfigDocumentTest {
 
     assertThat(document).isInstanceOf(Map.class);
     assertThat(((Map<?, ?>) document).get("port")).isEqualTo(1);
+  }
+
+  /** A file of one-letter scalars holds a node per two bytes: it is refused at the cap, not once it is all in memory. */
+  @Test
+  void aDocumentOfMoreNodesThanTheHeapHoldsIsRefusedAsItIsParsed() {
+    String yaml = "x: [" + "a, ".repeat(2000) + "a]";
+
+    assertThatThrownBy(() -> ConfigDocument.parse(yaml, "config file x.yaml", 1000))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("config file x.yaml holds more than 1000 values (scalars, lists and mappings), more"
+            + " than a quarter of the heap (")
+        .hasMessageEndingWith(" MiB) holds while parsing (line 1, column " + (4 + 3 * 997 + 1) + ")");
+    assertThat(ConfigDocument.maxNodes())
+        .isEqualTo(Runtime.getRuntime().maxMemory() / 4 / ConfigDocument.BYTES_PER_NODE);
   }
 }

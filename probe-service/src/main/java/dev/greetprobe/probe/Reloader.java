@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * has not got that far by then is refused, and the queue moves on without it, so a stalled read holds back neither the
  * next reload, nor the watcher, nor a stop. Applying a validated config is never cut short: it would leave the
  * schedules half changed.
+ *
+ * <p>A config is applied whole or not at all: one whose targets are more than the heap holds ({@link TargetBudget}) is
+ * refused before anything changes, and an apply that fails part way is undone by applying the targets before it again,
+ * so the scheduler, {@code /targets} and {@code probe_targets} keep showing one and the same set.
  */
 final class Reloader {
 
@@ -74,6 +78,7 @@ final class Reloader {
   private final ConfigSource source;
   private final ProbeScheduler scheduler;
   private final ProbeMetrics metrics;
+  private final TargetBudget budget;
   private volatile ProbeConfig running;
   private volatile ShardAssignment assignment;
   /** The hash of the text last read, applied or refused, or why it could not be read: the watcher compares it. */
@@ -83,15 +88,25 @@ final class Reloader {
   /** The reading and validating under way, which {@link #stop} ends at once. */
   private Promise<Candidate> preparing;
 
-  /** {@code config} is {@code text}, the source's text as the probe started with it. */
+  /**
+   * {@code config} is {@code text}, the source's text as the probe started with it; throws {@link ConfigException} if
+   * its targets are more than this heap holds.
+   */
   Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
       String text) {
+    this(vertx, source, scheduler, metrics, config, text, TargetBudget.ofThisHeap());
+  }
+
+  Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
+      String text, TargetBudget budget) {
+    this.budget = budget;
     this.vertx = vertx;
     this.source = source;
     this.scheduler = scheduler;
     this.metrics = metrics;
     this.running = config;
     this.assignment = ShardAssignment.of(config.shard(), config.targets());
+    budget.check(assignment);
     this.lastRead = sha256(text);
   }
 
@@ -191,7 +206,26 @@ final class Reloader {
     if (candidate.refusal() != null) {
       return Future.succeededFuture(refuse(candidate.refusal(), trigger));
     }
-    return apply(candidate.config(), candidate.fingerprint(), trigger);
+    ProbeConfig next = candidate.config();
+    try {
+      budget.check(ShardAssignment.of(next.shard(), next.targets()));
+    } catch (ConfigException e) {
+      return Future.succeededFuture(refuse(e.getMessage(), trigger));
+    }
+    return apply(next, candidate.fingerprint(), trigger).recover(failure -> restore(failure, trigger));
+  }
+
+  /** After an apply that failed part way: the targets before it, applied again, so that no half of it stays. */
+  private Future<Outcome> restore(Throwable failure, String trigger) {
+    log.error("{}: applying failed part way ({}); restoring the targets before it", source.origin(), failure.toString());
+    return schedule(assignment).transform(restored -> {
+      if (restored.failed()) {
+        log.error("{}: restoring the targets before the failed apply failed too: {}", source.origin(),
+            restored.cause().toString());
+      }
+      return Future.succeededFuture(refuse("applying failed part way (" + failure.getMessage() + "); the targets"
+          + " before it were restored", trigger));
+    });
   }
 
   private Future<Outcome> apply(ProbeConfig next, String sha256, String trigger) {

@@ -5,7 +5,8 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads the config file every {@code reload.interval} and reloads when its content changed. Content, not
+ * Reads the config file every {@code reload.interval} and reloads when its content changed and has settled: read the
+ * same at two checks in a row, so that a file rewritten in place is not applied half-written. Content, not
  * modification times or inode events: Kubernetes updates a mounted ConfigMap by pointing a {@code ..data} symlink at a
  * new directory, which leaves the file's own path, and any watch on it, untouched.
  */
@@ -15,6 +16,8 @@ final class ConfigWatcher {
   private final Reloader reloader;
   private volatile boolean stopped;
   private volatile Timer timer;
+  /** The fingerprint of what the last check read. */
+  private volatile String previous;
 
   ConfigWatcher(Vertx vertx, Reloader reloader) {
     this.vertx = vertx;
@@ -39,6 +42,11 @@ final class ConfigWatcher {
       return;
     }
     timer = vertx.timer(reloader.running().reload().interval().toMillis(), TimeUnit.MILLISECONDS);
-    timer.compose(fired -> reloader.reloadIfChanged()).onComplete(checked -> next());
+    timer.compose(fired -> reloader.reloadIfSettled(previous)).onComplete(checked -> {
+      if (checked.succeeded()) {
+        previous = checked.result();
+      }
+      next();
+    });
   }
 }

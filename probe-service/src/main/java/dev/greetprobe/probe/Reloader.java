@@ -122,11 +122,15 @@ final class Reloader {
     return enqueue(() -> prepare(fingerprint -> true).compose(candidate -> conclude(candidate, trigger)));
   }
 
-  /** Reloads if the source's text differs from the text last read: the watcher's check. */
-  Future<Void> reloadIfChanged() {
-    return enqueue(() -> prepare(fingerprint -> !fingerprint.equals(lastRead))
-        .compose(candidate -> candidate.validated() ? conclude(candidate, "file changed").mapEmpty()
-            : Future.succeededFuture()));
+  /**
+   * The watcher's check: reloads if the source's text differs from the text last read and has settled, that is, is
+   * what the watcher's check before read too ({@code previous}, the fingerprint this returned then). A file caught in
+   * the middle of a rewrite is thus left alone until it reads the same twice, one check apart.
+   */
+  Future<String> reloadIfSettled(String previous) {
+    return enqueue(() -> prepare(fingerprint -> !fingerprint.equals(lastRead) && fingerprint.equals(previous))
+        .compose(candidate -> (candidate.validated() ? conclude(candidate, "file changed").mapEmpty()
+            : Future.<Void>succeededFuture()).map(candidate.fingerprint())));
   }
 
   /**
@@ -174,11 +178,11 @@ final class Reloader {
             + ", so it was abandoned")));
     source.read(vertx).transform(read -> {
       String fingerprint = fingerprint(read);
-      if (read.failed()) {
-        return Future.succeededFuture(Candidate.refused(fingerprint, read.cause().getMessage()));
-      }
       if (!wanted.test(fingerprint)) {
         return Future.succeededFuture(new Candidate(fingerprint, null, null));
+      }
+      if (read.failed()) {
+        return Future.succeededFuture(Candidate.refused(fingerprint, read.cause().getMessage()));
       }
       // A worker thread, unordered: validating checks on disk the files a config names (ca_file).
       return vertx.executeBlocking(() -> source.parse(read.result()), false)

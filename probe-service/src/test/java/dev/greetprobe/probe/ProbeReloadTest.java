@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -307,6 +308,35 @@ class ProbeReloadTest {
     assertThat(service.scheduler().liveTimers()).isZero();
   }
 
+  /**
+   * A file rewritten in place and read part way through: the watcher's next read finds only the first target, the
+   * reads after it the whole file. Only the whole file is applied, once two checks in a row read it.
+   */
+  @Test
+  void theWatcherAppliesAFileOnlyOnceItReadsTheSameTwice() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger reloaderLog = (Logger) LoggerFactory.getLogger(Reloader.class);
+    reloaderLog.addAppender(log);
+    try {
+      Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(OFTEN));
+      ScriptedSource source = new ScriptedSource(new ConfigSource.File(config, Map.of()));
+      start(source);
+      double keep = scenario.awaitRunning();
+
+      source.thenRead(scenario.config(OFTEN, scenario.target("keep", "")));
+      Files.writeString(config, scenario.after(OFTEN));
+
+      scenario.awaitApplied(keep);
+      assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("reloaded (file changed"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains(": 1 added, 1 changed, 1 removed, 1 unchanged;"));
+      assertThat(source.scriptRead()).as("the half-written text was read").isTrue();
+    } finally {
+      reloaderLog.detachAppender(log);
+    }
+  }
+
   /** The heap holds three targets: a config of four is refused before anything changes. */
   @Test
   void aConfigOfMoreTargetsThanTheHeapHoldsIsRefusedAndTheOldOnesRunOn() throws Exception {
@@ -439,6 +469,51 @@ class ProbeReloadTest {
   /** {@code config} with reads and validation given 300ms. */
   private static String withTimeout(String config) {
     return config.replaceFirst("reload: \\{interval: (\\w+)}", "reload: {interval: $1, timeout: 300ms}");
+  }
+
+  /** A config file whose next read, once {@link #thenRead} is called, gives that text instead of the file's. */
+  private static final class ScriptedSource implements ConfigSource {
+
+    private final ConfigSource.File file;
+    private final AtomicReference<String> script = new AtomicReference<>();
+    private volatile boolean scriptRead;
+
+    ScriptedSource(ConfigSource.File file) {
+      this.file = file;
+    }
+
+    void thenRead(String text) {
+      script.set(text);
+    }
+
+    boolean scriptRead() {
+      return scriptRead;
+    }
+
+    @Override
+    public String origin() {
+      return file.origin();
+    }
+
+    @Override
+    public Future<String> read(Vertx vertx) {
+      String text = script.getAndSet(null);
+      if (text == null) {
+        return file.read(vertx);
+      }
+      scriptRead = true;
+      return Future.succeededFuture(text);
+    }
+
+    @Override
+    public boolean changes() {
+      return true;
+    }
+
+    @Override
+    public Map<String, String> environment() {
+      return Map.of();
+    }
   }
 
   /**

@@ -222,14 +222,9 @@ final class Reloader {
   /** After an apply that failed part way: the targets before it, applied again, so that no half of it stays. */
   private Future<Outcome> restore(Throwable failure, String trigger) {
     log.error("{}: applying failed part way ({}); restoring the targets before it", source.origin(), failure.toString());
-    return schedule(assignment).transform(restored -> {
-      if (restored.failed()) {
-        log.error("{}: restoring the targets before the failed apply failed too: {}", source.origin(),
-            restored.cause().toString());
-      }
-      return Future.succeededFuture(refuse("applying failed part way (" + failure.getMessage() + "); the targets"
-          + " before it were restored", trigger));
-    });
+    return schedule(assignment).transform(restored -> Future.succeededFuture(refuse("applying failed part way ("
+        + failure.getMessage() + "); " + (restored.succeeded() ? "the targets before it were restored"
+            : "restoring the targets before it failed too (" + restored.cause().getMessage() + ")"), trigger)));
   }
 
   private Future<Outcome> apply(ProbeConfig next, String sha256, String trigger) {

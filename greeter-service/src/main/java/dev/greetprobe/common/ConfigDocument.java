@@ -38,7 +38,7 @@ public final class ConfigDocument {
   /**
    * What the parser keeps of one node (a scalar, list or mapping, with the marks that place it in the text) until the
    * document is built: a file of one-letter scalars holds a node per two bytes, so the size limit alone would let a
-   * file of a few MiB take a gigabyte.
+   * file take a hundred times its size in heap.
    */
   static final int BYTES_PER_NODE = 300;
 
@@ -154,7 +154,8 @@ public final class ConfigDocument {
     public Event next() {
       Event event = parser.next();
       Event.ID id = event.getEventId();
-      if ((id == Event.ID.Scalar || id == Event.ID.SequenceStart || id == Event.ID.MappingStart) && ++nodes > maxNodes) {
+      boolean node = id == Event.ID.Scalar || id == Event.ID.SequenceStart || id == Event.ID.MappingStart;
+      if (node && ++nodes > maxNodes) {
         throw new ConfigException(origin + " holds more than " + maxNodes + " values (scalars, lists and mappings),"
             + " more than a quarter of the heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB) holds while"
             + " parsing" + where(event.getStartMark()));

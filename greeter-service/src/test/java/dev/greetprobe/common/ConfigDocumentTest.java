@@ -32,7 +32,7 @@ class ConfigDocumentTest {
     assertThat(((Map<?, ?>) document).get("port")).isEqualTo(1);
   }
 
-  /** A file of one-letter scalars holds a node per two bytes: it is refused at the cap, not once it is all in memory. */
+  /** One-letter scalars, a node per two bytes: refused at the cap, not once the whole file is in memory. */
   @Test
   void aDocumentOfMoreNodesThanTheHeapHoldsIsRefusedAsItIsParsed() {
     String yaml = "x: [" + "a, ".repeat(2000) + "a]";

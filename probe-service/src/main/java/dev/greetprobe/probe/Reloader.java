@@ -221,7 +221,8 @@ final class Reloader {
 
   /** After an apply that failed part way: the targets before it, applied again, so that no half of it stays. */
   private Future<Outcome> restore(Throwable failure, String trigger) {
-    log.error("{}: applying failed part way ({}); restoring the targets before it", source.origin(), failure.toString());
+    log.error("{}: applying failed part way ({}); restoring the targets before it", source.origin(),
+        failure.toString());
     return schedule(assignment).transform(restored -> Future.succeededFuture(refuse("applying failed part way ("
         + failure.getMessage() + "); " + (restored.succeeded() ? "the targets before it were restored"
             : "restoring the targets before it failed too (" + restored.cause().getMessage() + ")"), trigger)));

@@ -330,7 +330,8 @@ class ProbeReloadTest {
       scenario.awaitApplied(keep);
       assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("reloaded (file changed"))
           .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage()).contains(": 1 added, 1 changed, 1 removed, 1 unchanged;"));
+          .satisfies(e -> assertThat(e.getFormattedMessage())
+              .contains(": 1 added, 1 changed, 1 removed, 1 unchanged;"));
       assertThat(source.scriptRead()).as("the half-written text was read").isTrue();
     } finally {
       reloaderLog.detachAppender(log);

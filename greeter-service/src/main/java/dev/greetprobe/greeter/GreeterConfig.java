@@ -29,6 +29,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * @param access which client addresses may connect
  * @param limits connection limits
  * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header
+ * @param transport how the greeting port is served
  */
 public record GreeterConfig(
     String host,
@@ -42,13 +43,27 @@ public record GreeterConfig(
     Tls tls,
     Access access,
     Limits limits,
-    boolean proxyProtocol) {
+    boolean proxyProtocol,
+    Transport transport) {
 
-  /** Plain TCP with no access rules, the default limits and no PROXY protocol. */
+  /** Plain TCP with no access rules, the default limits and no PROXY protocol, on the default transport. */
   public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
       boolean logConnections, Http http) {
     this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, null, Access.EVERYONE,
         Limits.DEFAULT, false);
+  }
+
+  /** On the default transport. */
+  public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
+      boolean logConnections, Http http, Tls tls, Access access, Limits limits, boolean proxyProtocol) {
+    this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access, limits,
+        proxyProtocol, Transport.VERTX);
+  }
+
+  /** This config, served by {@code other}. */
+  public GreeterConfig withTransport(Transport other) {
+    return new GreeterConfig(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access,
+        limits, proxyProtocol, other);
   }
 
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
@@ -69,6 +84,7 @@ public record GreeterConfig(
       Map.entry("GREETER_HTTP_HOST", "http.host"),
       Map.entry("GREETER_HTTP_PORT", "http.port"),
       Map.entry("GREETER_PROXY_PROTOCOL", "proxy_protocol"),
+      Map.entry("GREETER_TRANSPORT", "transport"),
       Map.entry("GREETER_MAX_CONNECTIONS", "limits.max_connections"),
       Map.entry("GREETER_TLS_CERT_FILE", "tls.cert_file"),
       Map.entry("GREETER_TLS_KEY_FILE", "tls.key_file"));
@@ -141,9 +157,19 @@ public record GreeterConfig(
         tls(root.section("tls"), root.has("tls")),
         access(root.section("access")),
         limits(root.section("limits")),
-        root.bool("proxy_protocol", false));
+        root.bool("proxy_protocol", false),
+        transport(root));
     root.done();
     return config;
+  }
+
+  private static Transport transport(ConfigReader root) {
+    String label = root.nonEmptyString("transport", Transport.VERTX.label());
+    try {
+      return Transport.of(label);
+    } catch (IllegalArgumentException e) {
+      throw root.error("transport", e.getMessage());
+    }
   }
 
   private static Tls tls(ConfigReader tls, boolean present) {

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Access control, limits and the PROXY protocol: who is greeted, who is closed, and how each refusal is counted. */
-class GreeterAdmissionTest {
+abstract class GreeterAdmissionTest {
+
+  /** The transport these tests run against. */
+  abstract Transport transport();
 
   private static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
   private static final InetAddress HOST_A = address("127.0.0.1");
@@ -167,6 +170,54 @@ class GreeterAdmissionTest {
     await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
   }
 
+  /** A load balancer may pass the client's hello on in the same segment as the header it writes ahead of it. */
+  @Test
+  void aClientHelloInTheSameSegmentAsItsProxyHeaderIsAnswered() throws Exception {
+    TestPki ca = TestPki.authority("test CA");
+    startWithTls(ca, config(GreeterConfig.Access.EVERYONE, unlimited(), true));
+
+    for (int i = 0; i < 3; i++) {
+      try (Socket socket = new HeaderAheadOfFirstWrite(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))) {
+        socket.connect(new InetSocketAddress("127.0.0.1", service.greetingPort()), 5000);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(5000);
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestPki.trusting(ca.certificate)
+            .getSocketFactory().createSocket(socket, "localhost", service.greetingPort(), true)) {
+          assertThat(tls.getInputStream().readAllBytes()).as("connection %d", i).isEqualTo(GREETING);
+        }
+      }
+    }
+  }
+
+  /** A socket whose first write (a TLS client's hello) goes out in one piece with {@code header} in front of it. */
+  private static final class HeaderAheadOfFirstWrite extends Socket {
+
+    private final byte[] header;
+    private boolean written;
+
+    HeaderAheadOfFirstWrite(byte[] header) {
+      this.header = header;
+    }
+
+    @Override
+    public java.io.OutputStream getOutputStream() throws IOException {
+      java.io.OutputStream out = super.getOutputStream();
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+          if (written) {
+            out.write(bytes, offset, length);
+            return;
+          }
+          written = true;
+          byte[] segment = java.util.Arrays.copyOf(header, header.length + length);
+          System.arraycopy(bytes, offset, segment, header.length, length);
+          out.write(segment);
+        }
+      };
+    }
+  }
+
   /** Sends a PROXY v1 header, then shakes hands over TLS on the same connection and reads to the end. */
   private byte[] proxiedTls(TestPki ca, String header) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
@@ -211,7 +262,7 @@ class GreeterAdmissionTest {
   }
 
   private void start(GreeterConfig config) throws Exception {
-    service = new GreeterService(vertx, config, registry);
+    service = new GreeterService(vertx, config.withTransport(transport()), registry);
     join(service.start());
   }
 

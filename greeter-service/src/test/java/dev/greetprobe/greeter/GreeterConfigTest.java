@@ -36,7 +36,18 @@ class GreeterConfigTest {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
 
     assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
-        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999)));
+        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999)).withTransport(Transport.EPOLL));
+  }
+
+  @Test
+  void theTransportIsVertxUnlessTheFileOrTheEnvironmentSaysEpoll() throws Exception {
+    assertThat(GreeterConfig.load(null, Map.of()).transport()).isEqualTo(Transport.VERTX);
+    assertThat(GreeterConfig.load(null, Map.of("GREETER_TRANSPORT", "epoll")).transport()).isEqualTo(Transport.EPOLL);
+    assertThat(GreeterConfig.load(fixture("valid-full.yaml"), Map.of("GREETER_TRANSPORT", "vertx")).transport())
+        .isEqualTo(Transport.VERTX);
+    assertThatThrownBy(() -> GreeterConfig.load(null, Map.of("GREETER_TRANSPORT", "nio")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("transport (from GREETER_TRANSPORT): 'nio' is not vertx or epoll");
   }
 
   @Test
@@ -58,7 +69,7 @@ class GreeterConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, port, proxy_protocol, tls)
+      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, port, proxy_protocol, tls, transport)
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
@@ -73,6 +84,7 @@ class GreeterConfigTest {
       invalid-acl-not-an-address.yaml     | access.allow: 'example.com' is not an address or CIDR range
       invalid-burst-without-tokens.yaml   | limits.burst_per_source: must be at least 1 when rate_per_source is set
       invalid-max-connections.yaml        | limits.max_connections: -1 is outside 0..10000000
+      invalid-transport.yaml              | transport: 'io_uring' is not vertx or epoll
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))

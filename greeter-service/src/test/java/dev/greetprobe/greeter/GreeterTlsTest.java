@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS and mTLS on the greeting port, with certificates made by the test and rotated under a running greeter. */
-class GreeterTlsTest {
+abstract class GreeterTlsTest {
+
+  /** The transport these tests run against. */
+  abstract Transport transport();
 
   private static final String GREETING = "Thank You for Connecting";
 
@@ -160,7 +163,7 @@ class GreeterTlsTest {
   }
 
   private void start(GreeterConfig config) throws Exception {
-    service = new GreeterService(vertx, config, registry);
+    service = new GreeterService(vertx, config.withTransport(transport()), registry);
     join(service.start());
   }
 

@@ -1,5 +1,11 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
+import dev.greetprobe.greeter.AdmissionControl;
+import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.OpenConnections;
+import dev.greetprobe.greeter.Rejection;
+import dev.greetprobe.greeter.TlsCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -75,6 +81,8 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     connections.closed(ctx.channel());
+    // On the vertx transport Vert.x's handler follows, and learns here that its connection is gone.
+    ctx.fireChannelInactive();
   }
 
   /** A greeter reads nothing: whatever a client sends is dropped. */

@@ -1,5 +1,7 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.Rejection;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;

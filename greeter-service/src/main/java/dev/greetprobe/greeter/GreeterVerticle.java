@@ -1,6 +1,7 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.greeter.epoll.ConnectionStages;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,14 @@ public final class GreeterVerticle extends VerticleBase {
   private final Buffer greeting;
   private NetServer server;
 
+  /** A plain greeter with no TLS on the configured port, for callers that need only the greeting. */
+  public static GreeterVerticle plain(GreeterConfig config, MeterRegistry registry) {
+    OpenConnections connections = new OpenConnections();
+    GreeterMetrics metrics = new GreeterMetrics(registry, connections, Transport.VERTX);
+    return new GreeterVerticle(config, config.port(), metrics, new AdmissionControl(config, connections, metrics),
+        connections, null);
+  }
+
   /** Listens on {@code port}: the one {@link GreetingAddress#claim} found, so that every instance shares it. */
   public GreeterVerticle(GreeterConfig config, int port, GreeterMetrics metrics, AdmissionControl admission,
       OpenConnections connections, TlsCertificates tls) {
@@ -53,6 +62,11 @@ public final class GreeterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The bound port (useful when the config asks for port 0). */
+  public int actualPort() {
+    return server.actualPort();
   }
 
   private void greet(NetSocket socket) {

@@ -15,7 +15,12 @@ public enum Rejection {
   /** The PROXY protocol header was malformed. */
   PROXY_PROTOCOL,
   /** The client did not send its PROXY header, or finish its TLS handshake, in time. */
-  TIMEOUT;
+  TIMEOUT,
+  /**
+   * The client closed before its PROXY header or the end of its TLS handshake, as a load balancer's TCP health check
+   * does: not a refusal of ours, and not alerted on.
+   */
+  CLIENT_CLOSED;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

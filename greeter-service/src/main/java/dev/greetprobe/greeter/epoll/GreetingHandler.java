@@ -116,7 +116,9 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
       if (done.isSuccess()) {
         greet(ctx);
       } else {
-        Rejection reason = done.cause() instanceof SslHandshakeTimeoutException ? Rejection.TIMEOUT : Rejection.TLS_HANDSHAKE;
+        // A handshake cut short by the client fails once the connection is gone; ours are refused while it is open.
+        Rejection reason = done.cause() instanceof SslHandshakeTimeoutException ? Rejection.TIMEOUT
+            : !ctx.channel().isActive() ? Rejection.CLIENT_CLOSED : Rejection.TLS_HANDSHAKE;
         metrics.rejected(reason, client, String.valueOf(done.cause().getMessage()));
         ctx.close();
       }

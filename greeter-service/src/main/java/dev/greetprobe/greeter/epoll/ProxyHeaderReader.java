@@ -72,10 +72,11 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Still here as the connection closes: the client left before its header was complete. */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (timeout != null) {
-      timeout.cancel(false);
+    if (timeout != null && timeout.cancel(false)) {
+      metrics.rejected(Rejection.CLIENT_CLOSED, ctx.channel().remoteAddress(), "closed before its PROXY header");
     }
     ctx.fireChannelInactive();
   }

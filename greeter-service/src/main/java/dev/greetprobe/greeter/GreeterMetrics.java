@@ -57,6 +57,11 @@ public final class GreeterMetrics {
     tlsCertificateExpiry = expiry.getEpochSecond();
   }
 
+  /** The TLS files read are the ones served: the last read was usable. */
+  public void tlsReadAgain() {
+    tlsReloadSuccessful = 1;
+  }
+
   /** New TLS files were refused; the served certificate stays. */
   public void tlsRefused() {
     tlsReloadSuccessful = 0;

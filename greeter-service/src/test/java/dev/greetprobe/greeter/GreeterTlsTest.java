@@ -170,6 +170,40 @@ abstract class GreeterTlsTest {
     return hello.array();
   }
 
+  @Test
+  void aKeyThatIsNotTheCertificatesIsRefusedAndTheCurrentCertificateStays() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    X509Certificate before = servedCertificate();
+
+    Files.move(ca.issue("localhost").writeKey(dir.resolve("tls.key.new")), keyFile, StandardCopyOption.ATOMIC_MOVE);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> gauge("greeter.tls.last.reload.successful") == 0);
+    assertThat(servedCertificate().getSerialNumber()).isEqualTo(before.getSerialNumber());
+    assertThat(readOverTls(TestPki.trusting(ca.certificate))).isEqualTo(GREETING);
+  }
+
+  @Test
+  void aKeyThatIsNotTheCertificatesFailsTheStartAndSaysSo() throws Exception {
+    Path otherKey = ca.issue("localhost").writeKey(dir.resolve("other.key"));
+
+    assertThatThrownBy(() -> start(new GreeterConfig.Tls(certFile, otherKey, null, ClientAuth.NONE,
+        Duration.ofSeconds(10)))).hasRootCauseMessage("the private key does not match the certificate");
+  }
+
+  /** The gauge tells of the last read: the files served, copied back after a bad copy, are a good read. */
+  @Test
+  void theGoodFilesRestoredAfterABadOneSetTheReloadGaugeBackToOne() throws Exception {
+    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    String good = Files.readString(certFile);
+
+    Files.writeString(certFile, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> gauge("greeter.tls.last.reload.successful") == 0);
+    Files.writeString(certFile, good);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> gauge("greeter.tls.last.reload.successful") == 1);
+    assertThat(readOverTls(TestPki.trusting(ca.certificate))).isEqualTo(GREETING);
+  }
+
   private void start(GreeterConfig.Tls tls) throws Exception {
     start(config(tls));
   }

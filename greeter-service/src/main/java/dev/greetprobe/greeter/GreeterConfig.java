@@ -28,7 +28,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * @param tls TLS on the greeting port; null for plain TCP
  * @param access which client addresses may connect
  * @param limits connection limits
- * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header
+ * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header (from the proxies that
+ *     {@link Access#trustedProxies} names, when it names any)
  * @param transport how the greeting port is served
  */
 public record GreeterConfig(
@@ -103,10 +104,18 @@ public record GreeterConfig(
   public record Tls(Path certFile, Path keyFile, Path clientCaFile, ClientAuth clientAuth, Duration reloadInterval) {
   }
 
-  /** CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given. */
-  public record Access(List<String> allow, List<String> deny) {
+  /**
+   * CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given. With
+   * the PROXY protocol on, a connection must come from {@code trustedProxies}, if any is given, for its header to count.
+   */
+  public record Access(List<String> allow, List<String> deny, List<String> trustedProxies) {
 
     public static final Access EVERYONE = new Access(List.of(), List.of());
+
+    /** Trusting the PROXY header of every connection. */
+    public Access(List<String> allow, List<String> deny) {
+      this(allow, deny, List.of());
+    }
   }
 
   /**
@@ -145,6 +154,13 @@ public record GreeterConfig(
   /** Validates a parsed YAML document (null for none) with {@code environment} overrides. */
   public static GreeterConfig from(Object document, Map<String, String> environment) {
     ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
+    // Written as a switch (proxy_protocol: true), or as a section that also names the proxies to trust.
+    ConfigReader proxy = root.isSection("proxy_protocol") ? root.section("proxy_protocol") : null;
+    boolean proxyProtocol = proxy == null ? root.bool("proxy_protocol", false) : proxy.bool("enabled", true);
+    List<String> trustedProxies = proxy == null ? List.of() : cidrs(proxy, "trusted");
+    if (proxy != null) {
+      proxy.done();
+    }
     GreeterConfig config = new GreeterConfig(
         root.nonEmptyString("host", "0.0.0.0"),
         root.port("port", 12345),
@@ -155,9 +171,9 @@ public record GreeterConfig(
         root.bool("log_connections", false),
         http(root.section("http")),
         tls(root.section("tls"), root.has("tls")),
-        access(root.section("access")),
+        access(root.section("access"), trustedProxies),
         limits(root.section("limits")),
-        root.bool("proxy_protocol", false),
+        proxyProtocol,
         transport(root));
     root.done();
     return config;
@@ -210,8 +226,8 @@ public record GreeterConfig(
     return path;
   }
 
-  private static Access access(ConfigReader access) {
-    Access result = new Access(cidrs(access, "allow"), cidrs(access, "deny"));
+  private static Access access(ConfigReader access, List<String> trustedProxies) {
+    Access result = new Access(cidrs(access, "allow"), cidrs(access, "deny"), trustedProxies);
     access.done();
     return result;
   }

@@ -40,6 +40,20 @@ class GreeterConfigTest {
   }
 
   @Test
+  void theProxyProtocolIsASwitchOrASectionThatNamesTheProxiesToTrust() {
+    GreeterConfig section = GreeterConfig.from(Map.of("proxy_protocol", Map.of("trusted", List.of("10.0.0.0/8"))),
+        Map.of());
+    GreeterConfig flag = GreeterConfig.from(Map.of("proxy_protocol", true), Map.of());
+
+    assertThat(section.proxyProtocol()).isTrue();
+    assertThat(section.access().trustedProxies()).containsExactly("10.0.0.0/8");
+    assertThat(flag.proxyProtocol()).isTrue();
+    assertThat(flag.access().trustedProxies()).isEmpty();
+    assertThat(GreeterConfig.from(Map.of("proxy_protocol", Map.of("enabled", false)), Map.of()).proxyProtocol())
+        .isFalse();
+  }
+
+  @Test
   void theTransportIsVertxUnlessTheFileOrTheEnvironmentSaysEpoll() throws Exception {
     assertThat(GreeterConfig.load(null, Map.of()).transport()).isEqualTo(Transport.VERTX);
     assertThat(GreeterConfig.load(null, Map.of("GREETER_TRANSPORT", "epoll")).transport()).isEqualTo(Transport.EPOLL);
@@ -85,6 +99,7 @@ class GreeterConfigTest {
       invalid-burst-without-tokens.yaml   | limits.burst_per_source: must be at least 1 when rate_per_source is set
       invalid-max-connections.yaml        | limits.max_connections: -1 is outside 0..10000000
       invalid-transport.yaml              | transport: 'io_uring' is not vertx or epoll
+      invalid-proxy-trusted.yaml          | proxy_protocol.trusted: 'the load balancer' is not an address or CIDR range
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))

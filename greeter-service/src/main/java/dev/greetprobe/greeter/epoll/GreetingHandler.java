@@ -63,8 +63,11 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     connections.opened(ctx.channel());
     metrics.accepted();
+    InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
     if (!proxyProtocol) {
-      admit(ctx, (InetSocketAddress) ctx.channel().remoteAddress());
+      admit(ctx, peer);
+    } else if (!admission.admitProxy(peer)) {
+      ctx.close();
     }
   }
 

@@ -89,7 +89,7 @@ final class GreetingServer {
       @Override
       protected void initChannel(Channel channel) {
         channel.pipeline()
-            .addLast(new HAProxyMessageDecoder(), new ProxyHeaderReader(headerTimeout, metrics), greeting);
+            .addLast(new HAProxyMessageDecoder(ProxyHeaderReader.MAX_TLV_BYTES), new ProxyHeaderReader(headerTimeout, metrics), greeting);
       }
     };
   }

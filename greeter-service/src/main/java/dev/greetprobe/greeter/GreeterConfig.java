@@ -105,8 +105,8 @@ public record GreeterConfig(
   }
 
   /**
-   * CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given. With
-   * the PROXY protocol on, a connection must come from {@code trustedProxies}, if any is given, for its header to count.
+   * CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given.
+   * With the PROXY protocol on, a connection must come from {@code trustedProxies}, if any is given.
    */
   public record Access(List<String> allow, List<String> deny, List<String> trustedProxies) {
 

@@ -47,7 +47,8 @@ public final class ConnectionStages {
     ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
     ChannelPipeline pipeline = vertxHandler.pipeline();
     if (proxyProtocol) {
-      pipeline.addBefore(vertxHandler.name(), "proxy-decoder", new HAProxyMessageDecoder(ProxyHeaderReader.MAX_TLV_BYTES));
+      pipeline.addBefore(vertxHandler.name(), "proxy-decoder",
+          new HAProxyMessageDecoder(ProxyHeaderReader.MAX_TLV_BYTES));
       pipeline.addBefore(vertxHandler.name(), "proxy-header", new ProxyHeaderReader(headerTimeoutMillis, metrics));
     }
     pipeline.addBefore(vertxHandler.name(), "greeting", greeting);

@@ -27,7 +27,8 @@ public final class EpollGreeterVerticle extends VerticleBase {
   public static EpollGreeterVerticle plain(GreeterConfig config, MeterRegistry registry) {
     OpenConnections connections = new OpenConnections();
     GreeterMetrics metrics = new GreeterMetrics(registry, connections, Transport.EPOLL);
-    return new EpollGreeterVerticle(config, metrics, new AdmissionControl(config, connections, metrics), connections, null);
+    return new EpollGreeterVerticle(config, metrics, new AdmissionControl(config, connections, metrics), connections,
+        null);
   }
 
   public EpollGreeterVerticle(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,

@@ -89,7 +89,8 @@ final class GreetingServer {
       @Override
       protected void initChannel(Channel channel) {
         channel.pipeline()
-            .addLast(new HAProxyMessageDecoder(ProxyHeaderReader.MAX_TLV_BYTES), new ProxyHeaderReader(headerTimeout, metrics), greeting);
+            .addLast(new HAProxyMessageDecoder(ProxyHeaderReader.MAX_TLV_BYTES),
+                new ProxyHeaderReader(headerTimeout, metrics), greeting);
       }
     };
   }
@@ -151,7 +152,8 @@ final class GreetingServer {
   Future<Void> shutdown(Duration timeout) {
     List<Future<Void>> closed = listeners.stream().map(Listener::stopAccepting).toList();
     listeners.clear();
-    return Future.join(closed).transform(v -> connections.drain(vertx, timeout, channel -> ((Channel) channel).close()));
+    return Future.join(closed)
+        .transform(v -> connections.drain(vertx, timeout, channel -> ((Channel) channel).close()));
   }
 
   int actualPort() {

@@ -86,6 +86,11 @@ public final class ConfigReader {
     return values.containsKey(key);
   }
 
+  /** Whether {@code key} holds a mapping, for a key that may be written as a value or as a section. */
+  public boolean isSection(String key) {
+    return values.get(key) instanceof Map<?, ?>;
+  }
+
   public String string(String key, String fallback) {
     Object v = take(key);
     if (v == null) {

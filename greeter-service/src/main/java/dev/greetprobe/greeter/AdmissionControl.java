@@ -2,6 +2,7 @@ package dev.greetprobe.greeter;
 
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ public final class AdmissionControl {
   private static final Logger log = LoggerFactory.getLogger(AdmissionControl.class);
 
   private final AccessPolicy access;
+  private final AccessPolicy trustedProxies;
   private final SourceRateLimiter rateLimiter;
   private final int maxConnections;
   private final OpenConnections connections;
@@ -25,6 +27,7 @@ public final class AdmissionControl {
   public AdmissionControl(GreeterConfig config, OpenConnections connections, GreeterMetrics metrics) {
     GreeterConfig.Limits limits = config.limits();
     this.access = new AccessPolicy(config.access());
+    this.trustedProxies = new AccessPolicy(new GreeterConfig.Access(config.access().trustedProxies(), List.of()));
     this.rateLimiter = limits.ratePerSource() > 0
         ? new SourceRateLimiter(limits.ratePerSource(), limits.burstPerSource(), limits.sourceTableSize())
         : null;
@@ -43,6 +46,20 @@ public final class AdmissionControl {
     }
     if (logConnections) {
       log.info("Got connection from {}", NetUtil.toSocketAddressString(client));
+    }
+    return true;
+  }
+
+  /**
+   * Whether a connection whose PROXY header is still to come may wait for it: it must come from a trusted proxy, and
+   * it counts against {@code max_connections} while it waits. The caller closes the connection when not.
+   */
+  public boolean admitProxy(InetSocketAddress proxy) {
+    Rejection refused = !trustedProxies.permits(proxy) ? Rejection.UNTRUSTED_PROXY
+        : maxConnections > 0 && connections.count() > maxConnections ? Rejection.MAX_CONNECTIONS : null;
+    if (refused != null) {
+      metrics.rejected(refused, proxy, "closed before its PROXY header");
+      return false;
     }
     return true;
   }

@@ -26,7 +26,9 @@ import java.util.Map;
  * @param tls TLS on the greeting port; null for plain TCP
  * @param access which client addresses may connect
  * @param limits connection limits
- * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header
+ * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header (from the proxies that
+ *     {@link Access#trustedProxies} names, when it names any)
+ * @param transport how the greeting port is served
  */
 public record GreeterConfig(
     String host,
@@ -40,13 +42,27 @@ public record GreeterConfig(
     Tls tls,
     Access access,
     Limits limits,
-    boolean proxyProtocol) {
+    boolean proxyProtocol,
+    Transport transport) {
 
-  /** Plain TCP with no access rules, the default limits and no PROXY protocol. */
+  /** Plain TCP with no access rules, the default limits and no PROXY protocol, on the default transport. */
   public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
       boolean logConnections, Http http) {
     this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, null, Access.EVERYONE,
         Limits.DEFAULT, false);
+  }
+
+  /** On the default transport. */
+  public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
+      boolean logConnections, Http http, Tls tls, Access access, Limits limits, boolean proxyProtocol) {
+    this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access, limits,
+        proxyProtocol, Transport.VERTX);
+  }
+
+  /** This config, served by {@code other}. */
+  public GreeterConfig withTransport(Transport other) {
+    return new GreeterConfig(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access,
+        limits, proxyProtocol, other);
   }
 
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
@@ -67,6 +83,7 @@ public record GreeterConfig(
       Map.entry("GREETER_HTTP_HOST", "http.host"),
       Map.entry("GREETER_HTTP_PORT", "http.port"),
       Map.entry("GREETER_PROXY_PROTOCOL", "proxy_protocol"),
+      Map.entry("GREETER_TRANSPORT", "transport"),
       Map.entry("GREETER_MAX_CONNECTIONS", "limits.max_connections"),
       Map.entry("GREETER_TLS_CERT_FILE", "tls.cert_file"),
       Map.entry("GREETER_TLS_KEY_FILE", "tls.key_file"));
@@ -85,10 +102,18 @@ public record GreeterConfig(
   public record Tls(Path certFile, Path keyFile, Path clientCaFile, ClientAuth clientAuth, Duration reloadInterval) {
   }
 
-  /** CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given. */
-  public record Access(List<String> allow, List<String> deny) {
+  /**
+   * CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given.
+   * With the PROXY protocol on, a connection must come from {@code trustedProxies}, if any is given.
+   */
+  public record Access(List<String> allow, List<String> deny, List<String> trustedProxies) {
 
     public static final Access EVERYONE = new Access(List.of(), List.of());
+
+    /** Trusting the PROXY header of every connection. */
+    public Access(List<String> allow, List<String> deny) {
+      this(allow, deny, List.of());
+    }
   }
 
   /**
@@ -117,6 +142,13 @@ public record GreeterConfig(
   /** Validates a parsed YAML document (null for none) with {@code environment} overrides. */
   public static GreeterConfig from(Object document, Map<String, String> environment) {
     ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
+    // Written as a switch (proxy_protocol: true), or as a section that also names the proxies to trust.
+    ConfigReader proxy = root.isSection("proxy_protocol") ? root.section("proxy_protocol") : null;
+    boolean proxyProtocol = proxy == null ? root.bool("proxy_protocol", false) : proxy.bool("enabled", true);
+    List<String> trustedProxies = proxy == null ? List.of() : cidrs(proxy, "trusted");
+    if (proxy != null) {
+      proxy.done();
+    }
     GreeterConfig config = new GreeterConfig(
         root.nonEmptyString("host", "0.0.0.0"),
         root.port("port", 12345),
@@ -127,11 +159,21 @@ public record GreeterConfig(
         root.bool("log_connections", false),
         http(root.section("http")),
         tls(root.section("tls"), root.has("tls")),
-        access(root.section("access")),
+        access(root.section("access"), trustedProxies),
         limits(root.section("limits")),
-        root.bool("proxy_protocol", false));
+        proxyProtocol,
+        transport(root));
     root.done();
     return config;
+  }
+
+  private static Transport transport(ConfigReader root) {
+    String label = root.nonEmptyString("transport", Transport.VERTX.label());
+    try {
+      return Transport.of(label);
+    } catch (IllegalArgumentException e) {
+      throw root.error("transport", e.getMessage());
+    }
   }
 
   private static Tls tls(ConfigReader tls, boolean present) {
@@ -172,8 +214,8 @@ public record GreeterConfig(
     return path;
   }
 
-  private static Access access(ConfigReader access) {
-    Access result = new Access(cidrs(access, "allow"), cidrs(access, "deny"));
+  private static Access access(ConfigReader access, List<String> trustedProxies) {
+    Access result = new Access(cidrs(access, "allow"), cidrs(access, "deny"), trustedProxies);
     access.done();
     return result;
   }

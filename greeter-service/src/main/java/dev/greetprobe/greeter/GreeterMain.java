@@ -78,7 +78,7 @@ public final class GreeterMain {
       return service.drain();
     }, config.drainTimeout().plusSeconds(1));
     log.info("greeter listening on {}:{} ({} transport); metrics and health on {}:{}",
-        config.host(), service.greetingPort(), vertx.isNativeTransportEnabled() ? "epoll" : "nio",
+        config.host(), service.greetingPort(), config.transport().label(),
         config.http().host(), service.httpPort());
   }
 }

@@ -18,8 +18,12 @@ public final class GreeterMetrics {
   private volatile double tlsReloadSuccessful = 1;
   private volatile double tlsCertificateExpiry = Double.NaN;
 
-  public GreeterMetrics(MeterRegistry registry, OpenConnections connections) {
+  public GreeterMetrics(MeterRegistry registry, OpenConnections connections, Transport transport) {
     this.registry = registry;
+    Gauge.builder("greeter.transport.info", () -> 1)
+        .description("The transport serving the greeting port (always 1)")
+        .tag("transport", transport.label())
+        .register(registry);
     accepted = Counter.builder("greeter.connections.accepted")
         .description("Connections accepted on the greeting port, greeted or not")
         .register(registry);
@@ -51,6 +55,11 @@ public final class GreeterMetrics {
     }
     tlsReloadSuccessful = 1;
     tlsCertificateExpiry = expiry.getEpochSecond();
+  }
+
+  /** The TLS files read are the ones served: the last read was usable. */
+  public void tlsReadAgain() {
+    tlsReloadSuccessful = 1;
   }
 
   /** New TLS files were refused; the served certificate stays. */

@@ -1,13 +1,16 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.greeter.epoll.EpollGreeterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The greeter as a whole: the HTTP endpoint first (so probes see "not ready" rather than nothing), then the greeting
- * port; {@link #drain()} takes it out of service in the opposite order.
+ * port on the configured transport; {@link #drain()} takes it out of service in the opposite order.
  */
 public final class GreeterService {
 
@@ -19,13 +22,13 @@ public final class GreeterService {
   private final TlsCertificates tls;
   private final OpsServer ops;
   private final AtomicBoolean ready = new AtomicBoolean();
-  private GreeterVerticle greeting;
+  private int port;
   private String deploymentId;
 
   public GreeterService(Vertx vertx, GreeterConfig config, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
-    this.metrics = new GreeterMetrics(registry, connections);
+    this.metrics = new GreeterMetrics(registry, connections, config.transport());
     this.admission = new AdmissionControl(config, connections, metrics);
     this.tls = config.tls() == null ? null
         : new TlsCertificates(vertx, config.tls(), metrics);
@@ -42,14 +45,26 @@ public final class GreeterService {
   }
 
   public Future<Void> startGreeting() {
-    greeting = new GreeterVerticle(config, metrics, admission, connections, tls);
     return (tls == null ? Future.<Void>succeededFuture() : tls.start())
-        .compose(v -> vertx.deployVerticle(greeting))
+        .compose(v -> deployGreeting())
         .onSuccess(id -> {
           deploymentId = id;
           ready.set(true);
         })
         .mapEmpty();
+  }
+
+  private Future<String> deployGreeting() {
+    if (config.transport() == Transport.EPOLL) {
+      EpollGreeterVerticle greeting = new EpollGreeterVerticle(config, metrics, admission, connections, tls);
+      return vertx.deployVerticle(greeting).onSuccess(id -> port = greeting.actualPort());
+    }
+    int instances = config.instances() > 0 ? config.instances() : Instrumentation.EVENT_LOOPS;
+    return vertx.executeBlocking(() -> GreetingAddress.claim(config)).compose(address -> {
+      port = address.getPort();
+      return vertx.deployVerticle(() -> new GreeterVerticle(config, port, metrics, admission, connections, tls),
+          new DeploymentOptions().setInstances(instances));
+    });
   }
 
   /**
@@ -69,7 +84,7 @@ public final class GreeterService {
   }
 
   public int greetingPort() {
-    return greeting.actualPort();
+    return port;
   }
 
   public int httpPort() {

@@ -1,49 +1,98 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.greeter.epoll.ConnectionStages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
 
-/** The greeting port's lifecycle: listening from start, drained on stop. */
+/**
+ * The greeting port on the {@code vertx} transport: a Vert.x {@code NetServer} on this verticle's event loop, one
+ * verticle per loop sharing the port. Each connection is admitted in the connect handler, before anything is read
+ * from it, then greeted and closed; with TLS or the PROXY protocol, {@link ConnectionStages} runs those stages first.
+ */
 public final class GreeterVerticle extends VerticleBase {
 
   private final GreeterConfig config;
+  private final int port;
   private final GreeterMetrics metrics;
   private final AdmissionControl admission;
   private final OpenConnections connections;
-  private final TlsCertificates tls;
-  private GreetingServer server;
+  private final ConnectionStages stages;
+  private final Buffer greeting;
+  private NetServer server;
 
-  /** A plain greeter with no TLS, for callers that need only the greeting. */
+  /** A plain greeter with no TLS on the configured port, for callers that need only the greeting. */
   public static GreeterVerticle plain(GreeterConfig config, MeterRegistry registry) {
     OpenConnections connections = new OpenConnections();
-    GreeterMetrics metrics = new GreeterMetrics(registry, connections);
-    return new GreeterVerticle(config, metrics, new AdmissionControl(config, connections, metrics), connections, null);
+    GreeterMetrics metrics = new GreeterMetrics(registry, connections, Transport.VERTX);
+    return new GreeterVerticle(config, config.port(), metrics, new AdmissionControl(config, connections, metrics),
+        connections, null);
   }
 
-  public GreeterVerticle(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,
+  /** Listens on {@code port}: the one {@link GreetingAddress#claim} found, so that every instance shares it. */
+  public GreeterVerticle(GreeterConfig config, int port, GreeterMetrics metrics, AdmissionControl admission,
       OpenConnections connections, TlsCertificates tls) {
     this.config = config;
+    this.port = port;
     this.metrics = metrics;
     this.admission = admission;
     this.connections = connections;
-    this.tls = tls;
+    this.stages = tls != null || config.proxyProtocol()
+        ? new ConnectionStages(config, metrics, admission, connections, tls) : null;
+    this.greeting = Buffer.buffer(config.greetingBytes());
   }
 
   @Override
   public Future<?> start() {
-    server = new GreetingServer(vertx, config, metrics, admission, connections, tls);
-    return server.listen();
+    server = vertx.createNetServer(new NetServerOptions().setAcceptBacklog(config.backlog()))
+        .connectHandler(stages == null ? this::greet : stages::adopt);
+    return server.listen(port, config.host());
   }
 
-  /** Stops accepting, then gives connections in flight the drain timeout to finish. */
+  /** Stops accepting, then gives connections in flight the drain timeout to finish before closing them. */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.drainTimeout());
+    return server.shutdown(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The bound port (useful when the config asks for port 0). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  private void greet(NetSocket socket) {
+    metrics.accepted();
+    connections.opened(socket);
+    socket.closeHandler(closed -> connections.closed(socket));
+    // A greeter reads nothing: whatever a client sends is dropped.
+    socket.handler(ignored -> { });
+    if (!admission.admit(client(socket.remoteAddress()))) {
+      socket.close();
+      return;
+    }
+    socket.write(greeting).onComplete(written -> {
+      if (written.succeeded()) {
+        metrics.greeted();
+      }
+      socket.close();
+    });
+  }
+
+  /** The client's address, from the literal Vert.x gives: nothing is looked up. */
+  private static InetSocketAddress client(SocketAddress address) {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(address.hostAddress()), address.port());
+    } catch (UnknownHostException notALiteral) {
+      throw new IllegalStateException("Vert.x gave a peer address that is not a literal: " + address, notALiteral);
+    }
   }
 }

@@ -12,10 +12,17 @@ public enum Rejection {
   MAX_CONNECTIONS,
   /** The TLS handshake failed: not TLS, an untrusted or expired client certificate, no common protocol. */
   TLS_HANDSHAKE,
-  /** The PROXY protocol header was malformed. */
+  /** The PROXY protocol header was malformed, or longer than a header needs to be. */
   PROXY_PROTOCOL,
+  /** A PROXY protocol connection came from outside {@code proxy_protocol.trusted}: its header could name anyone. */
+  UNTRUSTED_PROXY,
   /** The client did not send its PROXY header, or finish its TLS handshake, in time. */
-  TIMEOUT;
+  TIMEOUT,
+  /**
+   * The client closed before its PROXY header or the end of its TLS handshake, as a load balancer's TCP health check
+   * does: not a refusal of ours, and not alerted on.
+   */
+  CLIENT_CLOSED;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

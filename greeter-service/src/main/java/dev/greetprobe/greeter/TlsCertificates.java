@@ -10,12 +10,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +72,8 @@ public final class TlsCertificates {
     return Future.all(cert, key, ca).compose(all -> {
       List<Buffer> files = List.of(cert.result(), key.result(), ca.result());
       if (files.equals(loaded)) {
+        // The files served are back (after a bad copy, say): the last read was a usable one.
+        metrics.tlsReadAgain();
         return Future.succeededFuture();
       }
       return vertx.executeBlocking(() -> new Built(build(files), expiry(files.get(0)))).onSuccess(built -> {
@@ -82,8 +90,11 @@ public final class TlsCertificates {
   }
 
   private SslContext build(List<Buffer> files) throws Exception {
+    KeyManagerFactory keys = new PemKeyCertOptions().setCertValue(files.get(0)).setKeyValue(files.get(1))
+        .getKeyManagerFactory(vertx);
+    checkKeyMatchesCertificate(keys);
     SslContextBuilder builder = SslContextBuilder
-        .forServer(new PemKeyCertOptions().setCertValue(files.get(0)).setKeyValue(files.get(1)).getKeyManagerFactory(vertx))
+        .forServer(keys)
         .sslProvider(SslProvider.JDK)
         .protocols("TLSv1.3", "TLSv1.2");
     if (config.clientCaFile() != null) {
@@ -95,6 +106,40 @@ public final class TlsCertificates {
           });
     }
     return builder.build();
+  }
+
+  /**
+   * Refuses a key that is not the certificate's: nothing else checks, and every handshake would fail with it. The key
+   * signs a challenge that the certificate's public key must verify.
+   */
+  private static void checkKeyMatchesCertificate(KeyManagerFactory keys) throws GeneralSecurityException {
+    X509KeyManager manager = (X509KeyManager) keys.getKeyManagers()[0];
+    for (String type : new String[] {"RSA", "EC", "EdDSA", "Ed25519", "RSASSA-PSS"}) {
+      String[] aliases = manager.getServerAliases(type, null);
+      if (aliases == null || aliases.length == 0) {
+        continue;
+      }
+      PrivateKey key = manager.getPrivateKey(aliases[0]);
+      X509Certificate certificate = manager.getCertificateChain(aliases[0])[0];
+      String algorithm = switch (key.getAlgorithm()) {
+        case "RSA" -> "SHA256withRSA";
+        case "EC" -> "SHA256withECDSA";
+        default -> key.getAlgorithm();
+      };
+      byte[] challenge = "greetprobe: does the key match the certificate".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(challenge);
+      if (!verifier.verify(signature)) {
+        throw new GeneralSecurityException("the private key does not match the certificate");
+      }
+      return;
+    }
+    throw new GeneralSecurityException("no RSA, EC or EdDSA key with a certificate in the files");
   }
 
   /** The earliest expiry in the certificate chain. */

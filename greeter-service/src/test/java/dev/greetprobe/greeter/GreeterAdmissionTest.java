@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Access control, limits and the PROXY protocol: who is greeted, who is closed, and how each refusal is counted. */
-class GreeterAdmissionTest {
+abstract class GreeterAdmissionTest {
+
+  /** The transport these tests run against. */
+  abstract Transport transport();
 
   private static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
   private static final InetAddress HOST_A = address("127.0.0.1");
@@ -156,6 +159,70 @@ class GreeterAdmissionTest {
     assertThat(greetings()).isZero();
   }
 
+  /** Clients that never send their header used to stay open past the limit: admission waited for the header. */
+  @Test
+  void connectionsWaitingForTheirProxyHeaderCountAgainstMaxConnections() throws Exception {
+    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(5, 0, 0, 100, Duration.ofSeconds(20)), true));
+
+    List<Socket> silent = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        silent.add(new Socket("127.0.0.1", service.greetingPort()));
+      }
+      await().untilAsserted(() -> assertThat(rejected("max_connections")).isEqualTo(15));
+      assertThat(metric(registry, "greeter_connections_active")).isEqualTo(5);
+    } finally {
+      for (Socket socket : silent) {
+        socket.close();
+      }
+    }
+    await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
+    assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))).isEqualTo(GREETING);
+  }
+
+  /**
+   * A v2 header may claim 64 KiB, and a thousand held while their bytes trickled in pinned 73 MB: the greeter keeps no
+   * more of one than a header needs, and refuses it once it has sent more.
+   */
+  @Test
+  void aV2HeaderLongerThanAHeaderNeedsIsRefusedOnceItPassesTheCap() throws Exception {
+    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofSeconds(20)), true));
+    ByteBuffer start = ByteBuffer.allocate(16 + 4096);
+    start.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+    start.put((byte) 0x21).put((byte) 0x11).putShort((short) 0xFFFF);
+
+    long sent = System.nanoTime();
+    assertThat(sendAndRead(start.array())).isEmpty();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("refused long before the 20 s header timeout")
+        .isLessThan(Duration.ofSeconds(10));
+    await().untilAsserted(() -> assertThat(rejected("proxy_protocol")).isEqualTo(1));
+    assertThat(rejected("timeout")).isZero();
+  }
+
+  /** Anyone who reaches the port directly could otherwise claim any source, dodging the access rules and rates. */
+  @Test
+  void aProxyHeaderFromOutsideTheTrustedProxiesIsRefusedAndCounted() throws Exception {
+    start(config(new GreeterConfig.Access(List.of(), List.of("127.0.0.0/8"), List.of("127.0.0.1/32")), unlimited(),
+        true));
+
+    byte[] header = ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n");
+    assertThat(sendFrom(HOST_A, header)).as("through the trusted proxy").isEqualTo(GREETING);
+    assertThat(sendFrom(HOST_B, header)).as("straight from a denied client").isEmpty();
+    await().untilAsserted(() -> assertThat(rejected("untrusted_proxy")).isEqualTo(1));
+    assertThat(rejected("acl")).isZero();
+  }
+
+  /** A v2 header for a UDP flow names its client as a TCP one does; that client is the one admitted. */
+  @Test
+  void aV2UdpHeaderTellsTheAccessPolicyTheRealClient() throws Exception {
+    start(config(new GreeterConfig.Access(List.of(), List.of("192.0.2.0/24")), unlimited(), true));
+
+    assertThat(sendAndRead(proxyV2((byte) 0x12, "198.51.100.7", "10.0.0.1"))).isEqualTo(GREETING);
+    assertThat(sendAndRead(proxyV2((byte) 0x12, "192.0.2.10", "10.0.0.1"))).isEmpty();
+    await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+  }
+
   @Test
   void tlsAfterAProxyHeaderGreetsTheClientTheHeaderNames() throws Exception {
     TestPki ca = TestPki.authority("test CA");
@@ -165,6 +232,54 @@ class GreeterAdmissionTest {
     assertThatThrownBy(() -> proxiedTls(ca, "PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))
         .as("the denied client gets no handshake").isInstanceOf(IOException.class);
     await().untilAsserted(() -> assertThat(rejected("acl")).isEqualTo(1));
+  }
+
+  /** A load balancer may pass the client's hello on in the same segment as the header it writes ahead of it. */
+  @Test
+  void aClientHelloInTheSameSegmentAsItsProxyHeaderIsAnswered() throws Exception {
+    TestPki ca = TestPki.authority("test CA");
+    startWithTls(ca, config(GreeterConfig.Access.EVERYONE, unlimited(), true));
+
+    for (int i = 0; i < 3; i++) {
+      try (Socket socket = new HeaderAheadOfFirstWrite(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))) {
+        socket.connect(new InetSocketAddress("127.0.0.1", service.greetingPort()), 5000);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(5000);
+        try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TestPki.trusting(ca.certificate)
+            .getSocketFactory().createSocket(socket, "localhost", service.greetingPort(), true)) {
+          assertThat(tls.getInputStream().readAllBytes()).as("connection %d", i).isEqualTo(GREETING);
+        }
+      }
+    }
+  }
+
+  /** A socket whose first write (a TLS client's hello) goes out in one piece with {@code header} in front of it. */
+  private static final class HeaderAheadOfFirstWrite extends Socket {
+
+    private final byte[] header;
+    private boolean written;
+
+    HeaderAheadOfFirstWrite(byte[] header) {
+      this.header = header;
+    }
+
+    @Override
+    public java.io.OutputStream getOutputStream() throws IOException {
+      java.io.OutputStream out = super.getOutputStream();
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+          if (written) {
+            out.write(bytes, offset, length);
+            return;
+          }
+          written = true;
+          byte[] segment = java.util.Arrays.copyOf(header, header.length + length);
+          System.arraycopy(bytes, offset, segment, header.length, length);
+          out.write(segment);
+        }
+      };
+    }
   }
 
   /** Sends a PROXY v1 header, then shakes hands over TLS on the same connection and reads to the end. */
@@ -211,7 +326,7 @@ class GreeterAdmissionTest {
   }
 
   private void start(GreeterConfig config) throws Exception {
-    service = new GreeterService(vertx, config, registry);
+    service = new GreeterService(vertx, config.withTransport(transport()), registry);
     join(service.start());
   }
 
@@ -243,6 +358,21 @@ class GreeterAdmissionTest {
     }
   }
 
+  /** Connects from a chosen loopback address, sends {@code header} and reads to the end. */
+  private byte[] sendFrom(InetAddress source, byte[] header) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(source, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", service.greetingPort()), 2000);
+      socket.setSoTimeout(5000);
+      try {
+        socket.getOutputStream().write(header);
+      } catch (SocketException closedAlready) {
+        return new byte[0];
+      }
+      return readUntilClosed(socket);
+    }
+  }
+
   private byte[] sendAndRead(byte[] header) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
       socket.setSoTimeout(5000);
@@ -267,13 +397,17 @@ class GreeterAdmissionTest {
 
   /** A binary PROXY protocol v2 header for a TCP connection from {@code source} to {@code destination}. */
   private static byte[] proxyV2(String source, String destination) {
+    return proxyV2(address(source).getAddress().length == 16 ? (byte) 0x21 : (byte) 0x11, source, destination);
+  }
+
+  /** A binary PROXY protocol v2 header of {@code family} (0x11 TCP4, 0x12 UDP4, 0x21 TCP6, 0x22 UDP6). */
+  private static byte[] proxyV2(byte family, String source, String destination) {
     byte[] src = address(source).getAddress();
     byte[] dst = address(destination).getAddress();
-    boolean v6 = src.length == 16;
     ByteBuffer header = ByteBuffer.allocate(16 + 2 * src.length + 4);
     header.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
     header.put((byte) 0x21); // version 2, PROXY command
-    header.put((byte) (v6 ? 0x21 : 0x11)); // TCP over IPv6 or IPv4
+    header.put(family);
     header.putShort((short) (2 * src.length + 4));
     header.put(src).put(dst).putShort((short) 40000).putShort((short) 12345);
     return header.array();

@@ -36,7 +36,32 @@ class GreeterConfigTest {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
 
     assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
-        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999)));
+        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999)).withTransport(Transport.EPOLL));
+  }
+
+  @Test
+  void theProxyProtocolIsASwitchOrASectionThatNamesTheProxiesToTrust() {
+    GreeterConfig section = GreeterConfig.from(Map.of("proxy_protocol", Map.of("trusted", List.of("10.0.0.0/8"))),
+        Map.of());
+    GreeterConfig flag = GreeterConfig.from(Map.of("proxy_protocol", true), Map.of());
+
+    assertThat(section.proxyProtocol()).isTrue();
+    assertThat(section.access().trustedProxies()).containsExactly("10.0.0.0/8");
+    assertThat(flag.proxyProtocol()).isTrue();
+    assertThat(flag.access().trustedProxies()).isEmpty();
+    assertThat(GreeterConfig.from(Map.of("proxy_protocol", Map.of("enabled", false)), Map.of()).proxyProtocol())
+        .isFalse();
+  }
+
+  @Test
+  void theTransportIsVertxUnlessTheFileOrTheEnvironmentSaysEpoll() throws Exception {
+    assertThat(GreeterConfig.load(null, Map.of()).transport()).isEqualTo(Transport.VERTX);
+    assertThat(GreeterConfig.load(null, Map.of("GREETER_TRANSPORT", "epoll")).transport()).isEqualTo(Transport.EPOLL);
+    assertThat(GreeterConfig.load(fixture("valid-full.yaml"), Map.of("GREETER_TRANSPORT", "vertx")).transport())
+        .isEqualTo(Transport.VERTX);
+    assertThatThrownBy(() -> GreeterConfig.load(null, Map.of("GREETER_TRANSPORT", "nio")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("transport (from GREETER_TRANSPORT): 'nio' is not vertx or epoll");
   }
 
   @Test
@@ -58,7 +83,7 @@ class GreeterConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, port, proxy_protocol, tls)
+      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, port, proxy_protocol, tls, transport)
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
@@ -80,6 +105,8 @@ class GreeterConfigTest {
       invalid-alias-bomb-as-port.yaml     | port: must be a whole number, not a list
       invalid-alias-bomb-in-list.yaml     | access.allow[0]: must be a text, not a list
       invalid-alias-bomb-as-key.yaml      | config file {file}: a key must be a text, not a list (line 1, column 3)
+      invalid-transport.yaml              | transport: 'io_uring' is not vertx or epoll
+      invalid-proxy-trusted.yaml          | proxy_protocol.trusted: 'the load balancer' is not an address or CIDR range
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))

@@ -67,7 +67,7 @@ class GreeterMainTest {
     process = java("--config", config.toString()).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 
-    assertThat(readUntil(out, "greeter listening on")).contains("127.0.0.1:" + port);
+    assertThat(readUntil(out, "greeter listening on")).contains("127.0.0.1:" + port).contains("(vertx transport)");
     try (Socket socket = new Socket("127.0.0.1", port)) {
       assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
           .isEqualTo("Thank You for Connecting");

@@ -44,7 +44,10 @@ import org.junit.jupiter.api.Timeout;
  * sustained and bursting load: every client gets the whole greeting, and nothing accumulates.
  */
 @Tag("reliability")
-class GreeterReliabilityIT {
+abstract class GreeterReliabilityIT {
+
+  /** The transport these tests run against. */
+  abstract Transport transport();
 
   private static final byte[] GREETING = GreeterConfig.DEFAULT_GREETING.getBytes(StandardCharsets.US_ASCII);
 
@@ -64,7 +67,7 @@ class GreeterReliabilityIT {
     vertx = Instrumentation.vertx(registry, true);
     GreeterConfig config = GreeterConfig.from(Map.of("host", "127.0.0.1", "port", freePort(),
         "http", Map.of("host", "127.0.0.1", "port", freePort())), Map.of());
-    service = new GreeterService(vertx, config, registry);
+    service = new GreeterService(vertx, config.withTransport(transport()), registry);
     join(service.start());
   }
 

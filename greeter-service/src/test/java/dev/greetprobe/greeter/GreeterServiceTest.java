@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.greeter.epoll.DirectGreeter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,14 +33,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class GreeterServiceTest {
+/** The greeter's behaviour on every transport: each subclass runs these tests on one. */
+abstract class GreeterServiceTest {
 
-  private static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade: plain HTTP/1.1, as Prometheus scrapes
 
-  private PrometheusMeterRegistry registry;
-  private Vertx vertx;
-  private GreeterService service;
+  PrometheusMeterRegistry registry;
+  Vertx vertx;
+  GreeterService service;
+
+  /** The transport these tests run against. */
+  abstract Transport transport();
+
+  /** Listening sockets on the greeting port of a greeter with two instances. */
+  abstract int listeningSocketsOfTwoInstances();
 
   @BeforeEach
   void createVertx() {
@@ -63,45 +71,17 @@ class GreeterServiceTest {
   }
 
   @Test
-  void everyEventLoopAcceptsOnAListeningSocketOfItsOwn() throws Exception {
-    start(config(GreeterConfig.DEFAULT_GREETING));
-
-    assertThat(listeningSockets(service.greetingPort())).as("SO_REUSEPORT listeners, one per loop").isEqualTo(2);
-    for (int i = 0; i < 100; i++) {
-      assertThat(readGreeting(service.greetingPort())).isEqualTo(GREETING);
-    }
-  }
-
-  @Test
   void aSecondGreeterOnATakenPortFailsToStartInsteadOfSharingIt() throws Exception {
     start(config(GreeterConfig.DEFAULT_GREETING));
     int port = service.greetingPort();
     GreeterConfig samePort = new GreeterConfig("127.0.0.1", port, GreeterConfig.DEFAULT_GREETING, 2, 1024,
         Duration.ofSeconds(5), false, new GreeterConfig.Http("127.0.0.1", 0));
-    GreeterService second = new GreeterService(vertx, samePort, Instrumentation.registry());
+    GreeterService second = new GreeterService(vertx, samePort.withTransport(transport()), Instrumentation.registry());
 
     assertThatThrownBy(() -> join(second.startGreeting()))
         .hasMessageContaining("cannot listen on 127.0.0.1:" + port);
-    assertThat(listeningSockets(port)).isEqualTo(2);
+    assertThat(listeningSockets(port)).isEqualTo(listeningSocketsOfTwoInstances());
     assertThat(readGreeting(port)).isEqualTo(GREETING);
-  }
-
-  @Test
-  void onTheNioTransportOneListenerGreetsForEveryLoop() throws Exception {
-    PrometheusMeterRegistry nioRegistry = Instrumentation.registry();
-    Vertx nio = Instrumentation.vertx(nioRegistry, false);
-    try {
-      GreeterService greeter = new GreeterService(nio, config(GreeterConfig.DEFAULT_GREETING), nioRegistry);
-      join(greeter.start());
-
-      assertThat(listeningSockets(greeter.greetingPort())).isEqualTo(1);
-      for (int i = 0; i < 20; i++) {
-        assertThat(readGreeting(greeter.greetingPort())).isEqualTo(GREETING);
-      }
-      await().untilAsserted(() -> assertThat(metric(nioRegistry, "greeter_greetings_total")).isEqualTo(20));
-    } finally {
-      join(nio.close());
-    }
   }
 
   @Test
@@ -157,7 +137,7 @@ class GreeterServiceTest {
 
   @Test
   void readinessFollowsTheLifecycleWhileLivenessStaysUp() throws Exception {
-    service = new GreeterService(vertx, config(GreeterConfig.DEFAULT_GREETING), registry);
+    service = new GreeterService(vertx, config(GreeterConfig.DEFAULT_GREETING).withTransport(transport()), registry);
     join(service.startHttp());
     assertThat(status("/health/live")).isEqualTo(200);
     assertThat(status("/health/ready")).as("before the greeting port listens").isEqualTo(503);
@@ -187,7 +167,8 @@ class GreeterServiceTest {
         .contains("# TYPE greeter_connections_active gauge")
         .contains("jvm_memory_used_bytes")
         .contains("process_cpu_seconds_total")
-        .contains("process_files_open_files");
+        .contains("process_files_open_files")
+        .contains("greeter_transport_info{transport=\"" + transport().label() + "\"} 1");
   }
 
   @Test
@@ -242,8 +223,8 @@ class GreeterServiceTest {
     };
   }
 
-  private void start(GreeterConfig config) throws Exception {
-    service = new GreeterService(vertx, config, registry);
+  void start(GreeterConfig config) throws Exception {
+    service = new GreeterService(vertx, config.withTransport(transport()), registry);
     join(service.start());
   }
 
@@ -260,7 +241,7 @@ class GreeterServiceTest {
   }
 
   /** Sockets listening on {@code port}, as the kernel lists them (state 0A is LISTEN; Java's sockets are IPv6 ones). */
-  private static long listeningSockets(int port) throws IOException {
+  static long listeningSockets(int port) throws IOException {
     String local = String.format(":%04X", port);
     long count = 0;
     for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {

@@ -1,10 +1,11 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
 import static dev.greetprobe.greeter.GreeterTests.join;
 import static dev.greetprobe.greeter.GreeterTests.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.greeter.GreeterConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
@@ -137,7 +138,7 @@ class GreetingServerTest {
   }
 
   private int start(String host, boolean proxyProtocol) throws Exception {
-    GreeterVerticle greeter = GreeterVerticle.plain(new GreeterConfig(host, 0,
+    EpollGreeterVerticle greeter = EpollGreeterVerticle.plain(new GreeterConfig(host, 0,
         GreeterConfig.DEFAULT_GREETING, 1, 1024, Duration.ofSeconds(1), false, new GreeterConfig.Http("127.0.0.1", 0),
         null, GreeterConfig.Access.EVERYONE, GreeterConfig.Limits.DEFAULT, proxyProtocol), registry);
     join(vertx.deployVerticle(greeter));

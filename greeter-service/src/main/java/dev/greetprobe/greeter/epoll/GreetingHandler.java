@@ -1,5 +1,11 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
+import dev.greetprobe.greeter.AdmissionControl;
+import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.OpenConnections;
+import dev.greetprobe.greeter.Rejection;
+import dev.greetprobe.greeter.TlsCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -57,8 +63,11 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     connections.opened(ctx.channel());
     metrics.accepted();
+    InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
     if (!proxyProtocol) {
-      admit(ctx, (InetSocketAddress) ctx.channel().remoteAddress());
+      admit(ctx, peer);
+    } else if (!admission.admitProxy(peer)) {
+      ctx.close();
     }
   }
 
@@ -75,6 +84,8 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     connections.closed(ctx.channel());
+    // On the vertx transport Vert.x's handler follows, and learns here that its connection is gone.
+    ctx.fireChannelInactive();
   }
 
   /** A greeter reads nothing: whatever a client sends is dropped. */
@@ -108,7 +119,9 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
       if (done.isSuccess()) {
         greet(ctx);
       } else {
-        Rejection reason = done.cause() instanceof SslHandshakeTimeoutException ? Rejection.TIMEOUT : Rejection.TLS_HANDSHAKE;
+        // A handshake cut short by the client fails once the connection is gone; ours are refused while it is open.
+        Rejection reason = done.cause() instanceof SslHandshakeTimeoutException ? Rejection.TIMEOUT
+            : !ctx.channel().isActive() ? Rejection.CLIENT_CLOSED : Rejection.TLS_HANDSHAKE;
         metrics.rejected(reason, client, String.valueOf(done.cause().getMessage()));
         ctx.close();
       }

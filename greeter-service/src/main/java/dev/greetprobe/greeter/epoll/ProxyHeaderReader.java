@@ -1,5 +1,7 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.Rejection;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -19,7 +21,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
-  /** The client a PROXY header named; the connection's own peer for a header without one (LOCAL, UNKNOWN). */
+  /**
+   * The longest TLV section kept of a v2 header: room for what load balancers send (their endpoint IDs, TLS details),
+   * while a header that claims up to 64 KiB is refused as soon as its length is read, instead of being buffered.
+   */
+  static final int MAX_TLV_BYTES = 2048;
+
+  /** The client a PROXY header named; the connection's own peer for a header without one (LOCAL, UNKNOWN, UNIX). */
   record ProxiedClient(InetSocketAddress address) {
   }
 
@@ -70,18 +78,22 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Still here as the connection closes: the client left before its header was complete. */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (timeout != null) {
-      timeout.cancel(false);
+    if (timeout != null && timeout.cancel(false)) {
+      metrics.rejected(Rejection.CLIENT_CLOSED, ctx.channel().remoteAddress(), "closed before its PROXY header");
     }
     ctx.fireChannelInactive();
   }
 
   private static InetSocketAddress client(HAProxyMessage header, InetSocketAddress peer) {
-    boolean tcp = header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4
-        || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6;
-    if (header.command() != HAProxyCommand.PROXY || !tcp) {
+    // Any IP family names its client, UDP as much as TCP; UNKNOWN and UNIX name no address to admit, so the proxy's own
+    // connection stands for them.
+    HAProxyProxiedProtocol.AddressFamily family = header.proxiedProtocol().addressFamily();
+    boolean ip = family == HAProxyProxiedProtocol.AddressFamily.AF_IPv4
+        || family == HAProxyProxiedProtocol.AddressFamily.AF_IPv6;
+    if (header.command() != HAProxyCommand.PROXY || !ip) {
       return peer;
     }
     InetAddress source = NetUtil.createInetAddressFromIpAddressString(header.sourceAddress());

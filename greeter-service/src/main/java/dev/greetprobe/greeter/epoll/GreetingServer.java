@@ -1,5 +1,11 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
+import dev.greetprobe.greeter.AdmissionControl;
+import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.GreetingAddress;
+import dev.greetprobe.greeter.OpenConnections;
+import dev.greetprobe.greeter.TlsCertificates;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,24 +26,25 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The greeting port, on Vert.x's own event loops. On Linux's epoll transport every event loop gets a listening socket
- * of its own on the port ({@code SO_REUSEPORT}): the kernel spreads new connections over them, and each connection is
- * accepted, greeted and closed by the loop that owns its listener, with no hand-off between threads. (Vert.x's
- * {@code NetServer} accepts every connection on one acceptor thread and hands it to a loop: that wake-up per
+ * The greeting port on the {@code epoll} transport, on Vert.x's own event loops: every event loop gets a listening
+ * socket of its own on the port ({@code SO_REUSEPORT}); the kernel spreads new connections over them, and each
+ * connection is accepted, greeted and closed by the loop that owns its listener, with no hand-off between threads.
+ * (Vert.x's {@code NetServer} accepts every connection on one acceptor thread and hands it to a loop: that wake-up per
  * connection cost more CPU than the greeting itself.) A plain greeting's listeners are bare sockets that greet each
- * connection as they accept it ({@link DirectListener}); TLS and the PROXY protocol take Netty's listening channel and
- * the channel pipeline ({@link GreetingHandler}).
- * Elsewhere, one listener spreads its connections over the loops.
+ * connection as they accept it ({@link DirectListener}); TLS, the PROXY protocol and long greetings take Netty's
+ * epoll listening channel and the channel pipeline ({@link GreetingHandler}). Without Linux's native epoll it refuses
+ * to start.
  */
 final class GreetingServer {
+
+  private static final Logger log = LoggerFactory.getLogger(GreetingServer.class);
 
   /**
    * Connections a listener whose clients stay on its loop (TLS, PROXY headers, long greetings) takes from its queue
@@ -82,59 +89,55 @@ final class GreetingServer {
       @Override
       protected void initChannel(Channel channel) {
         channel.pipeline()
-            .addLast(new HAProxyMessageDecoder(), new ProxyHeaderReader(headerTimeout, metrics), greeting);
+            .addLast(new HAProxyMessageDecoder(ProxyHeaderReader.MAX_TLV_BYTES),
+                new ProxyHeaderReader(headerTimeout, metrics), greeting);
       }
     };
   }
 
-  /** Binds the listeners; fails, naming the address, when the port is taken or cannot be bound. */
+  /**
+   * Binds the listeners; fails, naming the address, when the port is taken or cannot be bound, and saying why, when
+   * this Vert.x does not run on Linux's native epoll.
+   */
   Future<Void> listen() {
-    return vertx.executeBlocking(this::claimAddress).compose(address -> {
+    if (!vertx.isNativeTransportEnabled() || !Epoll.isAvailable()) {
+      return Future.failedFuture(new IllegalStateException("transport epoll needs Linux's native epoll transport, "
+          + "which is not available here (" + (Epoll.isAvailable() ? "Vert.x runs on NIO"
+          : Epoll.unavailabilityCause().toString()) + "); use transport: vertx"));
+    }
+    return vertx.executeBlocking(() -> GreetingAddress.claim(config)).compose(address -> {
       port = address.getPort();
       List<EventLoop> loops = eventLoops();
-      boolean reusePort = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
-      int count = !reusePort ? 1 : config.instances() > 0 ? config.instances() : loops.size();
+      int count = config.instances() > 0 ? config.instances() : loops.size();
       List<Future<Listener>> bound = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         EventLoop loop = loops.get(i % loops.size());
-        if (reusePort && directGreeter != null) {
+        if (directGreeter != null) {
           bound.add(DirectListener.open((IoEventLoop) loop, address, config.backlog(), directGreeter));
           continue;
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(loop, reusePort ? loop : vertx.nettyEventLoopGroup())
+            .group(loop, loop)
             .channelFactory(vertx.transport().serverChannelFactory(false))
             .option(ChannelOption.SO_BACKLOG, config.backlog())
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.RCVBUF_ALLOCATOR, acceptsInBatches())
             .childOption(ChannelOption.AUTO_READ, readsFromClients)
-            .childHandler(connectionHandler);
-        if (reusePort) {
-          bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-        }
+            .childHandler(connectionHandler)
+            .option(EpollChannelOption.SO_REUSEPORT, true);
         bound.add(listening(bootstrap.bind(address)));
       }
       return Future.all(bound).<Void>mapEmpty().recover(failed -> {
         bound.stream().filter(Future::succeeded).forEach(f -> f.result().stopAccepting());
         return Future.failedFuture(new IOException("cannot listen on " + config.host() + ":" + port + ": "
             + failed.getMessage(), failed));
-      }).onSuccess(v -> bound.forEach(f -> listeners.add(f.result())));
+      }).onSuccess(v -> {
+        bound.forEach(f -> listeners.add(f.result()));
+        log.info(directGreeter != null ? "epoll transport: {} bare listening sockets greet as they accept"
+            : "epoll transport: {} Netty epoll listeners, as TLS, a PROXY header or a greeting over "
+                + DirectGreeter.MAX_GREETING_BYTES + " bytes needs a channel per connection", count);
+      });
     });
-  }
-
-  /**
-   * Binds the address once, alone, and lets it go: {@code SO_REUSEPORT} would otherwise let the listeners join those of
-   * another process on the same port instead of failing, and port 0 becomes the free port all the listeners share.
-   */
-  private InetSocketAddress claimAddress() throws IOException {
-    InetAddress host = InetAddress.getByName(config.host());
-    try (ServerSocket claim = new ServerSocket()) {
-      claim.setReuseAddress(true);
-      claim.bind(new InetSocketAddress(host, config.port()));
-      return new InetSocketAddress(host, claim.getLocalPort());
-    } catch (IOException e) {
-      throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
-    }
   }
 
   /** Accepts until the queue is empty or {@link #ACCEPTS_PER_TURN} are taken, whatever the transport guesses. */
@@ -149,7 +152,8 @@ final class GreetingServer {
   Future<Void> shutdown(Duration timeout) {
     List<Future<Void>> closed = listeners.stream().map(Listener::stopAccepting).toList();
     listeners.clear();
-    return Future.join(closed).transform(v -> connections.drain(vertx, timeout));
+    return Future.join(closed)
+        .transform(v -> connections.drain(vertx, timeout, channel -> ((Channel) channel).close()));
   }
 
   int actualPort() {

@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;

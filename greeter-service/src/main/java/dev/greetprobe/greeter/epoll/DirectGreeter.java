@@ -1,5 +1,7 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.epoll;
 
+import dev.greetprobe.greeter.AdmissionControl;
+import dev.greetprobe.greeter.GreeterMetrics;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,13 +13,13 @@ import org.slf4j.LoggerFactory;
  * Greets a plain connection the moment it is accepted, through the socket itself: admission, one write, one close, as
  * nginx answers it. For greetings without TLS or PROXY protocol, on Linux's epoll transport ({@link DirectListener}).
  */
-final class DirectGreeter {
+public final class DirectGreeter {
 
   /**
    * A greeting this short always fits the empty send buffer of a new connection (Linux starts it at 16 KiB and never
    * below 4 KiB), so one non-blocking write takes all of it or fails: no client gets part of a greeting.
    */
-  static final int MAX_GREETING_BYTES = 1024;
+  public static final int MAX_GREETING_BYTES = 1024;
 
   private static final Logger log = LoggerFactory.getLogger(DirectGreeter.class);
 

@@ -1,0 +1,51 @@
+package dev.greetprobe.greeter;
+
+import static dev.greetprobe.greeter.GreeterTests.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.greetprobe.common.Instrumentation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+
+class EpollGreeterServiceTest extends GreeterServiceTest {
+
+  @Override
+  Transport transport() {
+    return Transport.EPOLL;
+  }
+
+  @Override
+  int listeningSocketsOfTwoInstances() {
+    return 2;
+  }
+
+  @Test
+  void everyEventLoopAcceptsOnAListeningSocketOfItsOwn() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+
+    assertThat(listeningSockets(service.greetingPort())).as("SO_REUSEPORT listeners, one per loop").isEqualTo(2);
+    for (int i = 0; i < 100; i++) {
+      assertThat(readGreeting(service.greetingPort())).isEqualTo(GREETING);
+    }
+  }
+
+  /** Refused rather than served some other way: an operator who asks for epoll is told it is not what runs. */
+  @Test
+  void withoutNativeEpollItRefusesToStartAndSaysWhy() throws Exception {
+    PrometheusMeterRegistry nioRegistry = Instrumentation.registry();
+    Vertx nio = Instrumentation.vertx(nioRegistry, false);
+    try {
+      GreeterService greeter = new GreeterService(nio,
+          config(GreeterConfig.DEFAULT_GREETING).withTransport(Transport.EPOLL), nioRegistry);
+
+      assertThatThrownBy(() -> join(greeter.start()))
+          .hasRootCauseMessage("transport epoll needs Linux's native epoll transport, which is not available here"
+              + " (Vert.x runs on NIO); use transport: vertx");
+      assertThat(greeter.isReady()).isFalse();
+    } finally {
+      join(nio.close());
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.greetprobe.greeter;
+
+import static dev.greetprobe.greeter.GreeterTests.join;
+import static dev.greetprobe.greeter.GreeterTests.metric;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Instrumentation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+
+class VertxGreeterServiceTest extends GreeterServiceTest {
+
+  @Override
+  Transport transport() {
+    return Transport.VERTX;
+  }
+
+  /** The verticles share one Vert.x server, whose listener hands each connection to a verticle's loop. */
+  @Override
+  int listeningSocketsOfTwoInstances() {
+    return 1;
+  }
+
+  @Test
+  void onTheNioTransportOneListenerGreetsForEveryLoop() throws Exception {
+    PrometheusMeterRegistry nioRegistry = Instrumentation.registry();
+    Vertx nio = Instrumentation.vertx(nioRegistry, false);
+    try {
+      GreeterService greeter = new GreeterService(nio, config(GreeterConfig.DEFAULT_GREETING), nioRegistry);
+      join(greeter.start());
+
+      assertThat(listeningSockets(greeter.greetingPort())).isEqualTo(1);
+      for (int i = 0; i < 20; i++) {
+        assertThat(readGreeting(greeter.greetingPort())).isEqualTo(GREETING);
+      }
+      await().untilAsserted(() -> assertThat(metric(nioRegistry, "greeter_greetings_total")).isEqualTo(20));
+    } finally {
+      join(nio.close());
+    }
+  }
+
+  @Test
+  void vertxsNetServerMetricsAreServedWithoutAnAddressLabel() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING));
+    for (int i = 0; i < 3; i++) {
+      readGreeting(service.greetingPort());
+    }
+
+    await().untilAsserted(() -> assertThat(metric(registry, "vertx_net_server_active_connections")).isZero());
+    assertThat(registry.scrape().lines().filter(line -> line.startsWith("vertx_net_server_")))
+        .as("vertx_net_server_* series")
+        .isNotEmpty()
+        .noneMatch(line -> line.contains("127.0.0.1") || line.contains("local=") || line.contains("remote="));
+    assertThat(metric(registry, "vertx_net_server_bytes_written_total")).isEqualTo(3 * GREETING.length);
+  }
+}

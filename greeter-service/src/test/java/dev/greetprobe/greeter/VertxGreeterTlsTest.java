@@ -1,0 +1,9 @@
+package dev.greetprobe.greeter;
+
+class VertxGreeterTlsTest extends GreeterTlsTest {
+
+  @Override
+  Transport transport() {
+    return Transport.VERTX;
+  }
+}

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -188,13 +187,13 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     } catch (IllegalArgumentException e) {
       throw t.error("address", e.getMessage());
     }
-    Pattern expect = null;
+    Expect expect = null;
     String regex = t.string("expect", null);
     if (regex != null) {
       try {
-        expect = Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw t.error("expect", "'" + regex + "' is not a regular expression: " + e.getDescription());
+        expect = Expect.compile(regex);
+      } catch (IllegalArgumentException e) {
+        throw t.error("expect", e.getMessage());
       }
     }
     String send = t.string("send", null);

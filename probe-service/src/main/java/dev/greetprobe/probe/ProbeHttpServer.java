@@ -14,8 +14,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The probe's HTTP endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /targets} (JSON),
@@ -129,13 +127,13 @@ public final class ProbeHttpServer {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("target: " + e.getMessage());
     }
-    Pattern expect = null;
+    Expect expect = null;
     String regex = ctx.request().getParam("expect");
     if (regex != null) {
       try {
-        expect = Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("expect: not a regular expression: " + e.getDescription());
+        expect = Expect.compile(regex);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("expect: " + e.getMessage());
       }
     }
     Duration timeout = Duration.ofSeconds(5);

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.resolver.dns.DnsErrorCauseException;
 import io.netty.resolver.dns.DnsNameResolver;
@@ -21,33 +22,58 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.EnumMap;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Resolves host names afresh on every call: no cache, so every probe measures a real lookup. Names in /etc/hosts
  * answer first, as they do for any program on the host; the rest go to the configured DNS servers, or to
  * resolv.conf's with its search domains and ndots (what a Kubernetes pod needs to find a Service by short name).
  *
+ * <p>A lookup ends with its probe: it is cancelled at the probe's deadline, so that it sends no further query (to the
+ * next search domain, or the next server), and no query waits longer than the probe's timeout. A name server that
+ * never answers then holds a query ID per query for Netty's reuse delay, not for lookups that outlive their probes and
+ * pile up until the ID space is spent. An answer truncated over UDP is asked again over TCP, as resolvers do.
+ *
  * <p>Lookups run on one DNS thread of their own, and complete on the caller's Vert.x context.
  */
 public final class Resolver implements AutoCloseable {
 
+  /**
+   * The query timeouts, below the configured one, that a target's timeout is rounded down to: each takes a resolver
+   * of its own (a socket and an ID space), so {@code /probe}'s timeouts must not make one each.
+   */
+  private static final long[] QUERY_TIMEOUTS_MILLIS = {10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000};
+
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("probe-dns", true), NioIoHandler.newFactory());
-  private final Map<IpProtocol, DnsNameResolver> resolvers = new EnumMap<>(IpProtocol.class);
+  private final ProbeConfig.Dns dns;
+  private final Map<Key, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
+
+  private record Key(IpProtocol protocol, long queryTimeoutMillis) {
+  }
 
   public Resolver(ProbeConfig.Dns dns) {
+    this.dns = dns;
     for (IpProtocol protocol : IpProtocol.values()) {
+      resolver(protocol, dns.queryTimeout().toMillis());
+    }
+  }
+
+  private DnsNameResolver resolver(IpProtocol protocol, long queryTimeoutMillis) {
+    return resolvers.computeIfAbsent(new Key(protocol, queryTimeoutMillis), key -> {
       DnsNameResolverBuilder builder = new DnsNameResolverBuilder(group.next())
           .datagramChannelType(NioDatagramChannel.class)
+          .socketChannelType(NioSocketChannel.class)
           .resolveCache(NoopDnsCache.INSTANCE)
           .cnameCache(NoopDnsCnameCache.INSTANCE)
           .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
           .resolvedAddressTypes(protocol.addressTypes)
           .completeOncePreferredResolved(true)
-          .queryTimeoutMillis(dns.queryTimeout().toMillis())
+          .queryTimeoutMillis(queryTimeoutMillis)
           .nameServerProvider(dns.system()
               ? DnsServerAddressStreamProviders.platformDefault()
               : new SequentialDnsServerAddressStreamProvider(dns.servers().stream()
@@ -58,22 +84,46 @@ public final class Resolver implements AutoCloseable {
       if (dns.ndots() >= 0) {
         builder.ndots(dns.ndots());
       }
-      resolvers.put(protocol, builder.build());
-    }
+      return builder.build();
+    });
   }
 
-  /** The first address of {@code host} in the family {@code protocol} asks for, completed on {@code context}. */
-  public Future<InetAddress> resolve(Context context, String host, IpProtocol protocol) {
+  /** The configured query timeout, or less when {@code timeout} is shorter: rounded down to a step of the ladder. */
+  static long queryTimeoutMillis(Duration configured, Duration timeout) {
+    long cap = timeout.toMillis();
+    if (cap >= configured.toMillis()) {
+      return configured.toMillis();
+    }
+    long chosen = QUERY_TIMEOUTS_MILLIS[0];
+    for (long step : QUERY_TIMEOUTS_MILLIS) {
+      if (step <= cap) {
+        chosen = step;
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * The first address of {@code host} in the family {@code protocol} asks for, completed on {@code context}; the
+   * lookup is cancelled once {@code timeout} has passed.
+   */
+  public Future<InetAddress> resolve(Context context, String host, IpProtocol protocol, Duration timeout) {
     // An address needs no lookup; answering here saves two thread hand-offs per probe.
     InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
     if (literal != null) {
       return Future.succeededFuture(literal);
     }
     Promise<InetAddress> promise = Promise.promise();
-    io.netty.util.concurrent.Future<InetAddress> lookup = resolvers.get(protocol).resolve(host);
+    DnsNameResolver resolver = resolver(protocol, queryTimeoutMillis(dns.queryTimeout(), timeout));
+    io.netty.util.concurrent.Future<InetAddress> lookup = resolver.resolve(host);
+    io.netty.util.concurrent.Future<?> cancel = group.next()
+        .schedule(() -> lookup.cancel(false), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    lookup.addListener(done -> cancel.cancel(false));
     lookup.addListener(done -> context.runOnContext(v -> {
       if (lookup.isSuccess()) {
         promise.complete(lookup.getNow());
+      } else if (lookup.isCancelled()) {
+        promise.fail(new TimeoutException("no answer within " + timeout.toMillis() + "ms"));
       } else {
         promise.fail(lookup.cause());
       }
@@ -87,7 +137,7 @@ public final class Resolver implements AutoCloseable {
       if (cause instanceof DnsErrorCauseException dns) {
         return dns.getCode() == DnsResponseCode.NXDOMAIN ? Result.DNS_NXDOMAIN : Result.DNS_ERROR;
       }
-      if (cause instanceof DnsNameResolverTimeoutException) {
+      if (cause instanceof DnsNameResolverTimeoutException || cause instanceof TimeoutException) {
         return Result.DNS_TIMEOUT;
       }
     }

@@ -108,7 +108,7 @@ public final class TcpProber implements Prober {
 
     Future<ProbeResult> run() {
       deadline = context.setTimer(target.timeout().toMillis(), id -> finish(atDeadline()));
-      resolver.resolve(context, target.address().host(), target.ipProtocol())
+      resolver.resolve(context, target.address().host(), target.ipProtocol(), target.timeout())
           .recover(e -> Future.failedFuture(
               new ProbeFailure(Resolver.classify(e), target.address().host() + ": " + rootMessage(e))))
           .compose(this::connect)

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -58,16 +59,28 @@ public final class ProbeHttpServer {
     return server.actualPort();
   }
 
-  /** This shard's targets; the others' are only counted, each shard showing its own. */
+  /**
+   * This shard's targets; the others' are only counted, each shard showing its own. Rendered on a worker: thousands
+   * of targets take long enough to hold up the probes that share the loop.
+   */
   private void targets(RoutingContext ctx) {
     ShardAssignment assignment = reloader.assignment();
-    JsonArray list = new JsonArray();
-    scheduler.schedules().forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
-    JsonObject body = new JsonObject()
-        .put("shard", shard(assignment.shard()))
-        .put("elsewhere", assignment.elsewhere())
-        .put("targets", list);
-    ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
+    List<TargetSchedule> schedules = scheduler.schedules();
+    vertx.executeBlocking(() -> {
+      JsonArray list = new JsonArray();
+      schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
+      return new JsonObject()
+          .put("shard", shard(assignment.shard()))
+          .put("elsewhere", assignment.elsewhere())
+          .put("targets", list)
+          .encodePrettily();
+    }, false).onComplete(done -> {
+      if (done.succeeded()) {
+        ctx.response().putHeader("content-type", "application/json").end(done.result());
+      } else {
+        ctx.fail(done.cause());
+      }
+    });
   }
 
   private void reload(RoutingContext ctx) {

@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -24,9 +25,16 @@ import java.util.function.BooleanSupplier;
 public final class ProbeHttpServer {
 
   private static final Duration MAX_ONE_OFF_TIMEOUT = Duration.ofSeconds(60);
+  /** Prometheus says how long it waits for a scrape; the probe ends this much sooner, so its answer still arrives. */
+  static final String SCRAPE_TIMEOUT_HEADER = "X-Prometheus-Scrape-Timeout-Seconds";
+  /** blackbox_exporter's default {@code timeout_offset}. */
+  static final Duration SCRAPE_TIMEOUT_MARGIN = Duration.ofMillis(500);
 
   private final Vertx vertx;
   private final ProbeConfig.Http config;
+  private final ProbeConfig.ProbeEndpoint endpoint;
+  /** One-off probes running, counted from whichever event loop a request arrives on. */
+  private final AtomicInteger oneOffProbes = new AtomicInteger();
   private final PrometheusMeterRegistry registry;
   private final ProbeScheduler scheduler;
   private final Prober prober;
@@ -34,10 +42,12 @@ public final class ProbeHttpServer {
   private final BooleanSupplier ready;
   private HttpServer server;
 
-  public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, PrometheusMeterRegistry registry,
-      ProbeScheduler scheduler, Prober prober, Reloader reloader, BooleanSupplier ready) {
+  public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
+      PrometheusMeterRegistry registry, ProbeScheduler scheduler, Prober prober, Reloader reloader,
+      BooleanSupplier ready) {
     this.vertx = vertx;
     this.config = config;
+    this.endpoint = endpoint;
     this.registry = registry;
     this.scheduler = scheduler;
     this.prober = prober;
@@ -118,6 +128,10 @@ public final class ProbeHttpServer {
   }
 
   private void probe(RoutingContext ctx) {
+    if (!endpoint.enabled()) {
+      text(ctx, 403, "/probe is turned off (probe_endpoint.enabled is false)");
+      return;
+    }
     Target target;
     try {
       target = oneOffTarget(ctx);
@@ -125,11 +139,26 @@ public final class ProbeHttpServer {
       text(ctx, 400, e.getMessage());
       return;
     }
-    prober.probe(target).onSuccess(result ->
-        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT).end(render(target, result)));
+    if (!endpoint.allow().permits(target.address())) {
+      text(ctx, 403, "target: '" + target.address() + "' is not in probe_endpoint.allow");
+      return;
+    }
+    if (oneOffProbes.incrementAndGet() > endpoint.maxConcurrent()) {
+      oneOffProbes.decrementAndGet();
+      text(ctx, 429, endpoint.maxConcurrent() + " probes are running, probe_endpoint.max_concurrent; try again later");
+      return;
+    }
+    prober.probe(target).onComplete(done -> {
+      oneOffProbes.decrementAndGet();
+      if (done.succeeded()) {
+        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT).end(render(target, done.result()));
+      } else {
+        text(ctx, 500, "the probe failed: " + done.cause());
+      }
+    });
   }
 
-  private static Target oneOffTarget(RoutingContext ctx) {
+  private Target oneOffTarget(RoutingContext ctx) {
     String address = ctx.request().getParam("target");
     if (address == null || address.isEmpty()) {
       throw new IllegalArgumentException("target parameter is missing (as in /probe?target=host:port)");
@@ -142,6 +171,9 @@ public final class ProbeHttpServer {
     }
     Expect expect = null;
     String regex = ctx.request().getParam("expect");
+    if (regex != null && !endpoint.allowExpect()) {
+      throw new IllegalArgumentException("expect: refused: probe_endpoint.allow_expect is false");
+    }
     if (regex != null) {
       try {
         expect = Expect.compile(regex);
@@ -161,9 +193,35 @@ public final class ProbeHttpServer {
         throw new IllegalArgumentException("timeout: must be above 0 and at most " + Durations.format(MAX_ONE_OFF_TIMEOUT));
       }
     }
+    String scrapeTimeout = ctx.request().getHeader(SCRAPE_TIMEOUT_HEADER);
+    if (scrapeTimeout != null) {
+      Duration left = scrapeTimeout(scrapeTimeout);
+      timeout = timeoutText == null ? min(left, MAX_ONE_OFF_TIMEOUT) : min(timeout, left);
+    }
     boolean tls = "true".equals(ctx.request().getParam("tls"));
     return new Target("probe", hostPort, expect, null,
         tls ? new Target.Tls(hostPort.host(), null, false) : null, IpProtocol.AUTO, timeout, timeout);
+  }
+
+  /** What a scrape's timeout leaves the probe: the header's seconds less the margin, as blackbox_exporter does. */
+  private static Duration scrapeTimeout(String seconds) {
+    double value;
+    try {
+      value = Double.parseDouble(seconds.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(SCRAPE_TIMEOUT_HEADER + ": '" + seconds + "' is not a number of seconds");
+    }
+    Duration left = Duration.ofNanos((long) (Math.min(value, MAX_ONE_OFF_TIMEOUT.toSeconds() + 1) * 1e9))
+        .minus(SCRAPE_TIMEOUT_MARGIN);
+    if (!(value > 0) || left.isNegative() || left.isZero()) {
+      throw new IllegalArgumentException(SCRAPE_TIMEOUT_HEADER + ": " + seconds + "s leaves no time after the margin of "
+          + Durations.format(SCRAPE_TIMEOUT_MARGIN));
+    }
+    return left;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** One probe's result as blackbox_exporter would print it, in a registry of its own. */

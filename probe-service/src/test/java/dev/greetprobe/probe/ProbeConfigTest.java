@@ -39,6 +39,8 @@ class ProbeConfigTest {
     ProbeConfig config = load(fixture("valid-full.yaml"));
 
     assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
+    assertThat(config.probeEndpoint()).isEqualTo(new ProbeConfig.ProbeEndpoint(true, 8,
+        ProbeAllowList.parse(List.of("10.0.0.0/8", "::1", "*.svc.cluster.local:12345")), false));
     assertThat(config.dns()).isEqualTo(new ProbeConfig.Dns(
         List.of(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53)), List.of("svc.cluster.local"), 2,
         Duration.ofMillis(500)));
@@ -65,6 +67,12 @@ class ProbeConfigTest {
 
     assertThat(config.reload().interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.shard()).isEqualTo(new Shard(0, 1));
+  }
+
+  @Test
+  void withoutProbeEndpointKeysProbeAnswersAnyTargetAndExpectSixtyFourAtOnce() {
+    assertThat(ProbeConfig.from(null, Map.of()).probeEndpoint()).isEqualTo(ProbeConfig.ProbeEndpoint.DEFAULT)
+        .isEqualTo(new ProbeConfig.ProbeEndpoint(true, 64, ProbeAllowList.parse(List.of()), true));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -129,6 +137,10 @@ class ProbeConfigTest {
       invalid-targets-not-a-list.yaml              | targets: must be a list, not a mapping
       invalid-target-not-a-mapping.yaml            | targets[0]: must be a mapping of keys to values, not 'a.test:80'
       invalid-http-port.yaml                       | http.port: 0 is outside 1..65535
+      invalid-probe-endpoint-max-concurrent.yaml   | probe_endpoint.max_concurrent: 0 is outside 1..10000
+      invalid-probe-endpoint-allow.yaml            | probe_endpoint.allow: '10.0.0.0/33' has a prefix longer than the address
+      invalid-probe-endpoint-allow-pattern.yaml    | probe_endpoint.allow: 'greeter' is neither a CIDR range nor a host:port pattern (as in *.svc.cluster.local:12345 or greeter:*)
+      invalid-probe-endpoint-allow-expect.yaml     | probe_endpoint.allow_expect: 'no' is not true or false
       invalid-reload-interval.yaml                 | reload.interval: 10ms is below the minimum of 100ms
       invalid-shard-count.yaml                     | shard.count: 0 is outside 1..1000
       invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)

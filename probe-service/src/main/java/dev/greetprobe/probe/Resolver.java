@@ -34,19 +34,14 @@ import java.util.concurrent.TimeoutException;
  * resolv.conf's with its search domains and ndots (what a Kubernetes pod needs to find a Service by short name).
  *
  * <p>A lookup ends with its probe: it is cancelled at the probe's deadline, so that it sends no further query (to the
- * next search domain, or the next server), and no query waits longer than the probe's timeout. A name server that
- * never answers then holds a query ID per query for Netty's reuse delay, not for lookups that outlive their probes and
- * pile up until the ID space is spent. An answer truncated over UDP is asked again over TCP, as resolvers do.
+ * next server, or the next search domain), and the query timeout is capped by the probe's timeout, so that a query
+ * sent just before the deadline does not hold its query ID for the whole configured timeout after it. An answer
+ * truncated over UDP is asked again over TCP, as resolvers do.
  *
  * <p>Lookups run on one DNS thread of their own, and complete on the caller's Vert.x context.
  */
 public final class Resolver implements AutoCloseable {
 
-  /**
-   * The query timeouts, below the configured one, that a target's timeout is rounded down to: each takes a resolver
-   * of its own (a socket and an ID space), so {@code /probe}'s timeouts must not make one each.
-   */
-  private static final long[] QUERY_TIMEOUTS_MILLIS = {10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000};
 
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("probe-dns", true), NioIoHandler.newFactory());
@@ -88,19 +83,22 @@ public final class Resolver implements AutoCloseable {
     });
   }
 
-  /** The configured query timeout, or less when {@code timeout} is shorter: rounded down to a step of the ladder. */
+  /**
+   * The configured query timeout, or the probe's timeout when that is shorter, rounded up to 1, 2 or 5 times a power of
+   * ten milliseconds. Each query timeout takes a resolver of its own (a socket and an ID space): the steps keep
+   * {@code /probe}'s timeouts from making one each. Up, not down: a query must not give up while its probe may still
+   * use the answer, and the cancellation at the deadline ends the lookup.
+   */
   static long queryTimeoutMillis(Duration configured, Duration timeout) {
-    long cap = timeout.toMillis();
-    if (cap >= configured.toMillis()) {
-      return configured.toMillis();
-    }
-    long chosen = QUERY_TIMEOUTS_MILLIS[0];
-    for (long step : QUERY_TIMEOUTS_MILLIS) {
-      if (step <= cap) {
-        chosen = step;
+    long limit = configured.toMillis();
+    for (long decade = 1; decade < limit; decade *= 10) {
+      for (long step : new long[] {decade, 2 * decade, 5 * decade}) {
+        if (step >= timeout.toMillis()) {
+          return Math.min(step, limit);
+        }
       }
     }
-    return chosen;
+    return limit;
   }
 
   /**

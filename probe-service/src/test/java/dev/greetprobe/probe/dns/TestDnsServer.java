@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -118,22 +119,23 @@ public final class TestDnsServer implements AutoCloseable {
     group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-dns-server", true),
         NioIoHandler.newFactory());
     try {
-      channel = new Bootstrap()
-          .group(group)
-          .channel(NioDatagramChannel.class)
-          .handler(new ChannelInitializer<DatagramChannel>() {
-            @Override
-            protected void initChannel(DatagramChannel ch) {
-              ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
-                  new QueryHandler(Transport.UDP));
-            }
-          })
-          .bind(new InetSocketAddress(HOST, 0))
-          .syncUninterruptibly()
-          .channel();
-      port = ((InetSocketAddress) channel.localAddress()).getPort();
-      // Resolvers retry a truncated answer over TCP on the same port.
-      tcpChannel = new ServerBootstrap()
+      Channel[] bound = bindBoth();
+      tcpChannel = bound[0];
+      channel = bound[1];
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+    port = ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /**
+   * A TCP listener on an ephemeral port, then UDP on the same number, where resolvers retry a truncated answer. The
+   * number may be taken for UDP already: then another is tried.
+   */
+  private Channel[] bindBoth() {
+    for (int attempt = 1; ; attempt++) {
+      Channel tcp = new ServerBootstrap()
           .group(group)
           .channel(NioServerSocketChannel.class)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -143,12 +145,28 @@ public final class TestDnsServer implements AutoCloseable {
                   new QueryHandler(Transport.TCP));
             }
           })
-          .bind(new InetSocketAddress(HOST, port))
+          .bind(new InetSocketAddress(HOST, 0))
           .syncUninterruptibly()
           .channel();
-    } catch (RuntimeException e) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw e;
+      ChannelFuture udp = new Bootstrap()
+          .group(group)
+          .channel(NioDatagramChannel.class)
+          .handler(new ChannelInitializer<DatagramChannel>() {
+            @Override
+            protected void initChannel(DatagramChannel ch) {
+              ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                  new QueryHandler(Transport.UDP));
+            }
+          })
+          .bind(new InetSocketAddress(HOST, ((InetSocketAddress) tcp.localAddress()).getPort()))
+          .awaitUninterruptibly();
+      if (udp.isSuccess()) {
+        return new Channel[] {tcp, udp.channel()};
+      }
+      tcp.close().syncUninterruptibly();
+      if (attempt == 10) {
+        throw new IllegalStateException("no port free for both UDP and TCP", udp.cause());
+      }
     }
   }
 

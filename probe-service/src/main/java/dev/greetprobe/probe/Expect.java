@@ -2,6 +2,8 @@ package dev.greetprobe.probe;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * A target's {@code expect}: a regular expression in RE2's syntax, as blackbox_exporter takes, matched in time linear
@@ -22,6 +24,11 @@ public final class Expect {
    */
   private static final long MAX_EXPANDED_SIZE = 4L * MAX_PROGRAM_SIZE;
 
+  /** A banner expression is a line or two; the checks below read the text a few times over. */
+  static final int MAX_LENGTH = 4096;
+  /** How much of a refused expression a message quotes. */
+  private static final int QUOTED_LENGTH = 200;
+
   /** Counting stops here: past it, the expression is refused whatever the rest. */
   private static final long SATURATED = Long.MAX_VALUE / 4;
   /** {@code {999999999,999999999}}, the longest repetition the count reads. */
@@ -35,22 +42,29 @@ public final class Expect {
 
   /** Compiles {@code regex}; the exception's message says why it is refused. */
   public static Expect compile(String regex) {
-    long expanded = expandedSize(regex);
-    if (expanded > MAX_EXPANDED_SIZE) {
-      throw new IllegalArgumentException("'" + regex + "' is too large: its repetitions expand to more than "
+    if (regex.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException(quoted(regex) + " is too large: " + regex.length()
+          + " characters, above the limit of " + MAX_LENGTH);
+    }
+    if (expandedSize(regex) > MAX_EXPANDED_SIZE) {
+      throw new IllegalArgumentException(quoted(regex) + " is too large: it would compile to more than "
           + MAX_EXPANDED_SIZE + " instructions, above the limit of " + MAX_PROGRAM_SIZE);
     }
     Pattern pattern;
     try {
       pattern = Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("'" + regex + "' " + refusal(regex, e));
+      throw new IllegalArgumentException(quoted(regex) + " " + refusal(regex, e));
     }
     if (pattern.programSize() > MAX_PROGRAM_SIZE) {
-      throw new IllegalArgumentException("'" + regex + "' is too large: it compiles to " + pattern.programSize()
+      throw new IllegalArgumentException(quoted(regex) + " is too large: it compiles to " + pattern.programSize()
           + " instructions, above the limit of " + MAX_PROGRAM_SIZE);
     }
     return new Expect(pattern);
+  }
+
+  private static String quoted(String regex) {
+    return "'" + (regex.length() > QUOTED_LENGTH ? regex.substring(0, QUOTED_LENGTH) + "..." : regex) + "'";
   }
 
   /** The expression as written. */
@@ -86,7 +100,7 @@ public final class Expect {
    * the counts of the repetitions around it. Malformed text is counted as it comes; the compiler refuses it after.
    */
   static long expandedSize(String regex) {
-    java.util.ArrayDeque<long[]> groups = new java.util.ArrayDeque<>();
+    Deque<Long> groups = new ArrayDeque<>();
     long total = 0;
     long last = 0;
     int i = 0;
@@ -94,7 +108,7 @@ public final class Expect {
     while (i < n) {
       char c = regex.charAt(i);
       if (c == '(') {
-        groups.push(new long[] {total});
+        groups.push(total);
         total = 0;
         last = 0;
         i++;
@@ -102,13 +116,13 @@ public final class Expect {
       }
       if (c == ')' && !groups.isEmpty()) {
         last = saturated(total + 1);
-        total = saturated(groups.pop()[0] + last);
+        total = saturated(groups.pop() + last);
         i++;
         continue;
       }
       if (c == '{') {
-        int close = regex.indexOf('}', i);
-        long count = close < 0 || close - i > LONGEST_REPEAT ? -1 : repeatCount(regex.substring(i + 1, close));
+        int close = regex.substring(i, Math.min(n, i + LONGEST_REPEAT + 2)).indexOf('}') + i;
+        long count = close < i ? -1 : repeatCount(regex.substring(i + 1, close));
         if (count >= 0) {
           long repeated = count == 0 ? 0 : last > SATURATED / count ? SATURATED : last * count;
           total = saturated(total - last + repeated);
@@ -123,7 +137,7 @@ public final class Expect {
       i = end;
     }
     while (!groups.isEmpty()) {
-      total = saturated(groups.pop()[0] + total + 1);
+      total = saturated(groups.pop() + total + 1);
     }
     return total;
   }

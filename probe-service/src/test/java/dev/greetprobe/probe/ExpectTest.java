@@ -44,7 +44,7 @@ class ExpectTest {
   @Timeout(5)
   void nestedRepetitionsThatWouldExhaustTheHeapAreRefusedBeforeCompiling() {
     assertThatThrownBy(() -> Expect.compile("((a{1000}){1000}){1000}"))
-        .hasMessage("'((a{1000}){1000}){1000}' is too large: its repetitions expand to more than 1024 instructions,"
+        .hasMessage("'((a{1000}){1000}){1000}' is too large: it would compile to more than 1024 instructions,"
             + " above the limit of 256");
   }
 
@@ -60,6 +60,14 @@ class ExpectTest {
     String deep = "(".repeat(5000) + "a" + ")".repeat(5000);
 
     assertThatThrownBy(() -> Expect.compile(deep)).hasMessageContaining("is too large");
+  }
+
+  @Test
+  void aLongExpressionIsRefusedQuotingOnlyItsStart() {
+    String huge = "a".repeat(5000);
+
+    assertThatThrownBy(() -> Expect.compile(huge))
+        .hasMessage("'" + "a".repeat(200) + "...' is too large: 5000 characters, above the limit of 4096");
   }
 
   @Test

@@ -37,10 +37,9 @@ final class ExpectMatcher {
 
   private final Expect expect;
   private final int limit;
-  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPLACE)
-      .onUnmappableCharacter(CodingErrorAction.REPLACE);
   private final StringBuilder text = new StringBuilder();
+  /** Made with the first byte: most probes of a plain connect read nothing. */
+  private CharsetDecoder decoder;
   /** The start of a character split between two chunks, waiting for its other bytes. */
   private ByteBuffer split;
   private int bytes;
@@ -64,6 +63,11 @@ final class ExpectMatcher {
     int kept = Math.min(chunk.readableBytes(), limit - bytes);
     if (kept <= 0) {
       return;
+    }
+    if (decoder == null) {
+      decoder = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE);
     }
     ByteBuffer in = chunk.nioBuffer(chunk.readerIndex(), kept);
     if (split != null) {

@@ -42,7 +42,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Resolver implements AutoCloseable {
 
-
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("probe-dns", true), NioIoHandler.newFactory());
   private final ProbeConfig.Dns dns;

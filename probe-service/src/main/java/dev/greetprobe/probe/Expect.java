@@ -16,7 +16,7 @@ public final class Expect {
    * The largest program an expression may compile to. Matching steps through up to every instruction for each
    * character, so this and the read limit bound one scan; realistic banner expressions compile to under a hundred.
    */
-  static final int MAX_PROGRAM_SIZE = 256;
+  static final int MAX_PROGRAM_SIZE = 128;
 
   /**
    * Counted repetitions are expanded when compiled, so {@code ((a{1000}){1000}){1000}} would compile to a billion

@@ -44,15 +44,15 @@ class ExpectTest {
   @Timeout(5)
   void nestedRepetitionsThatWouldExhaustTheHeapAreRefusedBeforeCompiling() {
     assertThatThrownBy(() -> Expect.compile("((a{1000}){1000}){1000}"))
-        .hasMessage("'((a{1000}){1000}){1000}' is too large: it would compile to more than 1024 instructions,"
-            + " above the limit of 256");
+        .hasMessage("'((a{1000}){1000}){1000}' is too large: it would compile to more than 512 instructions,"
+            + " above the limit of 128");
   }
 
   @Test
   void anExpressionWhoseProgramPassesTheLimitIsRefusedWithItsSize() {
     assertThatThrownBy(() -> Expect.compile("x{300}"))
-        .hasMessage("'x{300}' is too large: it compiles to 302 instructions, above the limit of 256");
-    assertThat(Expect.compile("x{250}").pattern()).isEqualTo("x{250}");
+        .hasMessage("'x{300}' is too large: it compiles to 302 instructions, above the limit of 128");
+    assertThat(Expect.compile("x{120}").pattern()).isEqualTo("x{120}");
   }
 
   @Test

@@ -125,7 +125,7 @@ class ProbeConfigTest {
       invalid-expect-backreference.yaml            | target 'a': expect: '(a)\\1' uses a backreference \\1, which RE2 syntax leaves out: matching it needs backtracking
       invalid-expect-lookahead.yaml                | target 'a': expect: 'a(?!b)' uses lookahead (?!, which RE2 syntax leaves out: matching it needs backtracking
       invalid-expect-possessive.yaml               | target 'a': expect: 'a*+b' uses a possessive quantifier *+, which RE2 syntax leaves out: matching it needs backtracking
-      invalid-expect-too-large.yaml                | target 'a': expect: '((a{1000}){1000}){1000}' is too large: it would compile to more than 1024 instructions, above the limit of 256
+      invalid-expect-too-large.yaml                | target 'a': expect: '((a{1000}){1000}){1000}' is too large: it would compile to more than 512 instructions, above the limit of 128
       invalid-timeout-exceeds-interval.yaml        | target 'a': timeout: 10s exceeds the interval of 5s
       invalid-interval-not-a-duration.yaml         | target 'a': interval: 'often' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
       invalid-server-name-without-tls.yaml         | target 'a': server_name: is set, but tls is false

@@ -81,8 +81,8 @@ public final class Expect {
   private static String refusal(String regex, PatternSyntaxException e) {
     String at = e.getPattern() == null ? "" : e.getPattern();
     String javaOnly = switch (e.getDescription()) {
-      case "invalid named capture" -> at.startsWith("(?<=") || at.startsWith("(?<!") ? "lookbehind " + at.substring(0, 4)
-          : null;
+      case "invalid named capture" -> at.startsWith("(?<=") || at.startsWith("(?<!")
+          ? "lookbehind " + at.substring(0, 4) : null;
       case "invalid or unsupported Perl syntax" -> at.startsWith("(?=") || at.startsWith("(?!") ? "lookahead " + at
           : at.startsWith("(?>") ? "an atomic group " + at : null;
       case "invalid escape sequence" -> at.matches("\\\\[1-9k]") ? "a backreference " + at : null;

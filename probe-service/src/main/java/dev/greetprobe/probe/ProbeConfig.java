@@ -111,7 +111,8 @@ public record ProbeConfig(Http http, ProbeEndpoint probeEndpoint, Dns dns, Reloa
 
   private static ProbeEndpoint probeEndpoint(ConfigReader endpoint) {
     boolean enabled = endpoint.bool("enabled", ProbeEndpoint.DEFAULT.enabled());
-    int maxConcurrent = endpoint.integer("max_concurrent", ProbeEndpoint.DEFAULT.maxConcurrent(), 1, MAX_CONCURRENT_PROBES);
+    int maxConcurrent = endpoint.integer("max_concurrent", ProbeEndpoint.DEFAULT.maxConcurrent(), 1,
+        MAX_CONCURRENT_PROBES);
     ProbeAllowList allow;
     try {
       allow = ProbeAllowList.parse(endpoint.list("allow").stream().map(String::valueOf).toList());

@@ -214,8 +214,8 @@ public final class ProbeHttpServer {
     Duration left = Duration.ofNanos((long) (Math.min(value, MAX_ONE_OFF_TIMEOUT.toSeconds() + 1) * 1e9))
         .minus(SCRAPE_TIMEOUT_MARGIN);
     if (!(value > 0) || left.isNegative() || left.isZero()) {
-      throw new IllegalArgumentException(SCRAPE_TIMEOUT_HEADER + ": " + seconds + "s leaves no time after the margin of "
-          + Durations.format(SCRAPE_TIMEOUT_MARGIN));
+      throw new IllegalArgumentException(SCRAPE_TIMEOUT_HEADER + ": " + seconds
+          + "s leaves no time after the margin of " + Durations.format(SCRAPE_TIMEOUT_MARGIN));
     }
     return left;
   }

@@ -105,6 +105,14 @@ class ExpectMatcherTest {
     });
   }
 
+  @Test
+  void aBinaryBannerIsQuotedWithoutItsControlCharacters() {
+    ExpectMatcher matcher = new ExpectMatcher(null, LIMIT);
+    add(matcher, new byte[] {0x16, 0x03, 0x01, 'h', 'i', '\t'});
+
+    assertThat(matcher.describe(64)).isEqualTo("6 bytes: \"\\x16\\x03\\x01hi\\t\"");
+  }
+
   private static Verdict add(ExpectMatcher matcher, String text) {
     return add(matcher, text.getBytes(StandardCharsets.UTF_8));
   }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExpectTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"^Thank You for Connecting$", "^220 (mail|smtp)[0-9]*\\.example\\.com ESMTP", "(?i)^ssh-2\\.0-",
+  @ValueSource(strings = {"^Thank You for Connecting$", "^220 (mail|smtp)[0-9]*\\.example\\.com ESMTP",
+      "(?i)^ssh-2\\.0-",
       "[a-f0-9]{64}", "(?P<version>\\d+)\\.\\d+", "(?s)^HTTP/1\\.1 200.*\\r\\n\\r\\n", "[[:alpha:]]+", "\\Qa.b\\E"})
   void re2SyntaxCompiles(String regex) {
     assertThat(Expect.compile(regex).pattern()).isEqualTo(regex);

@@ -44,10 +44,11 @@ class HostileExpectTest {
     NetServer as = TestServers.listen(vertx, socket -> socket.write("a".repeat(30_000)));
     xs = TestServers.listen(vertx, socket -> socket.write("x".repeat(32 * 1024)));
     StringBuilder targets = new StringBuilder();
-    HEALTHY.forEach(name -> targets.append("  - {name: %s, address: '127.0.0.1:%d', expect: '^Thank You for Connecting$'}\n"
-        .formatted(name, greeterPort)));
-    HOSTILE.forEach(name -> targets.append("  - {name: %s, address: '127.0.0.1:%d', expect: '^(a+)+b', timeout: 400ms}\n"
-        .formatted(name, as.actualPort())));
+    String target = "  - {name: %s, address: '127.0.0.1:%d', %s}\n";
+    HEALTHY.forEach(name -> targets.append(
+        target.formatted(name, greeterPort, "expect: '^Thank You for Connecting$'")));
+    HOSTILE.forEach(name -> targets.append(
+        target.formatted(name, as.actualPort(), "expect: '^(a+)+b', timeout: 400ms")));
     String config = """
         http: {host: 127.0.0.1, port: %d}
         defaults: {interval: 500ms, timeout: 200ms}
@@ -118,8 +119,8 @@ class HostileExpectTest {
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.body())
-        .isEqualTo("expect: '(?<=a)b' uses lookbehind (?<=, which RE2 syntax leaves out: matching it needs backtracking\n");
+    assertThat(refused.body()).isEqualTo(
+        "expect: '(?<=a)b' uses lookbehind (?<=, which RE2 syntax leaves out: matching it needs backtracking\n");
   }
 
   private static String readTimeouts(String target) {

@@ -60,8 +60,8 @@ class ProbeEndpointTest {
         dns: {servers: ['%s']}
         targets: []
         """.formatted(ProbeHttp.freePort(), probeEndpoint, dns.address());
-    service = new ProbeService(vertx, Instrumentation.registry(), new ConfigSource.Fixed(config, "test config", Map.of()),
-        config);
+    ConfigSource source = new ConfigSource.Fixed(config, "test config", Map.of());
+    service = new ProbeService(vertx, Instrumentation.registry(), source, config);
     join(service.start());
   }
 
@@ -133,7 +133,8 @@ class ProbeEndpointTest {
     HttpResponse<String> none = http.send(request(held).header("X-Prometheus-Scrape-Timeout-Seconds", "0.2").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(none.statusCode()).isEqualTo(400);
-    assertThat(none.body()).startsWith("X-Prometheus-Scrape-Timeout-Seconds: 0.2s leaves no time after the margin of 500ms");
+    assertThat(none.body())
+        .startsWith("X-Prometheus-Scrape-Timeout-Seconds: 0.2s leaves no time after the margin of 500ms");
   }
 
   /** Each probe holds a connection to the silent server, which counts them as it accepts them. */

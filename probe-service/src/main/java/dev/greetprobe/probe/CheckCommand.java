@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code check HOST:PORT [--expect RE] [--send TEXT] [--tls] [--insecure] [--timeout 5s] [--ip4|--ip6]}: the lab's
@@ -21,13 +21,16 @@ final class CheckCommand {
       Probes HOST:PORT once and prints each phase. Exit code 0 on success, 1 on failure.
 
       Options:
-        --expect RE     read until the received text matches the regular expression RE
+        --expect RE     read until the received text matches the regular expression RE (RE2 syntax)
         --send TEXT     write TEXT after connecting (then read a reply)
         --tls           shake hands over TLS, verifying the certificate against HOST
         --insecure      with --tls: accept any certificate
         --timeout D     deadline of the whole probe (default 5s)
         --ip4, --ip6    resolve and connect over IPv4 or IPv6 only (default: IPv4 if the name has it)
       """;
+
+  /** How long past its deadline a probe may take to report before the command gives up on it. */
+  private static final Duration GRACE = Duration.ofSeconds(1);
 
   private CheckCommand() {
   }
@@ -44,12 +47,28 @@ final class CheckCommand {
     }
     Vertx vertx = Vertx.vertx();
     try (Resolver resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(2)))) {
-      ProbeResult result = new TcpProber(vertx, resolver).probe(target)
-          .toCompletionStage().toCompletableFuture().get(target.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      ProbeResult result;
+      try {
+        result = new TcpProber(vertx, resolver).probe(target).toCompletionStage().toCompletableFuture()
+            .get(target.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        out.printf(Locale.ROOT, "failed: no result %s past the deadline of %s%n", Durations.format(GRACE),
+            Durations.format(target.timeout()));
+        return 1;
+      }
       print(target, result, out);
       return result.success() ? 0 : 1;
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      close(vertx);
+    }
+  }
+
+  /** A loop still busy must not keep the command from exiting with its result. */
+  private static void close(Vertx vertx) throws Exception {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // The caller exits the JVM with the result, ending what is left.
     }
   }
 
@@ -85,7 +104,7 @@ final class CheckCommand {
       throw new IllegalArgumentException("HOST:PORT is missing");
     }
     HostPort address = HostPort.parse(args.get(0));
-    Pattern expect = null;
+    Expect expect = null;
     String send = null;
     boolean tls = false;
     boolean insecure = false;
@@ -94,7 +113,7 @@ final class CheckCommand {
     for (int i = 1; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
-        case "--expect" -> expect = Pattern.compile(value(args, ++i, arg));
+        case "--expect" -> expect = expect(value(args, ++i, arg));
         case "--send" -> send = value(args, ++i, arg);
         case "--tls" -> tls = true;
         case "--insecure" -> insecure = true;
@@ -109,6 +128,14 @@ final class CheckCommand {
     }
     return new Target("check", address, expect, send, tls ? new Target.Tls(address.host(), null, insecure) : null,
         ipProtocol, timeout, timeout);
+  }
+
+  private static Expect expect(String regex) {
+    try {
+      return Expect.compile(regex);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--expect: " + e.getMessage());
+    }
   }
 
   private static String value(List<String> args, int i, String option) {

@@ -15,19 +15,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The probe's settings, validated as a whole: a config either loads completely or is refused with the first error,
  * naming the target and the key.
  */
-public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<Target> targets) {
+public record ProbeConfig(Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload, Shard shard,
+    List<Target> targets) {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
   /** A StatefulSet names its pods {@code <set>-<ordinal>}; the ordinal is the shard. */
   private static final Pattern POD_NAME = Pattern.compile(".+-(\\d{1,9})");
   private static final int MAX_SHARDS = 1000;
+  /** Each one-off probe holds a socket, and the process shares its file limit with the scheduled probes. */
+  private static final int MAX_CONCURRENT_PROBES = 10_000;
 
   /** Environment variables a container sets, and the keys they override. */
   static final Map<String, String> ENVIRONMENT = Map.of(
@@ -37,6 +39,19 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
       "PROBE_SHARD_INDEX", "shard.index");
 
   public record Http(String host, int port) {
+  }
+
+  /**
+   * Who may use {@code /probe}, and for what: it probes whatever a request names, so it is a door to the network.
+   *
+   * @param enabled whether {@code /probe} answers at all
+   * @param maxConcurrent one-off probes running at once; a request past them is refused at once with 429
+   * @param allow what a request may name; empty for anything
+   * @param allowExpect whether a request may carry its own {@code expect}, which the probe then runs
+   */
+  public record ProbeEndpoint(boolean enabled, int maxConcurrent, ProbeAllowList allow, boolean allowExpect) {
+
+    public static final ProbeEndpoint DEFAULT = new ProbeEndpoint(true, 64, ProbeAllowList.ANYTHING, true);
   }
 
   /**
@@ -68,6 +83,7 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
   public static ProbeConfig from(Object document, Map<String, String> environment) {
     ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
     Http http = http(root.section("http"));
+    ProbeEndpoint probeEndpoint = probeEndpoint(root.section("probe_endpoint"));
     Dns dns = dns(root.section("dns"));
     Reload reload = reload(root.section("reload"));
     Shard shard = shard(root.section("shard"));
@@ -79,13 +95,28 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     defaults.done();
     List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
     root.done();
-    return new ProbeConfig(http, dns, reload, shard, List.copyOf(targets));
+    return new ProbeConfig(http, probeEndpoint, dns, reload, shard, List.copyOf(targets));
   }
 
   private static Http http(ConfigReader http) {
     Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181));
     http.done();
     return result;
+  }
+
+  private static ProbeEndpoint probeEndpoint(ConfigReader endpoint) {
+    boolean enabled = endpoint.bool("enabled", ProbeEndpoint.DEFAULT.enabled());
+    int maxConcurrent = endpoint.integer("max_concurrent", ProbeEndpoint.DEFAULT.maxConcurrent(), 1,
+        MAX_CONCURRENT_PROBES);
+    ProbeAllowList allow;
+    try {
+      allow = ProbeAllowList.parse(endpoint.list("allow").stream().map(String::valueOf).toList());
+    } catch (IllegalArgumentException e) {
+      throw endpoint.error("allow", e.getMessage());
+    }
+    boolean allowExpect = endpoint.bool("allow_expect", ProbeEndpoint.DEFAULT.allowExpect());
+    endpoint.done();
+    return new ProbeEndpoint(enabled, maxConcurrent, allow, allowExpect);
   }
 
   private static Reload reload(ConfigReader reload) {
@@ -188,13 +219,13 @@ public record ProbeConfig(Http http, Dns dns, Reload reload, Shard shard, List<T
     } catch (IllegalArgumentException e) {
       throw t.error("address", e.getMessage());
     }
-    Pattern expect = null;
+    Expect expect = null;
     String regex = t.string("expect", null);
     if (regex != null) {
       try {
-        expect = Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw t.error("expect", "'" + regex + "' is not a regular expression: " + e.getDescription());
+        expect = Expect.compile(regex);
+      } catch (IllegalArgumentException e) {
+        throw t.error("expect", e.getMessage());
       }
     }
     String send = t.string("send", null);

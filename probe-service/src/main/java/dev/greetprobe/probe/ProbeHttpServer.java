@@ -13,9 +13,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The probe's HTTP endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /targets} (JSON),
@@ -25,9 +25,16 @@ import java.util.regex.PatternSyntaxException;
 public final class ProbeHttpServer {
 
   private static final Duration MAX_ONE_OFF_TIMEOUT = Duration.ofSeconds(60);
+  /** Prometheus says how long it waits for a scrape; the probe ends this much sooner, so its answer still arrives. */
+  static final String SCRAPE_TIMEOUT_HEADER = "X-Prometheus-Scrape-Timeout-Seconds";
+  /** blackbox_exporter's default {@code timeout_offset}. */
+  static final Duration SCRAPE_TIMEOUT_MARGIN = Duration.ofMillis(500);
 
   private final Vertx vertx;
   private final ProbeConfig.Http config;
+  private final ProbeConfig.ProbeEndpoint endpoint;
+  /** One-off probes running, counted from whichever event loop a request arrives on. */
+  private final AtomicInteger oneOffProbes = new AtomicInteger();
   private final PrometheusMeterRegistry registry;
   private final ProbeScheduler scheduler;
   private final Prober prober;
@@ -35,10 +42,12 @@ public final class ProbeHttpServer {
   private final BooleanSupplier ready;
   private HttpServer server;
 
-  public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, PrometheusMeterRegistry registry,
-      ProbeScheduler scheduler, Prober prober, Reloader reloader, BooleanSupplier ready) {
+  public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
+      PrometheusMeterRegistry registry, ProbeScheduler scheduler, Prober prober, Reloader reloader,
+      BooleanSupplier ready) {
     this.vertx = vertx;
     this.config = config;
+    this.endpoint = endpoint;
     this.registry = registry;
     this.scheduler = scheduler;
     this.prober = prober;
@@ -60,16 +69,28 @@ public final class ProbeHttpServer {
     return server.actualPort();
   }
 
-  /** This shard's targets; the others' are only counted, each shard showing its own. */
+  /**
+   * This shard's targets; the others' are only counted, each shard showing its own. Rendered on a worker: thousands
+   * of targets take long enough to hold up the probes that share the loop.
+   */
   private void targets(RoutingContext ctx) {
     ShardAssignment assignment = reloader.assignment();
-    JsonArray list = new JsonArray();
-    scheduler.schedules().forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
-    JsonObject body = new JsonObject()
-        .put("shard", shard(assignment.shard()))
-        .put("elsewhere", assignment.elsewhere())
-        .put("targets", list);
-    ctx.response().putHeader("content-type", "application/json").end(body.encodePrettily());
+    List<TargetSchedule> schedules = scheduler.schedules();
+    vertx.executeBlocking(() -> {
+      JsonArray list = new JsonArray();
+      schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
+      return new JsonObject()
+          .put("shard", shard(assignment.shard()))
+          .put("elsewhere", assignment.elsewhere())
+          .put("targets", list)
+          .encodePrettily();
+    }, false).onComplete(done -> {
+      if (done.succeeded()) {
+        ctx.response().putHeader("content-type", "application/json").end(done.result());
+      } else {
+        ctx.fail(done.cause());
+      }
+    });
   }
 
   private void reload(RoutingContext ctx) {
@@ -107,6 +128,10 @@ public final class ProbeHttpServer {
   }
 
   private void probe(RoutingContext ctx) {
+    if (!endpoint.enabled()) {
+      text(ctx, 403, "/probe is turned off (probe_endpoint.enabled is false)");
+      return;
+    }
     Target target;
     try {
       target = oneOffTarget(ctx);
@@ -114,11 +139,26 @@ public final class ProbeHttpServer {
       text(ctx, 400, e.getMessage());
       return;
     }
-    prober.probe(target).onSuccess(result ->
-        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT).end(render(target, result)));
+    if (!endpoint.allow().permits(target.address())) {
+      text(ctx, 403, "target: '" + target.address() + "' is not in probe_endpoint.allow");
+      return;
+    }
+    if (oneOffProbes.incrementAndGet() > endpoint.maxConcurrent()) {
+      oneOffProbes.decrementAndGet();
+      text(ctx, 429, endpoint.maxConcurrent() + " probes are running, probe_endpoint.max_concurrent; try again later");
+      return;
+    }
+    prober.probe(target).onComplete(done -> {
+      oneOffProbes.decrementAndGet();
+      if (done.succeeded()) {
+        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT).end(render(target, done.result()));
+      } else {
+        text(ctx, 500, "the probe failed: " + done.cause());
+      }
+    });
   }
 
-  private static Target oneOffTarget(RoutingContext ctx) {
+  private Target oneOffTarget(RoutingContext ctx) {
     String address = ctx.request().getParam("target");
     if (address == null || address.isEmpty()) {
       throw new IllegalArgumentException("target parameter is missing (as in /probe?target=host:port)");
@@ -129,13 +169,16 @@ public final class ProbeHttpServer {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("target: " + e.getMessage());
     }
-    Pattern expect = null;
+    Expect expect = null;
     String regex = ctx.request().getParam("expect");
+    if (regex != null && !endpoint.allowExpect()) {
+      throw new IllegalArgumentException("expect: refused: probe_endpoint.allow_expect is false");
+    }
     if (regex != null) {
       try {
-        expect = Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("expect: not a regular expression: " + e.getDescription());
+        expect = Expect.compile(regex);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("expect: " + e.getMessage());
       }
     }
     Duration timeout = Duration.ofSeconds(5);
@@ -150,9 +193,35 @@ public final class ProbeHttpServer {
         throw new IllegalArgumentException("timeout: must be above 0 and at most " + Durations.format(MAX_ONE_OFF_TIMEOUT));
       }
     }
+    String scrapeTimeout = ctx.request().getHeader(SCRAPE_TIMEOUT_HEADER);
+    if (scrapeTimeout != null) {
+      Duration left = scrapeTimeout(scrapeTimeout);
+      timeout = timeoutText == null ? min(left, MAX_ONE_OFF_TIMEOUT) : min(timeout, left);
+    }
     boolean tls = "true".equals(ctx.request().getParam("tls"));
     return new Target("probe", hostPort, expect, null,
         tls ? new Target.Tls(hostPort.host(), null, false) : null, IpProtocol.AUTO, timeout, timeout);
+  }
+
+  /** What a scrape's timeout leaves the probe: the header's seconds less the margin, as blackbox_exporter does. */
+  private static Duration scrapeTimeout(String seconds) {
+    double value;
+    try {
+      value = Double.parseDouble(seconds.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(SCRAPE_TIMEOUT_HEADER + ": '" + seconds + "' is not a number of seconds");
+    }
+    Duration left = Duration.ofNanos((long) (Math.min(value, MAX_ONE_OFF_TIMEOUT.toSeconds() + 1) * 1e9))
+        .minus(SCRAPE_TIMEOUT_MARGIN);
+    if (!(value > 0) || left.isNegative() || left.isZero()) {
+      throw new IllegalArgumentException(SCRAPE_TIMEOUT_HEADER + ": " + seconds
+          + "s leaves no time after the margin of " + Durations.format(SCRAPE_TIMEOUT_MARGIN));
+    }
+    return left;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** One probe's result as blackbox_exporter would print it, in a registry of its own. */

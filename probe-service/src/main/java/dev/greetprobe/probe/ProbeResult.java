@@ -14,7 +14,8 @@ import java.util.Map;
  * @param phases how long each phase that ran took; a phase that failed is timed to its failure
  * @param duration the whole probe
  * @param address the address connected to, or null when resolution failed
- * @param received the text read from the peer, or null when nothing was read
+ * @param received the start of the text read from the peer, at most {@link #RECEIVED_EXCERPT_CHARS}; null when the
+ *     probe did not read
  * @param certExpiry the earliest expiry of the peer's certificates, or null without TLS
  * @param finishedAt when the probe ended
  */
@@ -27,6 +28,16 @@ public record ProbeResult(
     String received,
     Instant certExpiry,
     Instant finishedAt) {
+
+  /**
+   * How much of the received text a result keeps. Every target keeps its last result for {@code /targets}, so a
+   * probe reading up to 64 KiB would otherwise hold that much per target; a banner's first line or two is what a
+   * person reads.
+   */
+  public static final int RECEIVED_EXCERPT_CHARS = 1024;
+
+  /** How much of the received text a failure's detail quotes: it is logged and shown on one line. */
+  public static final int DETAIL_EXCERPT_CHARS = 64;
 
   public boolean success() {
     return result == Result.SUCCESS;

@@ -35,7 +35,8 @@ public final class ProbeService {
     this.scheduler = new ProbeScheduler(vertx, prober, metrics);
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
-    this.http = new ProbeHttpServer(vertx, config.http(), registry, scheduler, prober, reloader, ready::get);
+    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), registry, scheduler, prober, reloader,
+        ready::get);
   }
 
   public Future<Void> start() {

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.resolver.dns.DnsErrorCauseException;
 import io.netty.resolver.dns.DnsNameResolver;
@@ -21,14 +22,21 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.EnumMap;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Resolves host names afresh on every call: no cache, so every probe measures a real lookup. Names in /etc/hosts
  * answer first, as they do for any program on the host; the rest go to the configured DNS servers, or to
  * resolv.conf's with its search domains and ndots (what a Kubernetes pod needs to find a Service by short name).
+ *
+ * <p>A lookup ends with its probe: it is cancelled at the probe's deadline, so that it sends no further query (to the
+ * next server, or the next search domain), and the query timeout is capped by the probe's timeout, so that a query
+ * sent just before the deadline does not hold its query ID for the whole configured timeout after it. An answer
+ * truncated over UDP is asked again over TCP, as resolvers do.
  *
  * <p>Lookups run on one DNS thread of their own, and complete on the caller's Vert.x context.
  */
@@ -36,18 +44,30 @@ public final class Resolver implements AutoCloseable {
 
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("probe-dns", true), NioIoHandler.newFactory());
-  private final Map<IpProtocol, DnsNameResolver> resolvers = new EnumMap<>(IpProtocol.class);
+  private final ProbeConfig.Dns dns;
+  private final Map<Key, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
+
+  private record Key(IpProtocol protocol, long queryTimeoutMillis) {
+  }
 
   public Resolver(ProbeConfig.Dns dns) {
+    this.dns = dns;
     for (IpProtocol protocol : IpProtocol.values()) {
+      resolver(protocol, dns.queryTimeout().toMillis());
+    }
+  }
+
+  private DnsNameResolver resolver(IpProtocol protocol, long queryTimeoutMillis) {
+    return resolvers.computeIfAbsent(new Key(protocol, queryTimeoutMillis), key -> {
       DnsNameResolverBuilder builder = new DnsNameResolverBuilder(group.next())
           .datagramChannelType(NioDatagramChannel.class)
+          .socketChannelType(NioSocketChannel.class)
           .resolveCache(NoopDnsCache.INSTANCE)
           .cnameCache(NoopDnsCnameCache.INSTANCE)
           .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
           .resolvedAddressTypes(protocol.addressTypes)
           .completeOncePreferredResolved(true)
-          .queryTimeoutMillis(dns.queryTimeout().toMillis())
+          .queryTimeoutMillis(queryTimeoutMillis)
           .nameServerProvider(dns.system()
               ? DnsServerAddressStreamProviders.platformDefault()
               : new SequentialDnsServerAddressStreamProvider(dns.servers().stream()
@@ -58,22 +78,49 @@ public final class Resolver implements AutoCloseable {
       if (dns.ndots() >= 0) {
         builder.ndots(dns.ndots());
       }
-      resolvers.put(protocol, builder.build());
-    }
+      return builder.build();
+    });
   }
 
-  /** The first address of {@code host} in the family {@code protocol} asks for, completed on {@code context}. */
-  public Future<InetAddress> resolve(Context context, String host, IpProtocol protocol) {
+  /**
+   * The configured query timeout, or the probe's timeout when that is shorter, rounded up to 1, 2 or 5 times a power of
+   * ten milliseconds. Each query timeout takes a resolver of its own (a socket and an ID space): the steps keep
+   * {@code /probe}'s timeouts from making one each. Up, not down: a query must not give up while its probe may still
+   * use the answer, and the cancellation at the deadline ends the lookup.
+   */
+  static long queryTimeoutMillis(Duration configured, Duration timeout) {
+    long limit = configured.toMillis();
+    for (long decade = 1; decade < limit; decade *= 10) {
+      for (long step : new long[] {decade, 2 * decade, 5 * decade}) {
+        if (step >= timeout.toMillis()) {
+          return Math.min(step, limit);
+        }
+      }
+    }
+    return limit;
+  }
+
+  /**
+   * The first address of {@code host} in the family {@code protocol} asks for, completed on {@code context}; the
+   * lookup is cancelled once {@code timeout} has passed.
+   */
+  public Future<InetAddress> resolve(Context context, String host, IpProtocol protocol, Duration timeout) {
     // An address needs no lookup; answering here saves two thread hand-offs per probe.
     InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
     if (literal != null) {
       return Future.succeededFuture(literal);
     }
     Promise<InetAddress> promise = Promise.promise();
-    io.netty.util.concurrent.Future<InetAddress> lookup = resolvers.get(protocol).resolve(host);
+    DnsNameResolver resolver = resolver(protocol, queryTimeoutMillis(dns.queryTimeout(), timeout));
+    io.netty.util.concurrent.Future<InetAddress> lookup = resolver.resolve(host);
+    io.netty.util.concurrent.Future<?> cancel = group.next()
+        .schedule(() -> lookup.cancel(false), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    lookup.addListener(done -> cancel.cancel(false));
     lookup.addListener(done -> context.runOnContext(v -> {
       if (lookup.isSuccess()) {
         promise.complete(lookup.getNow());
+      } else if (lookup.isCancelled()) {
+        promise.fail(new TimeoutException("no answer within " + timeout.toMillis() + "ms"));
       } else {
         promise.fail(lookup.cause());
       }
@@ -87,7 +134,7 @@ public final class Resolver implements AutoCloseable {
       if (cause instanceof DnsErrorCauseException dns) {
         return dns.getCode() == DnsResponseCode.NXDOMAIN ? Result.DNS_NXDOMAIN : Result.DNS_ERROR;
       }
-      if (cause instanceof DnsNameResolverTimeoutException) {
+      if (cause instanceof DnsNameResolverTimeoutException || cause instanceof TimeoutException) {
         return Result.DNS_TIMEOUT;
       }
     }

@@ -19,9 +19,9 @@ public enum Result {
   CONNECT_ERROR,
   /** The TLS handshake failed or did not finish before the deadline. */
   TLS_ERROR,
-  /** Connected, but nothing arrived before the deadline. */
+  /** The deadline ended a read the peer held open: nothing arrived, or nothing that {@code expect} matched yet. */
   READ_TIMEOUT,
-  /** Text arrived, but {@code expect} never matched it. */
+  /** Text arrived, and the read ended without a match: the peer closed, or the read limit was reached. */
   BANNER_MISMATCH,
   /** The peer closed the connection before sending anything. */
   CLOSED_EARLY;

@@ -4,14 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One thing to probe.
  *
  * @param name unique, used as the {@code target} label
  * @param address where to connect
- * @param expect a regular expression the received text must match; null to not read
+ * @param expect a regular expression, RE2 syntax, the received text must match; null to not read
  * @param send text written after connecting; null to write nothing
  * @param tls TLS settings; null for plain TCP
  * @param ipProtocol the address family to resolve and connect over
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
 public record Target(
     String name,
     HostPort address,
-    Pattern expect,
+    Expect expect,
     String send,
     Tls tls,
     IpProtocol ipProtocol,
@@ -58,30 +57,5 @@ public record Target(
       phases.add(Phase.FIRST_BYTE);
     }
     return phases;
-  }
-
-  /**
-   * Equality by settings: {@link Pattern} has none of its own, so two loads of the same file would otherwise differ.
-   */
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Target t
-        && name.equals(t.name)
-        && address.equals(t.address)
-        && patternText(expect).equals(patternText(t.expect))
-        && java.util.Objects.equals(send, t.send)
-        && java.util.Objects.equals(tls, t.tls)
-        && ipProtocol == t.ipProtocol
-        && interval.equals(t.interval)
-        && timeout.equals(t.timeout);
-  }
-
-  @Override
-  public int hashCode() {
-    return java.util.Objects.hash(name, address, patternText(expect), send, tls, ipProtocol, interval, timeout);
-  }
-
-  private static String patternText(Pattern p) {
-    return p == null ? "" : p.pattern();
   }
 }

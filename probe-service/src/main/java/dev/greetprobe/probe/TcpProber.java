@@ -1,5 +1,6 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.probe.ExpectMatcher.Verdict;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
@@ -17,12 +18,10 @@ import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -95,7 +94,7 @@ public final class TcpProber implements Prober {
     private ChannelConnection channel;
     private Instant certExpiry;
     /** What the peer sent, kept from the first byte whatever the phase: a TLS server may greet in the handshake's last read. */
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final ExpectMatcher received;
     private Throwable readError;
     private boolean peerClosed;
     /** Set once the exchange starts: before that, what arrives is only kept. */
@@ -104,12 +103,12 @@ public final class TcpProber implements Prober {
     Attempt(Target target, ContextInternal context) {
       this.target = target;
       this.context = context;
+      this.received = new ExpectMatcher(target.expect(), MAX_READ_BYTES);
     }
 
     Future<ProbeResult> run() {
-      deadline = context.setTimer(target.timeout().toMillis(), id -> finish(new ProbeFailure(timeoutResult(),
-          "no answer within " + target.timeout().toMillis() + "ms (" + phase.label() + ")")));
-      resolver.resolve(context, target.address().host(), target.ipProtocol())
+      deadline = context.setTimer(target.timeout().toMillis(), id -> finish(atDeadline()));
+      resolver.resolve(context, target.address().host(), target.ipProtocol(), target.timeout())
           .recover(e -> Future.failedFuture(
               new ProbeFailure(Resolver.classify(e), target.address().host() + ": " + rootMessage(e))))
           .compose(this::connect)
@@ -163,12 +162,7 @@ public final class TcpProber implements Prober {
       if (received.size() == 0 && phase == Phase.FIRST_BYTE) {
         phases.put(Phase.FIRST_BYTE, Duration.ofNanos(System.nanoTime() - phaseStart));
       }
-      int kept = Math.min(chunk.readableBytes(), MAX_READ_BYTES - received.size());
-      try {
-        chunk.readBytes(received, kept);
-      } catch (java.io.IOException impossible) {
-        throw new IllegalStateException(impossible); // a ByteArrayOutputStream does not fail
-      }
+      received.add(chunk);
       context.emit(v -> readOrDecide());
     }
 
@@ -191,9 +185,11 @@ public final class TcpProber implements Prober {
       if (matched == null || matched.isComplete()) {
         return;
       }
-      if (received.size() > 0 && (target.expect() == null || target.expect().matcher(text()).find())) {
+      Verdict verdict = received.decide();
+      boolean ended = readError != null || peerClosed;
+      if (verdict == Verdict.MATCHED || (verdict == Verdict.OPEN && ended && received.last())) {
         matched.tryComplete();
-      } else if (received.size() >= MAX_READ_BYTES) {
+      } else if (verdict == Verdict.NO_MATCH) {
         matched.tryFail(new ProbeFailure(Result.BANNER_MISMATCH, "no match in the first " + MAX_READ_BYTES + " bytes"));
       } else if (readError != null) {
         // Under TLS 1.3 a server refuses a client certificate after the client's side of the handshake is done: the
@@ -208,23 +204,30 @@ public final class TcpProber implements Prober {
       }
     }
 
-    private String text() {
-      return received.toString(StandardCharsets.UTF_8);
-    }
-
     private ProbeFailure endedBeforeMatch(String why) {
       return received.size() == 0
           ? new ProbeFailure(Result.CLOSED_EARLY, why + " before sending anything")
-          : new ProbeFailure(Result.BANNER_MISMATCH, why + "; expect never matched what it sent");
+          : new ProbeFailure(Result.BANNER_MISMATCH, why + "; expect never matched what it sent ("
+              + received.describe(ProbeResult.DETAIL_EXCERPT_CHARS) + ")");
     }
 
-    private Result timeoutResult() {
-      return switch (phase) {
+    /**
+     * What the deadline ends: the phase it interrupts names the failure. A read the peer holds open is a
+     * {@code read_timeout} even when text came, since more might have matched; unless what came by then matches.
+     */
+    private ProbeFailure atDeadline() {
+      String within = "within " + target.timeout().toMillis() + "ms";
+      if (phase == Phase.FIRST_BYTE && received.size() > 0) {
+        return received.last() ? null : new ProbeFailure(Result.READ_TIMEOUT, "expect did not match " + within
+            + ", the connection still open, after " + received.describe(ProbeResult.DETAIL_EXCERPT_CHARS));
+      }
+      Result result = switch (phase) {
         case RESOLVE -> Result.DNS_TIMEOUT;
         case CONNECT -> Result.CONNECT_TIMEOUT;
         case TLS -> Result.TLS_ERROR;
-        case FIRST_BYTE -> received.size() == 0 ? Result.READ_TIMEOUT : Result.BANNER_MISMATCH;
+        case FIRST_BYTE -> Result.READ_TIMEOUT;
       };
+      return new ProbeFailure(result, "no answer " + within + " (" + phase.label() + ")");
     }
 
     private void enter(Phase next) {
@@ -246,7 +249,8 @@ public final class TcpProber implements Prober {
           : failure instanceof ProbeFailure f ? f.result : Result.CONNECT_ERROR;
       String detail = failure == null ? successDetail() : failure.getMessage();
       outcome.complete(new ProbeResult(result, detail, Collections.unmodifiableMap(phases),
-          Duration.ofNanos(now - start), address, matched == null ? null : text(), certExpiry, Instant.now()));
+          Duration.ofNanos(now - start), address,
+          matched == null ? null : received.excerpt(ProbeResult.RECEIVED_EXCERPT_CHARS), certExpiry, Instant.now()));
       // Closed once the outcome is set: closing fails a connect in progress, and that failure must not count.
       if (connection != null) {
         connection.close();

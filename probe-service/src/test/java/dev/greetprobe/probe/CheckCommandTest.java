@@ -4,6 +4,7 @@ import static dev.greetprobe.probe.TestServers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -56,6 +57,25 @@ class CheckCommandTest {
 
     assertThat(code).isEqualTo(1);
     assertThat(lines(out)).last().asString().startsWith("failed: connect_refused: ");
+  }
+
+  /** Matching 32 KiB with Java's backtracking never ended, and neither did the command. */
+  @Test
+  void aPatternThatBacktracksAgainstAPeerThatHoldsExitsWithTheResultAtTheDeadline() throws Exception {
+    NetServer holding = TestServers.listen(vertx, socket -> socket.write("x".repeat(32 * 1024)));
+
+    int code = check("127.0.0.1:" + holding.actualPort(), "--expect", "(x+x+)+y", "--timeout", "1s");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(lines(out)).last().asString()
+        .startsWith("failed: read_timeout: expect did not match within 1000ms, the connection still open, after 32768 bytes");
+  }
+
+  @Test
+  void anExpectThatNeedsBacktrackingIsRefusedWithTheReason() throws Exception {
+    assertThat(check("localhost:1", "--expect", "(a)\\1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("check: --expect: '(a)\\1' uses a backreference \\1, which RE2 syntax leaves out");
   }
 
   @Test

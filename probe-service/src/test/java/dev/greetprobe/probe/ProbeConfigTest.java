@@ -39,6 +39,8 @@ class ProbeConfigTest {
     ProbeConfig config = load(fixture("valid-full.yaml"));
 
     assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
+    assertThat(config.probeEndpoint()).isEqualTo(new ProbeConfig.ProbeEndpoint(true, 8,
+        ProbeAllowList.parse(List.of("10.0.0.0/8", "::1", "*.svc.cluster.local:12345")), false));
     assertThat(config.dns()).isEqualTo(new ProbeConfig.Dns(
         List.of(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53)), List.of("svc.cluster.local"), 2,
         Duration.ofMillis(500)));
@@ -65,6 +67,12 @@ class ProbeConfigTest {
 
     assertThat(config.reload().interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.shard()).isEqualTo(new Shard(0, 1));
+  }
+
+  @Test
+  void withoutProbeEndpointKeysProbeAnswersAnyTargetAndExpectSixtyFourAtOnce() {
+    assertThat(ProbeConfig.from(null, Map.of()).probeEndpoint()).isEqualTo(ProbeConfig.ProbeEndpoint.DEFAULT)
+        .isEqualTo(new ProbeConfig.ProbeEndpoint(true, 64, ProbeAllowList.parse(List.of()), true));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -113,7 +121,11 @@ class ProbeConfigTest {
       invalid-name-characters.yaml                 | target 'a b': name: 'a b' may hold only letters, digits, '_', '.' and '-'
       invalid-missing-name.yaml                    | targets[0]: name: is required
       invalid-missing-address.yaml                 | target 'a': address: is required
-      invalid-expect-regex.yaml                    | target 'a': expect: '(unclosed' is not a regular expression: Unclosed group
+      invalid-expect-regex.yaml                    | target 'a': expect: '(unclosed' is not a regular expression: missing closing )
+      invalid-expect-backreference.yaml            | target 'a': expect: '(a)\\1' uses a backreference \\1, which RE2 syntax leaves out: matching it needs backtracking
+      invalid-expect-lookahead.yaml                | target 'a': expect: 'a(?!b)' uses lookahead (?!, which RE2 syntax leaves out: matching it needs backtracking
+      invalid-expect-possessive.yaml               | target 'a': expect: 'a*+b' uses a possessive quantifier *+, which RE2 syntax leaves out: matching it needs backtracking
+      invalid-expect-too-large.yaml                | target 'a': expect: '((a{1000}){1000}){1000}' is too large: it would compile to more than 512 instructions, above the limit of 128
       invalid-timeout-exceeds-interval.yaml        | target 'a': timeout: 10s exceeds the interval of 5s
       invalid-interval-not-a-duration.yaml         | target 'a': interval: 'often' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
       invalid-server-name-without-tls.yaml         | target 'a': server_name: is set, but tls is false
@@ -125,6 +137,10 @@ class ProbeConfigTest {
       invalid-targets-not-a-list.yaml              | targets: must be a list, not a mapping
       invalid-target-not-a-mapping.yaml            | targets[0]: must be a mapping of keys to values, not 'a.test:80'
       invalid-http-port.yaml                       | http.port: 0 is outside 1..65535
+      invalid-probe-endpoint-max-concurrent.yaml   | probe_endpoint.max_concurrent: 0 is outside 1..10000
+      invalid-probe-endpoint-allow.yaml            | probe_endpoint.allow: '10.0.0.0/33' has a prefix longer than the address
+      invalid-probe-endpoint-allow-pattern.yaml    | probe_endpoint.allow: 'greeter' is neither a CIDR range nor a host:port pattern (as in *.svc.cluster.local:12345 or greeter:*)
+      invalid-probe-endpoint-allow-expect.yaml     | probe_endpoint.allow_expect: 'no' is not true or false
       invalid-reload-interval.yaml                 | reload.interval: 10ms is below the minimum of 100ms
       invalid-shard-count.yaml                     | shard.count: 0 is outside 1..1000
       invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)

@@ -333,24 +333,39 @@ class TcpProberTest {
     }
 
     @Test
-    void aGreetingThatDoesNotMatchIsABannerMismatch() throws Exception {
+    void aGreetingThatDoesNotMatchFromAPeerThatClosesIsABannerMismatch() throws Exception {
       NetServer wrong = TestServers.delayed(vertx, "Go away", Duration.ZERO);
 
       ProbeResult result = probe(target("127.0.0.1:" + wrong.actualPort()).expect(GREETING_RE).build());
 
       assertThat(result.result()).isEqualTo(Result.BANNER_MISMATCH);
+      assertThat(result.detail()).endsWith("expect never matched what it sent (7 bytes: \"Go away\")");
       assertThat(result.received()).isEqualTo("Go away");
     }
 
+    /** The peer might still have sent what matches: the deadline, not the text, ended the read. */
     @Test
-    void expectIsMatchedAgainstEverythingReadSoFar() throws Exception {
+    void textThatDoesNotMatchFromAPeerThatHoldsTheConnectionIsAReadTimeoutWithTheText() throws Exception {
+      NetServer holding = TestServers.listen(vertx, socket -> socket.write("220 busy\r\n"));
+
+      ProbeResult result = probe(target("127.0.0.1:" + holding.actualPort()).expect("^220 ready")
+          .timeout(Duration.ofMillis(300)).build());
+
+      assertThat(result.result()).isEqualTo(Result.READ_TIMEOUT);
+      assertThat(result.detail())
+          .isEqualTo("expect did not match within 300ms, the connection still open, after 10 bytes: \"220 busy\\r\\n\"");
+      assertThat(result.received()).isEqualTo("220 busy\r\n");
+    }
+
+    @Test
+    void expectIsMatchedAgainstEverythingReadSoFarAndTheResultKeepsAnExcerpt() throws Exception {
       String banner = "x".repeat(20_000) + " READY";
       NetServer talkative = TestServers.delayed(vertx, banner, Duration.ZERO);
 
       ProbeResult result = probe(target("127.0.0.1:" + talkative.actualPort()).expect("READY$").build());
 
       assertThat(result.result()).as(result.detail()).isEqualTo(Result.SUCCESS);
-      assertThat(result.received()).isEqualTo(banner);
+      assertThat(result.received()).isEqualTo(banner.substring(0, ProbeResult.RECEIVED_EXCERPT_CHARS));
     }
 
     @Test
@@ -362,7 +377,51 @@ class TcpProberTest {
 
       assertThat(result.result()).isEqualTo(Result.BANNER_MISMATCH);
       assertThat(result.detail()).isEqualTo("no match in the first " + TcpProber.MAX_READ_BYTES + " bytes");
-      assertThat(result.received()).hasSize(TcpProber.MAX_READ_BYTES);
+      assertThat(result.received()).hasSize(ProbeResult.RECEIVED_EXCERPT_CHARS);
+    }
+
+    /** Java's regex backtracked through 2^n ways of splitting the x's here, pinning the loop past any deadline. */
+    @Test
+    void aCatastrophicPatternAgainstAPeerThatSends32KibAndHoldsEndsAtTheDeadline() throws Exception {
+      NetServer holding = TestServers.listen(vertx, socket -> socket.write("x".repeat(32 * 1024)));
+
+      ProbeResult result = probe(target("127.0.0.1:" + holding.actualPort()).expect("(x+x+)+y")
+          .timeout(Duration.ofMillis(500)).build());
+
+      assertThat(result.result()).isEqualTo(Result.READ_TIMEOUT);
+      assertThat(result.detail()).contains("after 32768 bytes, starting \"xxxx");
+      assertThat(result.duration()).isBetween(Duration.ofMillis(500), Duration.ofMillis(1500));
+    }
+
+    /** Rescanning all of it at every chunk, a trickle of 64 KiB held a loop for minutes. */
+    @Test
+    void aPeerTricklingTheReadLimitInSmallChunksIsABannerMismatchAtTheLimit() throws Exception {
+      NetServer trickling = TestServers.listen(vertx, socket -> {
+        long[] sent = {0};
+        vertx.setPeriodic(1, id -> {
+          socket.write("x".repeat(512));
+          sent[0] += 512;
+          if (sent[0] >= TcpProber.MAX_READ_BYTES) {
+            vertx.cancelTimer(id);
+          }
+        });
+      });
+
+      ProbeResult result = probe(target("127.0.0.1:" + trickling.actualPort()).expect(".*y")
+          .timeout(Duration.ofSeconds(5)).build());
+
+      assertThat(result.result()).as(result.detail()).isEqualTo(Result.BANNER_MISMATCH);
+      assertThat(result.detail()).isEqualTo("no match in the first " + TcpProber.MAX_READ_BYTES + " bytes");
+    }
+
+    /** Java's regex recursed once per character here and overflowed its stack, which read as a mismatch. */
+    @Test
+    void aRepeatedAlternationOver32KibMatchesWithoutOverflowingTheStack() throws Exception {
+      NetServer as = TestServers.delayed(vertx, "a".repeat(32 * 1024), Duration.ZERO);
+
+      ProbeResult result = probe(target("127.0.0.1:" + as.actualPort()).expect("^(a|b)*$").build());
+
+      assertThat(result.result()).as(result.detail()).isEqualTo(Result.SUCCESS);
     }
 
     @Test

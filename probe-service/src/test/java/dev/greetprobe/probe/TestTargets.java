@@ -2,14 +2,13 @@ package dev.greetprobe.probe;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /** Targets for tests, built from the defaults a config file would give. */
 final class TestTargets {
 
   private String name = "t";
   private HostPort address;
-  private Pattern expect;
+  private Expect expect;
   private String send;
   private Target.Tls tls;
   private IpProtocol ipProtocol = IpProtocol.AUTO;
@@ -28,7 +27,7 @@ final class TestTargets {
   }
 
   TestTargets expect(String regex) {
-    expect = Pattern.compile(regex);
+    expect = Expect.compile(regex);
     return this;
   }
 

@@ -1,8 +1,10 @@
 package dev.greetprobe.probe.dns;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -10,19 +12,26 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
 import io.netty.handler.codec.dns.DatagramDnsResponse;
 import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DefaultDnsRawRecord;
+import io.netty.handler.codec.dns.DefaultDnsResponse;
 import io.netty.handler.codec.dns.DnsOpCode;
+import io.netty.handler.codec.dns.DnsQuery;
 import io.netty.handler.codec.dns.DnsQuestion;
 import io.netty.handler.codec.dns.DnsRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
+import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
+import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -37,8 +46,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * An in-process authoritative DNS server on UDP loopback, for tests that need real DNS answers, failures and
- * timeouts without touching the machine's resolver.
+ * An in-process authoritative DNS server on UDP and TCP loopback (one port number for both), for tests that need
+ * real DNS answers, failures and timeouts without touching the machine's resolver.
  *
  * <p>Behaviour is a rule table keyed by the lower-cased name without its trailing dot. Names without a rule get
  * NXDOMAIN. A name with A records only answers a AAAA question with NOERROR and no records (NODATA), and the
@@ -63,6 +72,8 @@ public final class TestDnsServer implements AutoCloseable {
 
   private enum Mode { ANSWER, NXDOMAIN, SERVFAIL, SILENT }
 
+  private enum Transport { UDP, TCP }
+
   /** One address record to serve; rdata is the 4 or 16 raw address bytes. */
   private record AddressRecord(DnsRecordType type, byte[] rdata) {
   }
@@ -71,30 +82,36 @@ public final class TestDnsServer implements AutoCloseable {
    * What to do for one name. Immutable so that a rule can be swapped atomically in the table and read by the
    * event loop without locking.
    */
-  private record Rule(Mode mode, List<AddressRecord> records, Duration delay) {
+  private record Rule(Mode mode, List<AddressRecord> records, Duration delay, boolean truncatedOverUdp) {
 
-    static final Rule UNKNOWN = new Rule(Mode.NXDOMAIN, List.of(), Duration.ZERO);
+    static final Rule UNKNOWN = new Rule(Mode.NXDOMAIN, List.of(), Duration.ZERO, false);
 
     Rule withRecord(AddressRecord record) {
       List<AddressRecord> more = new ArrayList<>(records);
       more.add(record);
-      return new Rule(Mode.ANSWER, List.copyOf(more), delay);
+      return new Rule(Mode.ANSWER, List.copyOf(more), delay, truncatedOverUdp);
     }
 
     /** Records only make sense with ANSWER, so any other mode drops them. */
     Rule withMode(Mode newMode) {
-      return new Rule(newMode, List.of(), delay);
+      return new Rule(newMode, List.of(), delay, false);
     }
 
     Rule withDelay(Duration newDelay) {
-      return new Rule(mode, records, newDelay);
+      return new Rule(mode, records, newDelay, truncatedOverUdp);
+    }
+
+    Rule truncated() {
+      return new Rule(mode, records, delay, true);
     }
   }
 
   private final Map<String, Rule> rules = new ConcurrentHashMap<>();
   private final Map<String, Integer> queryCounts = new ConcurrentHashMap<>();
+  private final Map<String, Integer> tcpQueryCounts = new ConcurrentHashMap<>();
   private final EventLoopGroup group;
   private final Channel channel;
+  private final Channel tcpChannel;
   private final int port;
 
   private TestDnsServer() {
@@ -102,23 +119,55 @@ public final class TestDnsServer implements AutoCloseable {
     group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-dns-server", true),
         NioIoHandler.newFactory());
     try {
-      channel = new Bootstrap()
-          .group(group)
-          .channel(NioDatagramChannel.class)
-          .handler(new ChannelInitializer<DatagramChannel>() {
-            @Override
-            protected void initChannel(DatagramChannel ch) {
-              ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(), new QueryHandler());
-            }
-          })
-          .bind(new InetSocketAddress(HOST, 0))
-          .syncUninterruptibly()
-          .channel();
+      Channel[] bound = bindBoth();
+      tcpChannel = bound[0];
+      channel = bound[1];
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
     port = ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /**
+   * A TCP listener on an ephemeral port, then UDP on the same number, where resolvers retry a truncated answer. The
+   * number may be taken for UDP already: then another is tried.
+   */
+  private Channel[] bindBoth() {
+    for (int attempt = 1; ; attempt++) {
+      Channel tcp = new ServerBootstrap()
+          .group(group)
+          .channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(),
+                  new QueryHandler(Transport.TCP));
+            }
+          })
+          .bind(new InetSocketAddress(HOST, 0))
+          .syncUninterruptibly()
+          .channel();
+      ChannelFuture udp = new Bootstrap()
+          .group(group)
+          .channel(NioDatagramChannel.class)
+          .handler(new ChannelInitializer<DatagramChannel>() {
+            @Override
+            protected void initChannel(DatagramChannel ch) {
+              ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                  new QueryHandler(Transport.UDP));
+            }
+          })
+          .bind(new InetSocketAddress(HOST, ((InetSocketAddress) tcp.localAddress()).getPort()))
+          .awaitUninterruptibly();
+      if (udp.isSuccess()) {
+        return new Channel[] {tcp, udp.channel()};
+      }
+      tcp.close().syncUninterruptibly();
+      if (attempt == 10) {
+        throw new IllegalStateException("no port free for both UDP and TCP", udp.cause());
+      }
+    }
   }
 
   /** Starts a server on 127.0.0.1 with an ephemeral port. */
@@ -173,6 +222,15 @@ public final class TestDnsServer implements AutoCloseable {
   }
 
   /**
+   * Answers the name's questions over UDP with the TC (truncated) bit set and no records, as a server does whose
+   * answer does not fit in a datagram, and in full over TCP. Keeps the name's records and delay.
+   */
+  public TestDnsServer truncated(String name) {
+    update(name, Rule::truncated);
+    return this;
+  }
+
+  /**
    * Sends the name's reply (records, NXDOMAIN or SERVFAIL, whichever the name's other rules give) after the
    * delay. The reply is scheduled on the server's event loop, so other names are still answered meanwhile.
    */
@@ -190,14 +248,20 @@ public final class TestDnsServer implements AutoCloseable {
     return this;
   }
 
-  /** How many queries, of any type and whether answered or not, have arrived for the name. */
+  /** How many queries, of any type and whether answered or not, have arrived for the name, over UDP or TCP. */
   public int queries(String name) {
     return queryCounts.getOrDefault(normalize(name), 0);
+  }
+
+  /** How many of {@link #queries} came over TCP. */
+  public int tcpQueries(String name) {
+    return tcpQueryCounts.getOrDefault(normalize(name), 0);
   }
 
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
+    tcpChannel.close().syncUninterruptibly();
     // No quiet period: nothing else is submitted to this group, and delayed replies still pending are moot.
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
@@ -212,35 +276,48 @@ public final class TestDnsServer implements AutoCloseable {
   }
 
   /** Runs on the server's single event loop thread. */
-  private final class QueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery> {
+  private final class QueryHandler extends SimpleChannelInboundHandler<DnsQuery> {
+
+    private final Transport transport;
+
+    QueryHandler(Transport transport) {
+      this.transport = transport;
+    }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery query) {
+    protected void channelRead0(ChannelHandlerContext ctx, DnsQuery query) {
       DnsQuestion question = query.recordAt(DnsSection.QUESTION);
       if (question == null) {
         return; // Nothing to answer: treat as malformed.
       }
       String name = normalize(question.name());
       queryCounts.merge(name, 1, Integer::sum);
+      if (transport == Transport.TCP) {
+        tcpQueryCounts.merge(name, 1, Integer::sum);
+      }
       Rule rule = rules.getOrDefault(name, Rule.UNKNOWN);
       if (rule.mode() == Mode.SILENT) {
         return;
       }
       // The query is released when this method returns, so capture what the reply needs now and build the
       // reply only when it is sent: a reply still scheduled when the server closes then holds no resources.
-      InetSocketAddress client = query.sender();
-      InetSocketAddress local = query.recipient();
+      InetSocketAddress client = query instanceof DatagramDnsQuery datagram ? datagram.sender() : null;
+      InetSocketAddress local = query instanceof DatagramDnsQuery datagram ? datagram.recipient() : null;
       int id = query.id();
       DnsOpCode opCode = query.opCode();
       boolean recursionDesired = query.isRecursionDesired();
+      boolean truncate = rule.truncatedOverUdp() && transport == Transport.UDP;
       DnsQuestion echoed = new DefaultDnsQuestion(question.name(), question.type(), question.dnsClass());
       Runnable reply = () -> {
-        DatagramDnsResponse response = new DatagramDnsResponse(local, client, id, opCode, responseCode(rule, opCode));
+        DnsResponse response = transport == Transport.UDP
+            ? new DatagramDnsResponse(local, client, id, opCode, responseCode(rule, opCode))
+            : new DefaultDnsResponse(id, opCode, responseCode(rule, opCode));
         response.setAuthoritativeAnswer(true);
         response.setRecursionDesired(recursionDesired);
         response.setRecursionAvailable(false);
+        response.setTruncated(truncate);
         response.addRecord(DnsSection.QUESTION, echoed);
-        if (opCode == DnsOpCode.QUERY && echoed.dnsClass() == DnsRecord.CLASS_IN) {
+        if (!truncate && opCode == DnsOpCode.QUERY && echoed.dnsClass() == DnsRecord.CLASS_IN) {
           for (AddressRecord record : rule.records()) {
             if (record.type().equals(echoed.type())) {
               // The record name echoes the question as asked, case included: clients such as Vert.x's

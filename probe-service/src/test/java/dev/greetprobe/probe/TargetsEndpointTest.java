@@ -1,0 +1,74 @@
+package dev.greetprobe.probe;
+
+import static dev.greetprobe.probe.TestServers.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Instrumentation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code /targets} with many talkative targets: each keeps an excerpt of what it read, not all of it. */
+class TargetsEndpointTest {
+
+  private static final int TARGETS = 1000;
+
+  private Vertx vertx;
+  private ProbeService service;
+
+  @BeforeEach
+  void start() throws Exception {
+    PrometheusMeterRegistry registry = Instrumentation.registry();
+    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    Buffer limit = Buffer.buffer("x".repeat(TcpProber.MAX_READ_BYTES));
+    NetServer talkative = TestServers.listen(vertx, socket -> socket.end(limit));
+    String targets = IntStream.range(0, TARGETS)
+        .mapToObj(i -> "  - {name: t%d, address: '127.0.0.1:%d', expect: 'y'}".formatted(i, talkative.actualPort()))
+        .collect(Collectors.joining("\n"));
+    String config = """
+        http: {host: 127.0.0.1, port: %d}
+        defaults: {interval: 2s, timeout: 1s}
+        targets:
+        %s
+        """.formatted(ProbeHttp.freePort(), targets);
+    service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
+    join(service.start());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    join(service.stop());
+    join(vertx.close());
+  }
+
+  @Test
+  void aThousandTargetsThatEachRead64KibShowAnExcerptOfEach() throws Exception {
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> service.scheduler().schedules().stream().allMatch(s -> s.last() != null));
+
+    HttpResponse<String> response = ProbeHttp.get(service.httpPort(), "/targets");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<JsonObject> targets = new JsonObject(response.body()).getJsonArray("targets").stream()
+        .map(JsonObject.class::cast).toList();
+    assertThat(targets).hasSize(TARGETS).allSatisfy(t -> {
+      JsonObject last = t.getJsonObject("last");
+      assertThat(last.getString("result")).isEqualTo("banner_mismatch");
+      assertThat(last.getString("received")).hasSize(ProbeResult.RECEIVED_EXCERPT_CHARS);
+    });
+    assertThat(response.body().length()).as("a page of excerpts, not of 64 KiB reads")
+        .isLessThan(TARGETS * 2 * ProbeResult.RECEIVED_EXCERPT_CHARS);
+  }
+}

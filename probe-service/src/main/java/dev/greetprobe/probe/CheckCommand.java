@@ -44,7 +44,8 @@ final class CheckCommand {
     }
     Vertx vertx = Vertx.vertx();
     try (Resolver resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(2)))) {
-      ProbeResult result = new TcpProber(vertx, resolver).probe(target)
+      ProbeVerticle verticle = new ProbeVerticle(TcpProber.factory(resolver, Transport.VERTX));
+      ProbeResult result = vertx.deployVerticle(verticle).compose(id -> verticle.probe(target))
           .toCompletionStage().toCompletableFuture().get(target.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
       print(target, result, out);
       return result.success() ? 0 : 1;

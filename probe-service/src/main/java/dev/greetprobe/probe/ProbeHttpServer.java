@@ -66,6 +66,7 @@ public final class ProbeHttpServer {
     JsonArray list = new JsonArray();
     scheduler.schedules().forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
     JsonObject body = new JsonObject()
+        .put("transport", reloader.running().transport().label())
         .put("shard", shard(assignment.shard()))
         .put("elsewhere", assignment.elsewhere())
         .put("targets", list);

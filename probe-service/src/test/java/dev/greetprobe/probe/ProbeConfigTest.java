@@ -96,6 +96,16 @@ class ProbeConfigTest {
   }
 
   @Test
+  void probesConnectThroughVertxUnlessTheConfigOrTheEnvironmentSaysEpoll() {
+    assertThat(ProbeConfig.from(null, Map.of()).transport()).isEqualTo(Transport.VERTX);
+    assertThat(ProbeConfig.from(Map.of("transport", "epoll"), Map.of()).transport()).isEqualTo(Transport.EPOLL);
+    assertThat(ProbeConfig.from(Map.of("transport", "epoll"), Map.of("PROBE_TRANSPORT", "vertx")).transport())
+        .isEqualTo(Transport.VERTX);
+    assertThatThrownBy(() -> ProbeConfig.from(null, Map.of("PROBE_TRANSPORT", "nio")))
+        .hasMessage("transport (from PROBE_TRANSPORT): 'nio' is neither vertx nor epoll");
+  }
+
+  @Test
   void theEnvironmentOverridesTheHttpPort() {
     ProbeConfig config = ProbeConfig.from(null, Map.of("PROBE_HTTP_PORT", "9999"));
 
@@ -129,6 +139,7 @@ class ProbeConfigTest {
       invalid-shard-count.yaml                     | shard.count: 0 is outside 1..1000
       invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)
       invalid-shard-index-not-a-pod-name.yaml      | shard.index: 'probe' is neither a shard number nor a pod name ending in -N (as in probe-2)
+      invalid-transport.yaml                       | transport: 'netty' is neither vertx nor epoll
       """)
   void eachInvalidFileIsRefusedNamingTheTargetAndKey(String file, String message) throws Exception {
     assertThatThrownBy(() -> load(fixture(file)))

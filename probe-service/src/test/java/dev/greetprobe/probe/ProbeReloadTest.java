@@ -52,7 +52,7 @@ class ProbeReloadTest {
   @BeforeEach
   void startGreeter() throws Exception {
     registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     int greeterPort = TestGreeter.start(vertx, 1, registry);
     httpPort = ProbeHttp.freePort();
     scenario = new ReloadScenario(greeterPort, httpPort);

@@ -40,7 +40,7 @@ class ProbeServiceTest {
   @BeforeEach
   void start() throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     dns = TestDnsServer.start().answer("greeter.test", "127.0.0.1").nxdomain("missing.test");
     greeterPort = TestGreeter.start(vertx, 1, registry);
     try (ServerSocket s = new ServerSocket(0)) {

@@ -70,7 +70,7 @@ public final class ProbeMetrics {
 
   /** Exports which transport the probe connects over, as {@code probe_transport_info{transport}} = 1. */
   public void transport(Transport transport) {
-    Gauge.builder("probe.transport.info", () -> 1)
+    Gauge.builder("probe.transport.info", () -> 1.0)
         .description("The transport probes connect over (the transport label); always 1")
         .tag("transport", transport.label())
         .register(registry);

@@ -36,16 +36,16 @@ final class ProbeBench {
     int greeterPort = Proc.freePort();
     Path greeterConfig = Files.writeString(work.resolve("greeter.yaml"),
         "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + Proc.freePort() + "}\n");
+    int probeHttp = Proc.freePort();
     StringBuilder probeConfig = new StringBuilder()
         .append("transport: ").append(transport).append("\n")
-        .append("http: {host: 127.0.0.1, port: ").append(Proc.freePort()).append("}\n")
+        .append("http: {host: 127.0.0.1, port: ").append(probeHttp).append("}\n")
         .append("defaults: {interval: 1s, timeout: 900ms}\ntargets:\n");
     for (int i = 0; i < targets; i++) {
       probeConfig.append("  - {name: t").append(i).append(", address: \"127.0.0.1:").append(greeterPort)
           .append("\", expect: \"^Thank You for Connecting$\"}\n");
     }
     Path probeFile = Files.writeString(work.resolve("probe-" + transport + ".yaml"), probeConfig);
-    int probeHttp = Integer.parseInt(probeConfig.substring(probeConfig.indexOf("port: ") + 6, probeConfig.indexOf("}")));
     int greeterHttp = Integer.parseInt(Files.readString(greeterConfig).replaceAll("(?s).*port: (\\d+)}.*", "$1"));
 
     try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,

@@ -36,6 +36,7 @@ final class ProbeVerticle extends VerticleBase implements Prober {
   public Future<?> stop() {
     schedules.forEach(TargetSchedule::stop);
     schedules.clear();
+    prober.abortInFlight();
     return client.close();
   }
 

@@ -9,6 +9,13 @@ public interface Prober {
 
   Future<ProbeResult> probe(Target target);
 
+  /**
+   * Ends the probes in flight now, each with its result, rather than at their deadlines: called as the prober's
+   * verticle stops, whose timers stop with it.
+   */
+  default void abortInFlight() {
+  }
+
   /** Makes the prober of one {@link ProbeVerticle}, which runs on the verticle's context and connects through its client. */
   @FunctionalInterface
   interface Factory {

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +55,8 @@ public final class TcpProber implements Prober {
   private final Resolver resolver;
   private final Transport transport;
   private final Map<Target.Tls, ClientSSLOptions> sslOptions = new ConcurrentHashMap<>();
+  /** Touched on the prober's context only. */
+  private final Set<Attempt> inFlight = new HashSet<>();
 
   /** Probes on {@code context}, an event loop's, connecting through {@code client}. */
   public TcpProber(Context context, NetClient client, Resolver resolver, Transport transport) {
@@ -77,6 +81,12 @@ public final class TcpProber implements Prober {
     Promise<ProbeResult> promise = Promise.promise();
     context.runOnContext(v -> new Attempt(target).run().onComplete(promise));
     return promise.future();
+  }
+
+  /** On the prober's context. */
+  @Override
+  public void abortInFlight() {
+    List.copyOf(inFlight).forEach(Attempt::aborted);
   }
 
   /**
@@ -108,6 +118,7 @@ public final class TcpProber implements Prober {
     }
 
     Future<ProbeResult> run() {
+      inFlight.add(this);
       deadline = vertx.setTimer(target.timeout().toMillis(), id -> finish(new ProbeFailure(timeoutResult(),
           "no answer within " + target.timeout().toMillis() + "ms (" + phase.label() + ")")));
       resolver.resolve(context, target.address().host(), target.ipProtocol())
@@ -235,11 +246,17 @@ public final class TcpProber implements Prober {
       phaseStart = now;
     }
 
+    /** The prober stops before the probe ends: it ends now, as at its deadline, and its connection closes. */
+    void aborted() {
+      finish(new ProbeFailure(timeoutResult(), "the probe stopped before an answer (" + phase.label() + ")"));
+    }
+
     /** Completes the probe once: the first of success, a failure, or the deadline wins. */
     private void finish(Throwable failure) {
       if (outcome.future().isComplete()) {
         return;
       }
+      inFlight.remove(this);
       vertx.cancelTimer(deadline);
       long now = System.nanoTime();
       phases.putIfAbsent(phase, Duration.ofNanos(now - phaseStart));

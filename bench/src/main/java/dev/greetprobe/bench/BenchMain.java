@@ -14,6 +14,7 @@ public final class BenchMain {
   static final String USAGE = """
       Usage: java -jar bench/target/greetprobe-bench.jar greeter [--concurrency 1,16,256] [--seconds 10] [--repeats 3]
              java -jar bench/target/greetprobe-bench.jar probe [--targets 100,1000,5000] [--seconds 60] [--warmup 60]
+                 [--transports vertx,epoll] [--reference DIR]
              java -jar bench/target/greetprobe-bench.jar footprint
       """;
 
@@ -36,6 +37,9 @@ public final class BenchMain {
     // The JIT's C2 keeps compiling the probe's path for about the first minute (a quarter of the CPU at 30 s in),
     // longer at low rates: the probe bench waits at least this long, then until the JIT settles.
     int warmup = 60;
+    List<String> transports = List.of("vertx", "epoll");
+    // Where the reference's build.sh put prober_epoll; without it, the reference prober does not run.
+    Path reference = null;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--targets" -> targets = numbers(args[i + 1]);
@@ -43,6 +47,8 @@ public final class BenchMain {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+        case "--transports" -> transports = List.of(args[i + 1].split(","));
+        case "--reference" -> reference = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -57,14 +63,23 @@ public final class BenchMain {
       return;
     }
     List<ProbeBench.Figures> rows = new ArrayList<>();
-    List<BlackboxBench.Figures> reference = new ArrayList<>();
+    List<BlackboxBench.Figures> blackbox = new ArrayList<>();
+    List<ReferenceBench.Figures> floor = new ArrayList<>();
     for (int n : targets) {
-      System.out.printf("probing %d targets for %d s (after at least %d s of warm-up), then the same by blackbox_exporter...%n",
-          n, seconds, warmup);
-      rows.add(ProbeBench.run(root, work, n, seconds, warmup));
-      reference.add(BlackboxBench.run(work, n, seconds, 10));
+      for (String transport : transports) {
+        System.out.printf("probing %d targets over transport %s for %d s (after at least %d s of warm-up)...%n",
+            n, transport, seconds, warmup);
+        rows.add(ProbeBench.run(root, work, transport, n, seconds, warmup));
+      }
+      System.out.printf("the same by blackbox_exporter%s...%n", reference == null ? "" : ", then by the reference prober");
+      blackbox.add(BlackboxBench.run(work, n, seconds, 10));
+      if (reference != null) {
+        floor.add(ReferenceBench.run(root, reference, work, n, seconds));
+      }
     }
     ProbeBench.print(rows);
-    BlackboxBench.print(reference, rows);
+    String first = transports.get(0);
+    BlackboxBench.print(blackbox, rows.stream().filter(r -> r.transport().equals(first)).toList());
+    ReferenceBench.print(floor, rows, blackbox);
   }
 }

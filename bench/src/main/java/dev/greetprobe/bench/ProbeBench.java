@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The probe's cost: N loopback targets (a greeter, checked for its greeting) at a 1 s interval for a fixed time,
- * with the probe and the greeter in processes of their own. Reports probes/s, CPU seconds per 1,000 probes (the
+ * with the probe, on the transport given, and the greeter in processes of their own. Reports probes/s, CPU seconds per 1,000 probes (the
  * probe process only, from /proc), heap after a full GC, RSS, and the p99 of scheduling lateness.
  */
 final class ProbeBench {
@@ -27,29 +27,31 @@ final class ProbeBench {
   private static final int SETTLE_WINDOW_SECONDS = 30;
   private static final int MAX_EXTRA_WARMUP_SECONDS = 300;
 
-  record Figures(int targets, double seconds, double warmupSeconds, double probesPerSecond, double failures,
+  record Figures(String transport, int targets, double seconds, double warmupSeconds, double probesPerSecond, double failures,
       double cpuPer1000, double compilerShare, double heapMiB, double rssMiB, double lateP99Ms) {
   }
 
-  static Figures run(Path root, Path work, int targets, int seconds, int warmupSeconds) throws Exception {
+  static Figures run(Path root, Path work, String transport, int targets, int seconds, int warmupSeconds)
+      throws Exception {
     int greeterPort = Proc.freePort();
     Path greeterConfig = Files.writeString(work.resolve("greeter.yaml"),
         "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + Proc.freePort() + "}\n");
+    int probeHttp = Proc.freePort();
     StringBuilder probeConfig = new StringBuilder()
-        .append("http: {host: 127.0.0.1, port: ").append(Proc.freePort()).append("}\n")
+        .append("transport: ").append(transport).append("\n")
+        .append("http: {host: 127.0.0.1, port: ").append(probeHttp).append("}\n")
         .append("defaults: {interval: 1s, timeout: 900ms}\ntargets:\n");
     for (int i = 0; i < targets; i++) {
       probeConfig.append("  - {name: t").append(i).append(", address: \"127.0.0.1:").append(greeterPort)
           .append("\", expect: \"^Thank You for Connecting$\"}\n");
     }
-    Path probeFile = Files.writeString(work.resolve("probe.yaml"), probeConfig);
-    int probeHttp = Integer.parseInt(probeConfig.substring(probeConfig.indexOf("port: ") + 6, probeConfig.indexOf("}")));
+    Path probeFile = Files.writeString(work.resolve("probe-" + transport + ".yaml"), probeConfig);
     int greeterHttp = Integer.parseInt(Files.readString(greeterConfig).replaceAll("(?s).*port: (\\d+)}.*", "$1"));
 
     try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
             greeterHttp, work.resolve("greeter.log"));
          Proc probe = Proc.start(root.resolve("probe-service/target/probe-service.jar"), probeFile, probeHttp,
-            work.resolve("probe.log"))) {
+            work.resolve("probe-" + transport + ".log"))) {
       ScheduledExecutorService prometheus = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "prometheus");
         thread.setDaemon(true);
@@ -75,7 +77,7 @@ final class ProbeBench {
       TreeMap<Double, Double> lateBefore = before.buckets("probe_schedule_lateness_seconds");
       TreeMap<Double, Double> lateAfter = after.buckets("probe_schedule_lateness_seconds");
       double rss = probe.rssMiB();
-      return new Figures(targets, elapsed, warmedUp, probes / elapsed, probes - ok,
+      return new Figures(transport, targets, elapsed, warmedUp, probes / elapsed, probes - ok,
           (cpuAfter - cpuBefore) / probes * 1000, (compilerAfter - compilerBefore) / (cpuAfter - cpuBefore),
           probe.heapAfterGcMiB(), rss, Scrape.quantileBound(lateBefore, lateAfter, 0.99) * 1000);
     }
@@ -110,11 +112,12 @@ final class ProbeBench {
   static void print(List<Figures> rows) {
     System.out.println();
     System.out.println("probe cost: loopback greeter targets, 1 s interval, greeting checked");
-    System.out.printf(Locale.ROOT, "%8s %8s %9s %10s %9s %14s %6s %12s %9s %16s%n", "targets", "seconds",
+    System.out.printf(Locale.ROOT, "%-18s %8s %8s %9s %10s %9s %14s %6s %12s %9s %16s%n", "prober", "targets",
+        "seconds",
         "warm-up", "probes/s", "failures", "CPU s/1000", "JIT", "heap MiB", "RSS MiB", "p99 late (ms) <=");
     for (Figures f : rows) {
-      System.out.printf(Locale.ROOT, "%8d %8.1f %9.0f %10.1f %9.0f %14.4f %5.1f%% %12.1f %9.1f %16.0f%n",
-          f.targets(), f.seconds(), f.warmupSeconds(), f.probesPerSecond(), f.failures(), f.cpuPer1000(),
+      System.out.printf(Locale.ROOT, "%-18s %8d %8.1f %9.0f %10.1f %9.0f %14.4f %5.1f%% %12.1f %9.1f %16.0f%n",
+          "greetprobe[" + f.transport() + "]", f.targets(), f.seconds(), f.warmupSeconds(), f.probesPerSecond(), f.failures(), f.cpuPer1000(),
           100 * f.compilerShare(), f.heapMiB(), f.rssMiB(), f.lateP99Ms());
     }
     System.out.println("scraped every " + SCRAPE_INTERVAL_SECONDS + " s throughout, as Prometheus would; warm-up: at"

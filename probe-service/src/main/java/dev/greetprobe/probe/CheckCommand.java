@@ -47,9 +47,11 @@ final class CheckCommand {
     }
     Vertx vertx = Vertx.vertx();
     try (Resolver resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(2)))) {
+      ProbeVerticle verticle = new ProbeVerticle(TcpProber.factory(resolver, Transport.VERTX));
       ProbeResult result;
       try {
-        result = new TcpProber(vertx, resolver).probe(target).toCompletionStage().toCompletableFuture()
+        result = vertx.deployVerticle(verticle).compose(id -> verticle.probe(target))
+            .toCompletionStage().toCompletableFuture()
             .get(target.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         out.printf(Locale.ROOT, "failed: no result %s past the deadline of %s%n", Durations.format(GRACE),

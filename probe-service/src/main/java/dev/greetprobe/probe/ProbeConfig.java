@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * The probe's settings, validated as a whole: a config either loads completely or is refused with the first error,
  * naming the target and the key.
  */
-public record ProbeConfig(Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload, Shard shard,
-    List<Target> targets) {
+public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload,
+    Shard shard, List<Target> targets) {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
@@ -36,7 +36,8 @@ public record ProbeConfig(Http http, ProbeEndpoint probeEndpoint, Dns dns, Reloa
       "PROBE_HTTP_HOST", "http.host",
       "PROBE_HTTP_PORT", "http.port",
       "PROBE_SHARD_COUNT", "shard.count",
-      "PROBE_SHARD_INDEX", "shard.index");
+      "PROBE_SHARD_INDEX", "shard.index",
+      Transport.VARIABLE, "transport");
 
   public record Http(String host, int port) {
   }
@@ -82,6 +83,7 @@ public record ProbeConfig(Http http, ProbeEndpoint probeEndpoint, Dns dns, Reloa
   /** Validates a parsed YAML document with {@code environment} overrides. */
   public static ProbeConfig from(Object document, Map<String, String> environment) {
     ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
+    Transport transport = transport(root);
     Http http = http(root.section("http"));
     ProbeEndpoint probeEndpoint = probeEndpoint(root.section("probe_endpoint"));
     Dns dns = dns(root.section("dns"));
@@ -95,7 +97,15 @@ public record ProbeConfig(Http http, ProbeEndpoint probeEndpoint, Dns dns, Reloa
     defaults.done();
     List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
     root.done();
-    return new ProbeConfig(http, probeEndpoint, dns, reload, shard, List.copyOf(targets));
+    return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets));
+  }
+
+  private static Transport transport(ConfigReader root) {
+    try {
+      return Transport.parse(root.nonEmptyString("transport", Transport.VERTX.label()));
+    } catch (IllegalArgumentException e) {
+      throw root.error("transport", e.getMessage());
+    }
   }
 
   private static Http http(ConfigReader http) {

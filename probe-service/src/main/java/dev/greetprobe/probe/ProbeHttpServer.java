@@ -76,10 +76,12 @@ public final class ProbeHttpServer {
   private void targets(RoutingContext ctx) {
     ShardAssignment assignment = reloader.assignment();
     List<TargetSchedule> schedules = scheduler.schedules();
+    String transport = reloader.running().transport().label();
     vertx.executeBlocking(() -> {
       JsonArray list = new JsonArray();
       schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
       return new JsonObject()
+          .put("transport", transport)
           .put("shard", shard(assignment.shard()))
           .put("elsewhere", assignment.elsewhere())
           .put("targets", list)

@@ -68,6 +68,14 @@ public final class ProbeMetrics {
         .register(registry);
   }
 
+  /** Exports which transport the probe connects over, as {@code probe_transport_info{transport}} = 1. */
+  public void transport(Transport transport) {
+    Gauge.builder("probe.transport.info", () -> 1.0)
+        .description("The transport probes connect over (the transport label); always 1")
+        .tag("transport", transport.label())
+        .register(registry);
+  }
+
   /** A config took effect; this instance probes its shard's part of it. */
   public void configLoaded(ShardAssignment assignment, Instant at) {
     targets = assignment.held().size();

@@ -1,40 +1,48 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Instrumentation;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one {@link TargetSchedule} per target, the targets of each slot of the {@link SlotGrid} on one event loop and
- * the slots spread over all loops, and applies a new target list as a diff: unchanged targets keep their schedule and
- * series, changed ones restart (their series start again from zero), removed ones stop and lose their series. Not
- * thread-safe: one caller at a time applies, and the next apply waits for the last one's future; {@link #schedules()}
- * may be read from any thread.
+ * Runs one {@link TargetSchedule} per target on the {@link ProbeVerticle}s, one verticle per event loop, the targets of
+ * each slot of the {@link SlotGrid} on one verticle and the slots spread over all of them, and applies a new target
+ * list as a diff: unchanged targets keep their schedule and series, changed ones restart (their series start again
+ * from zero), removed ones stop and lose their series. Each verticle is handed its share of the diff. Not thread-safe:
+ * one caller at a time applies, and the next apply waits for the last one's future; {@link #schedules()} may be read
+ * from any thread. A one-off {@link #probe} runs on one of the verticles.
  */
-public final class ProbeScheduler {
+public final class ProbeScheduler implements Prober {
 
-  private final Prober prober;
+  private final Vertx vertx;
   private final ProbeMetrics metrics;
-  private final List<ContextInternal> loops = new ArrayList<>();
+  private final Future<Deployed> deployed;
   private final Map<String, TargetSchedule> schedules = new LinkedHashMap<>();
   private final AtomicInteger liveTimers = new AtomicInteger();
+  private final AtomicInteger oneOffs = new AtomicInteger();
   private volatile List<TargetSchedule> view = List.of();
+  private Future<Void> stopped;
 
-  public ProbeScheduler(Vertx vertx, Prober prober, ProbeMetrics metrics) {
-    this.prober = prober;
+  private record Deployed(String id, List<ProbeVerticle> verticles) {
+  }
+
+  /** Deploys the verticles, each with a prober made by {@code probers}. */
+  public ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics) {
+    this.vertx = vertx;
     this.metrics = metrics;
-    // One context per event loop, each made on the next loop. The public getOrCreateContext() cannot do this: off
-    // Vert.x threads it hands the same context back every time, which would put every target on one loop.
-    for (int i = 0; i < Instrumentation.EVENT_LOOPS; i++) {
-      loops.add(((VertxInternal) vertx).createEventLoopContext());
-    }
+    List<ProbeVerticle> made = new CopyOnWriteArrayList<>();
+    this.deployed = vertx.deployVerticle(() -> {
+      ProbeVerticle verticle = new ProbeVerticle(probers);
+      made.add(verticle);
+      return verticle;
+    }, new DeploymentOptions().setInstances(Instrumentation.EVENT_LOOPS)).map(id -> new Deployed(id, List.copyOf(made)));
   }
 
   /** What {@link #apply} changed. */
@@ -47,7 +55,8 @@ public final class ProbeScheduler {
     List<String> added = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     List<String> removed = new ArrayList<>();
-    List<Future<Void>> steps = new ArrayList<>();
+    List<List<TargetSchedule>> stopping = shares();
+    List<List<TargetSchedule>> starting = shares();
     int unchanged = 0;
     SlotGrid grid = SlotGrid.of(targets);
 
@@ -58,7 +67,7 @@ public final class ProbeScheduler {
         TargetSchedule old = entry.getValue();
         // Before a changed target registers again: the registry would hand it these same meters, then lose them.
         old.meters().remove();
-        steps.add(old.stop());
+        stopping.get(old.verticle()).add(old);
         it.remove();
         (next == null ? removed : changed).add(entry.getKey());
       }
@@ -71,20 +80,36 @@ public final class ProbeScheduler {
       if (!changed.contains(target.name())) {
         added.add(target.name());
       }
-      TargetSchedule schedule = new TargetSchedule(loopFor(grid.slot(target)), target, prober, metrics,
-          metrics.register(target), liveTimers);
+      int verticle = Math.floorMod(grid.slot(target), Instrumentation.EVENT_LOOPS);
+      TargetSchedule schedule = new TargetSchedule(target, verticle, metrics, metrics.register(target), liveTimers);
       schedules.put(target.name(), schedule);
-      steps.add(schedule.start(grid));
+      starting.get(verticle).add(schedule);
     }
     view = List.copyOf(schedules.values());
     Diff diff = new Diff(List.copyOf(added), List.copyOf(changed), List.copyOf(removed), unchanged);
-    return Future.all(steps).map(diff);
+    return deployed.compose(d -> {
+      List<ProbeVerticle> all = d.verticles();
+      List<Future<Void>> steps = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        steps.add(all.get(i).apply(stopping.get(i), starting.get(i), grid));
+      }
+      return Future.all(steps);
+    }).map(diff);
   }
 
-  /** Stops every schedule. */
-  public Future<Void> stop() {
-    List<Future<Void>> steps = schedules.values().stream().map(TargetSchedule::stop).toList();
-    return Future.all(steps).mapEmpty();
+  /** A one-off probe, outside any schedule: the verticles take turns. */
+  @Override
+  public Future<ProbeResult> probe(Target target) {
+    return deployed.compose(d -> d.verticles().get(Math.floorMod(oneOffs.getAndIncrement(), d.verticles().size()))
+        .probe(target));
+  }
+
+  /** Stops every schedule, and the verticles with them; a second stop answers as the first. */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      stopped = deployed.compose(d -> vertx.undeploy(d.id()));
+    }
+    return stopped;
   }
 
   public List<TargetSchedule> schedules() {
@@ -96,7 +121,11 @@ public final class ProbeScheduler {
     return liveTimers.get();
   }
 
-  private ContextInternal loopFor(long slot) {
-    return loops.get(Math.floorMod(slot, loops.size()));
+  private static List<List<TargetSchedule>> shares() {
+    List<List<TargetSchedule>> shares = new ArrayList<>();
+    for (int i = 0; i < Instrumentation.EVENT_LOOPS; i++) {
+      shares.add(new ArrayList<>());
+    }
+    return shares;
   }
 }

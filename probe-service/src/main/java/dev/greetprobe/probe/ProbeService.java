@@ -1,5 +1,7 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.probe.epoll.BareSockets;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,9 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ProbeService {
 
-  /** The probe runs on Linux's epoll transport where there is one: it costs less than half NIO's CPU per probe. */
-  public static final boolean NATIVE_TRANSPORT = true;
-
   private final ProbeConfig config;
   private final Resolver resolver;
   private final ProbeScheduler scheduler;
@@ -23,20 +22,27 @@ public final class ProbeService {
   private final AtomicBoolean ready = new AtomicBoolean();
 
   /**
-   * Validates {@code text}, read from {@code source}, and builds the service on it; throws
-   * {@link dev.greetprobe.common.ConfigException} when it is invalid. Build outside Vert.x threads (see
-   * {@link ProbeScheduler}).
+   * Validates {@code text}, read from {@code source}, and builds the service on it; throws {@link ConfigException}
+   * when it is invalid, or names a transport this Vert.x cannot run. Build outside Vert.x threads.
    */
   public ProbeService(Vertx vertx, PrometheusMeterRegistry registry, ConfigSource source, String text) {
     this.config = source.parse(text);
+    if (config.transport() == Transport.EPOLL) {
+      // Refused rather than run on the NetClient: an operator who asks for epoll is measuring or relying on it.
+      String unavailable = BareSockets.unavailable(vertx);
+      if (unavailable != null) {
+        throw new ConfigException("transport: epoll needs Vert.x on Linux's native epoll transport, but "
+            + unavailable);
+      }
+    }
     this.resolver = new Resolver(config.dns());
-    Prober prober = new TcpProber(vertx, resolver);
     ProbeMetrics metrics = new ProbeMetrics(registry);
-    this.scheduler = new ProbeScheduler(vertx, prober, metrics);
+    metrics.transport(config.transport());
+    this.scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver, config.transport()), metrics);
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
-    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), registry, scheduler, prober, reloader,
-        ready::get);
+    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), registry, scheduler, scheduler,
+        reloader, ready::get);
   }
 
   public Future<Void> start() {

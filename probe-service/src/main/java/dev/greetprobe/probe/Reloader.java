@@ -46,8 +46,8 @@ final class Reloader {
   /**
    * @param diff how this shard's targets changed
    * @param assignment this shard's part of the new config
-   * @param restartRequired sections that changed but take effect only after a restart ({@code http},
-   *     {@code probe_endpoint}, {@code dns})
+   * @param restartRequired sections that changed but take effect only after a restart ({@code transport},
+   *     {@code http}, {@code probe_endpoint}, {@code dns})
    * @param sha256 the hash of the text applied, to tell which version of a file each instance runs
    */
   record Applied(ProbeScheduler.Diff diff, ShardAssignment assignment, List<String> restartRequired, String sha256)
@@ -240,10 +240,13 @@ final class Reloader {
     if (!next.probeEndpoint().equals(running.probeEndpoint())) {
       restartRequired.add("probe_endpoint");
     }
-    // The HTTP server and the resolver keep the settings they were built with, and so does the running config, so
-    // that every reload until the restart says a restart is still needed.
-    ProbeConfig effective = new ProbeConfig(running.http(), running.probeEndpoint(), running.dns(), next.reload(),
-        next.shard(), next.targets());
+    if (next.transport() != running.transport()) {
+      restartRequired.add("transport");
+    }
+    // The HTTP server, the resolver and the verticles keep the settings they were built with, and so does the running
+    // config, so that every reload until the restart says a restart is still needed.
+    ProbeConfig effective = new ProbeConfig(running.transport(), running.http(), running.probeEndpoint(), running.dns(),
+        next.reload(), next.shard(), next.targets());
     ShardAssignment nextAssignment = ShardAssignment.of(effective.shard(), effective.targets());
     return schedule(nextAssignment).map(diff -> {
       running = effective;

@@ -1,77 +1,64 @@
 package dev.greetprobe.probe;
 
-import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.Promise;
-import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Probes one target every interval, in its slot of a {@link SlotGrid}, on one event loop. A probe still running
- * when the next is due makes that run skip (and count it) rather than overlap.
+ * Probes one target every interval, in its slot of a {@link SlotGrid}, on the context of the {@link ProbeVerticle}
+ * that owns it: started, ticked and stopped there only. A probe still running when the next is due makes that run
+ * skip (and count it) rather than overlap.
  *
- * <p>Runs are due to the nanosecond, so the targets of a slot start on one wake-up of their loop. Vert.x's own timers
- * take milliseconds from the moment they are set, which scatters schedules started a few microseconds apart, so the
- * schedule uses the loop's scheduler directly.
+ * <p>Vert.x's periodic timer runs at a fixed rate, in milliseconds from the moment it is set: the first delay is
+ * rounded up to the next millisecond, and a verticle starts the schedules of one reload with one reading of the clock,
+ * so the targets of a slot are due on the same loop wake-up.
  */
 final class TargetSchedule {
 
-  private final ContextInternal context;
   private final Target target;
-  private final Prober prober;
   private final ProbeMetrics metrics;
   private final ProbeMetrics.TargetMeters meters;
   private final AtomicInteger liveTimers;
-  private ScheduledFuture<?> timer;
+  /** Which of the scheduler's verticles owns the schedule: its slot's. */
+  private final int verticle;
+  private Vertx vertx;
+  private Prober prober;
+  private long timer = -1;
   private long dueNanos;
   private boolean running;
   private boolean stopped;
   private volatile ProbeResult last;
 
-  TargetSchedule(ContextInternal context, Target target, Prober prober, ProbeMetrics metrics,
-      ProbeMetrics.TargetMeters meters, AtomicInteger liveTimers) {
-    this.context = context;
+  TargetSchedule(Target target, int verticle, ProbeMetrics metrics, ProbeMetrics.TargetMeters meters,
+      AtomicInteger liveTimers) {
     this.target = target;
-    this.prober = prober;
+    this.verticle = verticle;
     this.metrics = metrics;
     this.meters = meters;
     this.liveTimers = liveTimers;
   }
 
-  /** Starts probing at the target's next run on the grid, then every interval. */
-  Future<Void> start(SlotGrid grid) {
-    Promise<Void> started = Promise.promise();
-    context.runOnContext(v -> {
-      long now = System.nanoTime();
-      dueNanos = grid.firstRun(target, now);
-      Handler<Void> tick = nothing -> tick();
-      // One reading of the clock: a second could be past a run due now, and Netty refuses a negative delay.
-      timer = context.nettyEventLoop().scheduleAtFixedRate(() -> context.emit(null, tick),
-          dueNanos - now, target.interval().toNanos(), TimeUnit.NANOSECONDS);
-      liveTimers.incrementAndGet();
-      started.complete();
-    });
-    return started.future();
+  /** On the owning verticle's context: starts probing at the target's next run on the grid, then every interval. */
+  void start(Vertx vertx, Prober prober, SlotGrid grid, long nowNanos) {
+    this.vertx = vertx;
+    this.prober = prober;
+    dueNanos = grid.firstRun(target, nowNanos);
+    long delayMillis = TimeUnit.NANOSECONDS.toMillis(dueNanos - nowNanos + TimeUnit.MILLISECONDS.toNanos(1) - 1);
+    timer = vertx.setPeriodic(delayMillis, target.interval().toMillis(), id -> tick());
+    liveTimers.incrementAndGet();
   }
 
-  /** Stops the timer; a probe in flight finishes but is not recorded. Once the future completes, no probe starts. */
-  Future<Void> stop() {
-    Promise<Void> stoppedPromise = Promise.promise();
-    context.runOnContext(v -> {
-      stopped = true;
-      if (timer != null && timer.cancel(false)) {
-        liveTimers.decrementAndGet();
-      }
-      stoppedPromise.complete();
-    });
-    return stoppedPromise.future();
+  /** On the owning verticle's context: a probe in flight finishes but is not recorded, and none starts after. */
+  void stop() {
+    stopped = true;
+    if (timer >= 0 && vertx.cancelTimer(timer)) {
+      liveTimers.decrementAndGet();
+    }
   }
 
   private void tick() {
     if (stopped) {
-      return; // a run already queued on this loop when the timer was cancelled
+      return;
     }
     long now = System.nanoTime();
     metrics.lateness(now - dueNanos);
@@ -92,6 +79,10 @@ final class TargetSchedule {
 
   Target target() {
     return target;
+  }
+
+  int verticle() {
+    return verticle;
   }
 
   ProbeMetrics.TargetMeters meters() {

@@ -1,32 +1,29 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.probe.ExpectMatcher.Verdict;
+import dev.greetprobe.probe.epoll.BareSockets;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.PromiseInternal;
-import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
 
@@ -35,53 +32,68 @@ import javax.net.ssl.SSLException;
  * name as SNI, optionally send text and read until {@code expect} matches. One deadline, the target's timeout, bounds
  * all of it; whatever phase it interrupts names the failure.
  *
- * <p>The connection is made on the probe's own event loop, with a socket of the address's own family: a bare socket
- * on Linux's epoll when the target neither uses TLS nor sends ({@link SocketConnection}), otherwise a Netty channel
- * ({@link ChannelConnection}). Vert.x's {@code NetClient} set six socket options on every connection, four of them to
- * the values they already had, and opened dual-stack sockets for IPv4: most of a probe's cost is its system calls.
+ * <p>One prober serves one {@link ProbeVerticle} and runs on its context. Connections go through the verticle's
+ * {@link NetClient} ({@link NetSocketConnection}); under {@link Transport#EPOLL}, a target that neither uses TLS nor
+ * sends gets a bare socket on the loop's epoll instead ({@link BareSockets}), which makes fewer system calls.
  */
 public final class TcpProber implements Prober {
 
   /** Reading stops here: a peer that talks this much without matching will not match. */
   static final int MAX_READ_BYTES = 64 * 1024;
 
-  private final VertxInternal vertx;
-  private final Resolver resolver;
-  private final boolean epoll;
-  private final Map<Target.Tls, Future<SslContext>> sslContexts = new ConcurrentHashMap<>();
-
-  public TcpProber(Vertx vertx, Resolver resolver) {
-    this.vertx = (VertxInternal) vertx;
-    this.resolver = resolver;
-    this.epoll = vertx.isNativeTransportEnabled() && Epoll.isAvailable();
+  /** The options of a probe verticle's client: each connection's own go in its {@code ConnectOptions}. */
+  static NetClientOptions clientOptions() {
+    // Vert.x turns TCP_QUICKACK off on epoll by default, and Linux then holds back the handshake's last ACK for up to
+    // 200 ms, waiting for data to carry it: the server accepts, and greets, only when it comes.
+    return new NetClientOptions().setTcpQuickAck(true);
   }
 
-  /** Runs on the caller's event loop, or on one of its own when called from elsewhere. */
+  private final Vertx vertx;
+  private final Context context;
+  private final NetClient client;
+  private final Resolver resolver;
+  private final Transport transport;
+  private final Map<Target.Tls, ClientSSLOptions> sslOptions = new ConcurrentHashMap<>();
+  /** Touched on the prober's context only. */
+  private final Set<Attempt> inFlight = new HashSet<>();
+
+  /** Probes on {@code context}, an event loop's, connecting through {@code client}. */
+  public TcpProber(Context context, NetClient client, Resolver resolver, Transport transport) {
+    this.vertx = context.owner();
+    this.context = context;
+    this.client = client;
+    this.resolver = resolver;
+    this.transport = transport;
+  }
+
+  /** The probers of verticles that resolve with {@code resolver} and connect over {@code transport}. */
+  public static Prober.Factory factory(Resolver resolver, Transport transport) {
+    return (context, client) -> new TcpProber(context, client, resolver, transport);
+  }
+
+  /** Runs on the prober's context, whoever calls. */
   @Override
   public Future<ProbeResult> probe(Target target) {
-    ContextInternal current = vertx.getOrCreateContext();
-    ContextInternal context = current.isEventLoopContext() ? current : vertx.createEventLoopContext();
     if (Vertx.currentContext() == context) {
-      return new Attempt(target, context).run();
+      return new Attempt(target).run();
     }
     Promise<ProbeResult> promise = Promise.promise();
-    context.runOnContext(v -> new Attempt(target, context).run().onComplete(promise));
+    context.runOnContext(v -> new Attempt(target).run().onComplete(promise));
     return promise.future();
   }
 
-  private Channel newChannel(InetAddress address) {
-    SocketProtocolFamily family = address instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
-    return epoll ? new EpollSocketChannel(family) : vertx.transport().channelFactory(false).newChannel();
+  /** On the prober's context. */
+  @Override
+  public void abortInFlight() {
+    List.copyOf(inFlight).forEach(Attempt::aborted);
   }
 
   /**
-   * The state of one probe, and the listener of its connection's events. Everything runs on the probe's event loop:
-   * the connection's events on the loop's thread, the rest on the probe's context, which runs on that same thread.
+   * The state of one probe, and the listener of its connection's events. Everything runs on the prober's context.
    */
   private final class Attempt implements TcpConnection.Listener {
 
     private final Target target;
-    private final ContextInternal context;
     private final Promise<ProbeResult> outcome = Promise.promise();
     private final Map<Phase, Duration> phases = new EnumMap<>(Phase.class);
     private final long start = System.nanoTime();
@@ -90,24 +102,24 @@ public final class TcpProber implements Prober {
     private long deadline;
     private InetAddress address;
     private TcpConnection connection;
-    /** The connection when it is a channel: TLS and sending need one. */
-    private ChannelConnection channel;
+    /** The connection when it goes through the client: TLS and sending need one. */
+    private NetSocketConnection socket;
     private Instant certExpiry;
     /** What the peer sent, kept from the first byte whatever the phase: a TLS server may greet in the handshake's last read. */
     private final ExpectMatcher received;
     private Throwable readError;
     private boolean peerClosed;
     /** Set once the exchange starts: before that, what arrives is only kept. */
-    private PromiseInternal<Void> matched;
+    private Promise<Void> matched;
 
-    Attempt(Target target, ContextInternal context) {
+    Attempt(Target target) {
       this.target = target;
-      this.context = context;
       this.received = new ExpectMatcher(target.expect(), MAX_READ_BYTES);
     }
 
     Future<ProbeResult> run() {
-      deadline = context.setTimer(target.timeout().toMillis(), id -> finish(atDeadline()));
+      inFlight.add(this);
+      deadline = vertx.setTimer(target.timeout().toMillis(), id -> finish(atDeadline()));
       resolver.resolve(context, target.address().host(), target.ipProtocol(), target.timeout())
           .recover(e -> Future.failedFuture(
               new ProbeFailure(Resolver.classify(e), target.address().host() + ": " + rootMessage(e))))
@@ -121,10 +133,13 @@ public final class TcpProber implements Prober {
     private Future<Void> connect(InetAddress resolved) {
       address = resolved;
       enter(Phase.CONNECT);
-      if (epoll && target.tls() == null && target.send() == null) {
-        connection = new SocketConnection(context, this);
+      if (transport == Transport.EPOLL && target.tls() == null && target.send() == null) {
+        connection = BareSockets.connection(context, this);
       } else {
-        connection = channel = new ChannelConnection(newChannel(resolved), context, this);
+        // What is left of the deadline bounds the connect, so the client gives up when the probe does.
+        Duration left = target.timeout().minusNanos(System.nanoTime() - start);
+        connection = socket = new NetSocketConnection(client, this, left,
+            target.tls() == null ? null : target.tls().serverName());
       }
       return connection.connect(new InetSocketAddress(resolved, target.address().port()))
           .recover(e -> Future.failedFuture(new ProbeFailure(classifyConnect(e), rootMessage(e))));
@@ -135,11 +150,8 @@ public final class TcpProber implements Prober {
         return Future.succeededFuture();
       }
       enter(Phase.TLS);
-      Target.Tls tls = target.tls();
-      return sslContext(tls)
-          .compose(ssl -> outcome.future().isComplete() ? Future.succeededFuture()
-              : channel.handshake(ssl, tls.serverName(), target.address().port())
-                  .onSuccess(expiry -> certExpiry = expiry))
+      return socket.handshake(sslOptions(target.tls()), target.tls().serverName())
+          .onSuccess(expiry -> certExpiry = expiry)
           .<Void>mapEmpty()
           .recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, rootMessage(e))));
     }
@@ -149,12 +161,12 @@ public final class TcpProber implements Prober {
         return Future.succeededFuture();
       }
       enter(Phase.FIRST_BYTE);
-      matched = context.promise();
+      matched = Promise.promise();
       if (target.send() != null) {
-        channel.write(target.send());
+        socket.write(target.send());
       }
       readOrDecide();
-      return matched;
+      return matched.future();
     }
 
     @Override
@@ -163,13 +175,13 @@ public final class TcpProber implements Prober {
         phases.put(Phase.FIRST_BYTE, Duration.ofNanos(System.nanoTime() - phaseStart));
       }
       received.add(chunk);
-      context.emit(v -> readOrDecide());
+      readOrDecide();
     }
 
     @Override
     public void closedByPeer() {
       peerClosed = true;
-      context.emit(v -> readOrDecide());
+      readOrDecide();
     }
 
     @Override
@@ -177,12 +189,12 @@ public final class TcpProber implements Prober {
       if (readError == null) {
         readError = cause;
       }
-      context.emit(v -> readOrDecide());
+      readOrDecide();
     }
 
     /** Once the exchange has started: decides on what has come so far, or reads on. */
     private void readOrDecide() {
-      if (matched == null || matched.isComplete()) {
+      if (matched == null || matched.future().isComplete()) {
         return;
       }
       Verdict verdict = received.decide();
@@ -237,11 +249,19 @@ public final class TcpProber implements Prober {
       phaseStart = now;
     }
 
+    /** The prober stops before the probe ends: it ends now, as at its deadline, and its connection closes. */
+    void aborted() {
+      ProbeFailure failure = atDeadline();
+      finish(failure == null ? null
+          : new ProbeFailure(failure.result, "the probe stopped before an answer (" + phase.label() + ")"));
+    }
+
     /** Completes the probe once: the first of success, a failure, or the deadline wins. */
     private void finish(Throwable failure) {
       if (outcome.future().isComplete()) {
         return;
       }
+      inFlight.remove(this);
       vertx.cancelTimer(deadline);
       long now = System.nanoTime();
       phases.putIfAbsent(phase, Duration.ofNanos(now - phaseStart));
@@ -264,34 +284,38 @@ public final class TcpProber implements Prober {
   }
 
   /**
-   * The TLS context of a target's settings, built once off the event loop (it reads the PEM files). A build that
-   * failed is forgotten, so the next probe reads the files again.
+   * The client TLS options of a target's settings, made once per prober: the client builds a TLS context once per
+   * options and reads their PEM files off the event loop, and forgets a build that failed, so the next probe reads
+   * the files again.
    */
-  private Future<SslContext> sslContext(Target.Tls tls) {
-    Future<SslContext> context = sslContexts.computeIfAbsent(tls, t -> vertx.executeBlocking(() -> build(t)));
-    return context.onFailure(e -> sslContexts.remove(tls, context));
+  private ClientSSLOptions sslOptions(Target.Tls tls) {
+    return sslOptions.computeIfAbsent(tls, TcpProber::sslOptionsOf);
   }
 
-  private SslContext build(Target.Tls tls) throws Exception {
-    SslContextBuilder builder = SslContextBuilder.forClient()
-        .sslProvider(SslProvider.JDK)
-        .protocols("TLSv1.3", "TLSv1.2");
+  private static ClientSSLOptions sslOptionsOf(Target.Tls tls) {
+    ClientSSLOptions options = new ClientSSLOptions()
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
+        // The probe's deadline bounds the handshake; the client's own timeout must not cut it shorter.
+        .setSslHandshakeTimeout(0);
     if (tls.insecureSkipVerify()) {
-      builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+      options.setTrustAll(true).setHostnameVerificationAlgorithm("");
     } else {
-      builder.endpointIdentificationAlgorithm("HTTPS");
+      options.setHostnameVerificationAlgorithm("HTTPS");
       if (tls.caFile() != null) {
-        builder.trustManager(new PemTrustOptions().addCertPath(tls.caFile().toString()).getTrustManagerFactory(vertx));
+        options.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()));
       }
     }
     if (tls.certFile() != null) {
-      builder.keyManager(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
-          .setKeyPath(tls.keyFile().toString()).getKeyManagerFactory(vertx));
+      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
+          .setKeyPath(tls.keyFile().toString()));
     }
-    return builder.build();
+    return options;
   }
 
   static Result classifyConnect(Throwable e) {
+    if (e instanceof ConnectTimeoutException) {
+      return Result.CONNECT_TIMEOUT;
+    }
     if (e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")) {
       return Result.CONNECT_REFUSED;
     }

@@ -39,7 +39,7 @@ class HostileExpectTest {
   @BeforeEach
   void start() throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     int greeterPort = TestGreeter.start(vertx, 1, registry);
     NetServer as = TestServers.listen(vertx, socket -> socket.write("a".repeat(30_000)));
     xs = TestServers.listen(vertx, socket -> socket.write("x".repeat(32 * 1024)));

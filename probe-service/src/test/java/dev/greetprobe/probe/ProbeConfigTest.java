@@ -104,6 +104,16 @@ class ProbeConfigTest {
   }
 
   @Test
+  void probesConnectThroughVertxUnlessTheConfigOrTheEnvironmentSaysEpoll() {
+    assertThat(ProbeConfig.from(null, Map.of()).transport()).isEqualTo(Transport.VERTX);
+    assertThat(ProbeConfig.from(Map.of("transport", "epoll"), Map.of()).transport()).isEqualTo(Transport.EPOLL);
+    assertThat(ProbeConfig.from(Map.of("transport", "epoll"), Map.of("PROBE_TRANSPORT", "vertx")).transport())
+        .isEqualTo(Transport.VERTX);
+    assertThatThrownBy(() -> ProbeConfig.from(null, Map.of("PROBE_TRANSPORT", "nio")))
+        .hasMessage("transport (from PROBE_TRANSPORT): 'nio' is neither vertx nor epoll");
+  }
+
+  @Test
   void theEnvironmentOverridesTheHttpPort() {
     ProbeConfig config = ProbeConfig.from(null, Map.of("PROBE_HTTP_PORT", "9999"));
 
@@ -154,6 +164,7 @@ class ProbeConfigTest {
       invalid-alias-bomb-as-name.yaml              | targets[0]: name: must be a text, not a list
       invalid-alias-bomb-in-dns-servers.yaml       | dns.servers[0]: must be a text, not a list
       invalid-reload-timeout.yaml                  | reload.timeout: 0s is below the minimum of 100ms
+      invalid-transport.yaml                       | transport: 'netty' is neither vertx nor epoll
       """)
   void eachInvalidFileIsRefusedNamingTheTargetAndKey(String file, String message) throws Exception {
     assertThatThrownBy(() -> load(fixture(file)))

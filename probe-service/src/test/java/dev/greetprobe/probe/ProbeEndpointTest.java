@@ -38,7 +38,7 @@ class ProbeEndpointTest {
   @BeforeEach
   void startServers() throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     dns = TestDnsServer.start().answer("greeter.test", "127.0.0.1");
     greeterPort = TestGreeter.start(vertx, 1, registry);
     silent = TestServers.listen(vertx, socket -> accepted.incrementAndGet());

@@ -81,6 +81,7 @@ class ProbeMainTest {
 
     scenario.awaitApplied(keep);
     assertThat(Files.readString(log))
+        .contains("probe running on transport vertx, probing all 3 targets")
         .contains("reloaded (SIGHUP")
         .contains("1 added, 1 changed, 1 removed, 1 unchanged; probing all 3 targets");
     process.toHandle().destroy(); // SIGTERM

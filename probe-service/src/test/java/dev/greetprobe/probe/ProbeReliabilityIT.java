@@ -41,13 +41,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A thousand targets, every way a probe can fail among them, probed every second for a minute: each is classified
- * as it should be on every probe, and the timers, sockets and heap the probe uses stay level.
+ * as it should be on every probe, and the timers, sockets and heap the probe uses stay level; over each transport.
  */
 @Tag("reliability")
+@ParameterizedClass(name = "transport {0}")
+@EnumSource(Transport.class)
 class ProbeReliabilityIT {
+
+  @Parameter
+  Transport transport;
 
   private static final int TARGETS = 1_000;
   private static final Duration RUN = Duration.ofSeconds(60);
@@ -76,7 +84,7 @@ class ProbeReliabilityIT {
   @BeforeEach
   void startTheServersThatMisbehave() throws Exception {
     registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     targets = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     greeterLoops = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(2));
     dns = TestDnsServer.start()
@@ -191,11 +199,12 @@ class ProbeReliabilityIT {
 
   private ProbeService start() throws Exception {
     StringBuilder config = new StringBuilder("""
+        transport: %s
         http: {host: 127.0.0.1, port: %d}
         dns: {servers: ['%s']}
         defaults: {interval: 1s, timeout: 500ms}
         targets:
-        """.formatted(ProbeHttp.freePort(), dns.address()));
+        """.formatted(transport.label(), ProbeHttp.freePort(), dns.address()));
     List<Map.Entry<Result, String>> kindList = List.copyOf(kinds.entrySet());
     for (int i = 0; i < TARGETS; i++) {
       Map.Entry<Result, String> kind = kindList.get(i % kindList.size());

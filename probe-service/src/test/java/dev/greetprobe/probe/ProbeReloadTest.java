@@ -69,7 +69,7 @@ class ProbeReloadTest {
   @BeforeEach
   void startGreeter() throws Exception {
     registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     int greeterPort = TestGreeter.start(vertx, 1, registry);
     httpPort = ProbeHttp.freePort();
     scenario = new ReloadScenario(greeterPort, httpPort);
@@ -443,7 +443,7 @@ class ProbeReloadTest {
     ProbeConfig config = source.parse(text);
     resolver = new Resolver(config.dns());
     ProbeMetrics metrics = new ProbeMetrics(registry);
-    scheduler = new ProbeScheduler(vertx, new TcpProber(vertx, resolver), metrics);
+    scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver, Transport.VERTX), metrics);
     Reloader reloader = new Reloader(vertx, source, scheduler, metrics, config, text, budget);
     join(reloader.start());
     return reloader;

@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +54,7 @@ class ProbeSchedulerTest {
   @Test
   void fiveHundredTargetsAtOneSecondRunOnScheduleWithoutOverlap() throws Exception {
     int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
-    Recording prober = new Recording(new TcpProber(vertx, resolver));
+    Recording prober = new Recording(TcpProber.factory(resolver, Transport.VERTX));
     List<Target> targets = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       targets.add(target("127.0.0.1:" + greeterPort).name("t" + i).expect("^Thank You for Connecting$")
@@ -99,7 +101,7 @@ class ProbeSchedulerTest {
       return promise.future();
     };
     Target slow = target("127.0.0.1:1").name("slow").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(100)).build();
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, stalling, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> stalling, metrics);
     scheduler.apply(List.of(slow));
 
     await().atMost(Duration.ofSeconds(5)).until(() ->
@@ -111,7 +113,7 @@ class ProbeSchedulerTest {
   @Test
   void aTargetNotProbedYetReportsNeitherSuccessNorFailure() throws Exception {
     Prober never = target -> Promise.<ProbeResult>promise().future();
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, never, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> never, metrics);
 
     join(scheduler.apply(List.of(target("127.0.0.1:1").name("a").build())));
 
@@ -125,7 +127,7 @@ class ProbeSchedulerTest {
     Target before = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(2)).build();
     Target after = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(1)).build();
     Prober never = target -> Promise.<ProbeResult>promise().future();
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, never, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> never, metrics);
 
     ProbeScheduler.Diff diff = join(scheduler.apply(List.of(before)).compose(d -> scheduler.apply(List.of(after))));
 
@@ -144,7 +146,7 @@ class ProbeSchedulerTest {
   @Test
   void aThousandTargetsReloadedTwentyTimesWhileProbingKeepOneTimerEach() throws Exception {
     int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
-    Recording prober = new Recording(new TcpProber(vertx, resolver));
+    Recording prober = new Recording(TcpProber.factory(resolver, Transport.VERTX));
     String address = "127.0.0.1:" + greeterPort;
     Map<String, Target> current = new LinkedHashMap<>();
     for (int i = 0; i < 1000; i++) {
@@ -218,21 +220,29 @@ class ProbeSchedulerTest {
   private record Start(Target target, long nanos, String thread) {
   }
 
-  /** Passes probes through to a real prober, noting when each started and how many of one target overlap. */
-  private static final class Recording implements Prober {
+  /**
+   * Passes probes through to the real probers of every verticle, noting when each started and how many of one target
+   * overlap.
+   */
+  private static final class Recording implements Prober.Factory {
 
-    private final Prober delegate;
+    private final Prober.Factory delegates;
     private final Map<String, List<Start>> starts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
 
-    Recording(Prober delegate) {
-      this.delegate = delegate;
+    Recording(Prober.Factory delegates) {
+      this.delegates = delegates;
     }
 
     @Override
-    public Future<ProbeResult> probe(Target target) {
+    public Prober create(Context context, NetClient client) {
+      Prober delegate = delegates.create(context, client);
+      return target -> probe(delegate, target);
+    }
+
+    private Future<ProbeResult> probe(Prober delegate, Target target) {
       Start start = new Start(target, System.nanoTime(), Thread.currentThread().getName());
       starts.computeIfAbsent(target.name(), n -> new CopyOnWriteArrayList<>()).add(start);
       total.incrementAndGet();

@@ -2,12 +2,15 @@ package dev.greetprobe.probe;
 
 import static dev.greetprobe.probe.TestServers.join;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.dns.TestDnsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -40,7 +43,7 @@ class ProbeServiceTest {
   @BeforeEach
   void start() throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     dns = TestDnsServer.start().answer("greeter.test", "127.0.0.1").nxdomain("missing.test");
     greeterPort = TestGreeter.start(vertx, 1, registry);
     try (ServerSocket s = new ServerSocket(0)) {
@@ -80,6 +83,7 @@ class ProbeServiceTest {
           .contains("probe_shard_index 0.0")
           .contains("probe_shards 1.0")
           .contains("probe_config_last_reload_successful 1.0")
+          .contains("probe_transport_info{transport=\"vertx\"} 1")
           .containsPattern("probe_results_total\\{result=\"success\",target=\"greeter\"} [1-9]")
           .containsPattern("probe_results_total\\{result=\"connect_refused\",target=\"refused\"} [1-9]")
           .containsPattern("probe_results_total\\{result=\"dns_nxdomain\",target=\"nowhere\"} [1-9]")
@@ -118,6 +122,7 @@ class ProbeServiceTest {
       HttpResponse<String> response = get("/targets");
       assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
       JsonObject body = new JsonObject(response.body());
+      assertThat(body.getString("transport")).isEqualTo("vertx");
       assertThat(body.getJsonObject("shard")).isEqualTo(new JsonObject().put("index", 0).put("count", 1));
       assertThat(body.getInteger("elsewhere")).isZero();
       List<JsonObject> targets = body.getJsonArray("targets").stream().map(JsonObject.class::cast).toList();
@@ -131,6 +136,21 @@ class ProbeServiceTest {
       assertThat(targets.get(1).getJsonObject("last").getString("result")).isEqualTo("connect_refused");
       assertThat(targets.get(2).getJsonObject("last").getString("result")).isEqualTo("dns_nxdomain");
     });
+  }
+
+  @Test
+  void transportEpollIsRefusedWhereVertxRunsWithoutItsNativeTransport() throws Exception {
+    Vertx nio = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    String config = "transport: epoll\nhttp: {host: 127.0.0.1, port: " + ProbeHttp.freePort() + "}\n";
+    try {
+      assertThatThrownBy(() -> new ProbeService(nio, Instrumentation.registry(),
+          new ConfigSource.Fixed(config, "test config", Map.of()), config))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("transport: epoll needs Vert.x on Linux's native epoll transport, but Vert.x runs"
+              + " without its native transport");
+    } finally {
+      join(nio.close());
+    }
   }
 
   @Test

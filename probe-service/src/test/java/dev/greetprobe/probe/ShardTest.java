@@ -93,7 +93,7 @@ class ShardTest {
     @Test
     void twoInstancesSplitTheTargetsAndEachShowsOnlyItsOwn() throws Exception {
       PrometheusMeterRegistry registry = Instrumentation.registry();
-      Vertx vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+      Vertx vertx = Instrumentation.vertx(registry, true);
       try {
         NetServer server = TestServers.delayed(vertx, "hello", Duration.ZERO);
         List<String> names = IntStream.range(0, 20).mapToObj(i -> "t" + i).toList();
@@ -141,7 +141,7 @@ class ShardTest {
     @Test
     void raisingTheShardCountOnReloadDropsTheTargetsTheNewShardTakes() throws Exception {
       PrometheusMeterRegistry registry = Instrumentation.registry();
-      Vertx vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+      Vertx vertx = Instrumentation.vertx(registry, true);
       try {
         NetServer server = TestServers.delayed(vertx, "hello", Duration.ZERO);
         List<String> names = IntStream.range(0, 30).mapToObj(i -> "t" + i).toList();

@@ -31,7 +31,7 @@ class TargetsEndpointTest {
   @BeforeEach
   void start() throws Exception {
     PrometheusMeterRegistry registry = Instrumentation.registry();
-    vertx = Instrumentation.vertx(registry, ProbeService.NATIVE_TRANSPORT);
+    vertx = Instrumentation.vertx(registry, true);
     Buffer limit = Buffer.buffer("x".repeat(TcpProber.MAX_READ_BYTES));
     NetServer talkative = TestServers.listen(vertx, socket -> socket.end(limit));
     String targets = IntStream.range(0, TARGETS)

@@ -27,25 +27,36 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every result the contract names, each provoked for real on loopback. */
+/**
+ * Every result the contract names, each provoked for real on loopback, over each transport: where the transports
+ * differ, one of them fails here.
+ */
+@ParameterizedClass(name = "transport {0}")
+@EnumSource(Transport.class)
 class TcpProberTest {
+
+  @Parameter
+  Transport transport;
 
   private static final String GREETING_RE = "^Thank You for Connecting$";
 
   private Vertx vertx;
   private TestDnsServer dns;
   private Resolver resolver;
-  private TcpProber prober;
+  private Prober prober;
   private int greeterPort;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(ProbeService.NATIVE_TRANSPORT));
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     dns = TestDnsServer.start();
     resolver = new Resolver(new ProbeConfig.Dns(List.of(new HostPort(dns.host(), dns.port())), List.of(), 1,
         Duration.ofMillis(500)));
-    prober = new TcpProber(vertx, resolver);
+    prober = deploy(resolver);
     greeterPort = TestGreeter.start(vertx);
     dns.answer("greeter.test", "127.0.0.1");
   }
@@ -55,6 +66,13 @@ class TcpProberTest {
     join(vertx.close());
     resolver.close();
     dns.close();
+  }
+
+  /** A probe verticle of the transport under test, resolving with {@code resolver}. */
+  private Prober deploy(Resolver resolver) throws Exception {
+    ProbeVerticle verticle = new ProbeVerticle(TcpProber.factory(resolver, transport));
+    join(vertx.deployVerticle(verticle));
+    return verticle;
   }
 
   private ProbeResult probe(Target target) throws Exception {
@@ -167,7 +185,7 @@ class TcpProberTest {
       dns.answer("greeter.greetprobe.svc.cluster.local", "127.0.0.1");
       try (Resolver searching = new Resolver(new ProbeConfig.Dns(List.of(new HostPort(dns.host(), dns.port())),
           List.of("greetprobe.svc.cluster.local", "svc.cluster.local"), 5, Duration.ofMillis(500)))) {
-        TcpProber prober = new TcpProber(vertx, searching);
+        Prober prober = deploy(searching);
 
         ProbeResult result = join(prober.probe(target("greeter:" + greeterPort).ipProtocol(IpProtocol.IP4).build()));
 

@@ -1,5 +1,6 @@
-package dev.greetprobe.probe;
+package dev.greetprobe.probe.epoll;
 
+import dev.greetprobe.probe.TcpConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEvent;
@@ -27,6 +28,9 @@ import java.nio.channels.ClosedChannelException;
  * of objects; here a greeting check is {@code socket}, {@code getsockname} (Netty's socket learning its family),
  * {@code connect}, two {@code epoll_ctl}, {@code getsockopt} for the connect's outcome, one read and {@code close},
  * and its share of the loop's waits.
+ *
+ * <p>The loop calls {@link #handle} outside any Vert.x context, so what it learns reaches the listener through
+ * {@link ContextInternal#emit}, on the probe's context as a {@code NetSocket}'s events would.
  *
  * <p>The socket is watched edge-triggered, for reading and writing, from the start, so its interest never changes:
  * the first edge for writing says the connect finished, and an edge for reading says bytes or the end may be waiting.
@@ -158,15 +162,15 @@ final class SocketConnection implements TcpConnection, EpollIoHandle {
       }
       wanted = false;
       if (read < 0) {
-        listener.closedByPeer();
+        context.emit(v -> listener.closedByPeer());
       } else {
         chunk.writerIndex(read);
-        listener.received(chunk);
+        context.emit(chunk, listener::received);
       }
     } catch (IOException e) {
       wanted = false;
       readable = false;
-      listener.failed(e);
+      context.emit(e, listener::failed);
     } finally {
       chunk.release();
     }

@@ -1,0 +1,87 @@
+package dev.greetprobe.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The same probes made by the reference prober, a minimal C epoll program ({@code prober_epoll}, built by the
+ * reference's {@code build.sh} into the folder given with {@code --reference}): the floor a probe's cost is held
+ * against. It runs its warm-up and its measured window as one process, against a greeter of its own, and reports
+ * its own CPU (getrusage).
+ */
+final class ReferenceBench {
+
+  private static final Pattern CPU_PER_1000 = Pattern.compile("cpu_s_per_1000=([0-9.]+)");
+  private static final Pattern FAILED = Pattern.compile("failed=(\\d+)");
+  private static final Pattern PROBES = Pattern.compile("probes=(\\d+)");
+
+  private ReferenceBench() {
+  }
+
+  record Figures(int targets, long probes, long failures, double cpuPer1000) {
+  }
+
+  static Figures run(Path root, Path reference, Path work, int targets, int seconds) throws Exception {
+    Path binary = reference.resolve("prober_epoll");
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(binary + " is missing: build it with the reference's build.sh " + reference);
+    }
+    int greeterPort = Proc.freePort();
+    int greeterHttp = Proc.freePort();
+    Path greeterConfig = Files.writeString(work.resolve("greeter-reference.yaml"),
+        "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + greeterHttp + "}\n");
+    try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
+        greeterHttp, work.resolve("greeter-reference.log"))) {
+      Process prober = new ProcessBuilder(binary.toString(), "127.0.0.1", Integer.toString(greeterPort),
+          Integer.toString(targets), Integer.toString(seconds)).redirectErrorStream(true).start();
+      String output = new String(prober.getInputStream().readAllBytes());
+      if (!prober.waitFor(seconds + 30L, TimeUnit.SECONDS) || prober.exitValue() != 0) {
+        throw new IllegalStateException("prober_epoll failed: " + output);
+      }
+      return new Figures(targets, number(PROBES, output), number(FAILED, output),
+          Double.parseDouble(find(CPU_PER_1000, output)));
+    }
+  }
+
+  private static long number(Pattern pattern, String output) {
+    return Long.parseLong(find(pattern, output));
+  }
+
+  private static String find(Pattern pattern, String output) {
+    Matcher m = pattern.matcher(output);
+    if (!m.find()) {
+      throw new IllegalStateException("prober_epoll printed no " + pattern + ": " + output);
+    }
+    return m.group(1);
+  }
+
+  /**
+   * The reference's rows, then each greetprobe row's CPU per probe against blackbox_exporter's and the reference's at
+   * the same number of targets.
+   */
+  static void print(List<Figures> rows, List<ProbeBench.Figures> ours, List<BlackboxBench.Figures> blackbox) {
+    System.out.println();
+    System.out.println("the same probes by the reference C prober (prober_epoll, its CPU only)");
+    System.out.printf(Locale.ROOT, "%8s %10s %9s %14s%n", "targets", "probes", "failures", "CPU s/1000");
+    for (Figures f : rows) {
+      System.out.printf(Locale.ROOT, "%8d %10d %9d %14.4f%n", f.targets(), f.probes(), f.failures(), f.cpuPer1000());
+    }
+    System.out.println();
+    System.out.println("CPU per probe, greetprobe against blackbox_exporter and the reference");
+    System.out.printf(Locale.ROOT, "%-18s %8s %14s %12s %12s%n", "prober", "targets", "CPU s/1000", "/blackbox",
+        "/reference");
+    for (ProbeBench.Figures f : ours) {
+      String toBlackbox = blackbox.stream().filter(b -> b.targets() == f.targets()).findFirst()
+          .map(b -> String.format(Locale.ROOT, "%.3fx", f.cpuPer1000() / b.cpuPer1000())).orElse("-");
+      String toReference = rows.stream().filter(r -> r.targets() == f.targets()).findFirst()
+          .map(r -> String.format(Locale.ROOT, "%.2fx", f.cpuPer1000() / r.cpuPer1000())).orElse("-");
+      System.out.printf(Locale.ROOT, "%-18s %8d %14.4f %12s %12s%n", "greetprobe[" + f.transport() + "]",
+          f.targets(), f.cpuPer1000(), toBlackbox, toReference);
+    }
+  }
+}

@@ -60,34 +60,42 @@ public final class ProbeScheduler implements Prober {
     int unchanged = 0;
     SlotGrid grid = SlotGrid.of(targets);
 
-    for (var it = schedules.entrySet().iterator(); it.hasNext();) {
-      var entry = it.next();
-      Target next = wanted.get(entry.getKey());
-      if (next == null || !next.equals(entry.getValue().target())) {
-        TargetSchedule old = entry.getValue();
-        // Before a changed target registers again: the registry would hand it these same meters, then lose them.
-        old.meters().remove();
-        stopping.get(old.verticle()).add(old);
-        it.remove();
-        (next == null ? removed : changed).add(entry.getKey());
+    // A failure part way (the registry refusing a target's meters) still hands the verticles what changed before it:
+    // the schedules already taken out of the map must stop, or they would run on unseen when the caller restores.
+    RuntimeException failedPartWay = null;
+    try {
+      for (var it = schedules.entrySet().iterator(); it.hasNext();) {
+        var entry = it.next();
+        Target next = wanted.get(entry.getKey());
+        if (next == null || !next.equals(entry.getValue().target())) {
+          TargetSchedule old = entry.getValue();
+          // Before a changed target registers again: the registry would hand it these same meters, then lose them.
+          old.meters().remove();
+          stopping.get(old.verticle()).add(old);
+          it.remove();
+          (next == null ? removed : changed).add(entry.getKey());
+        }
       }
-    }
-    for (Target target : targets) {
-      if (schedules.containsKey(target.name())) {
-        unchanged++;
-        continue;
+      for (Target target : targets) {
+        if (schedules.containsKey(target.name())) {
+          unchanged++;
+          continue;
+        }
+        if (!changed.contains(target.name())) {
+          added.add(target.name());
+        }
+        int verticle = Math.floorMod(grid.slot(target), Instrumentation.EVENT_LOOPS);
+        TargetSchedule schedule =
+            new TargetSchedule(target, verticle, metrics, metrics.register(target), liveTimers);
+        schedules.put(target.name(), schedule);
+        starting.get(verticle).add(schedule);
       }
-      if (!changed.contains(target.name())) {
-        added.add(target.name());
-      }
-      int verticle = Math.floorMod(grid.slot(target), Instrumentation.EVENT_LOOPS);
-      TargetSchedule schedule = new TargetSchedule(target, verticle, metrics, metrics.register(target), liveTimers);
-      schedules.put(target.name(), schedule);
-      starting.get(verticle).add(schedule);
+    } catch (RuntimeException e) {
+      failedPartWay = e;
     }
     view = List.copyOf(schedules.values());
     Diff diff = new Diff(List.copyOf(added), List.copyOf(changed), List.copyOf(removed), unchanged);
-    return deployed.compose(d -> {
+    Future<Diff> applied = deployed.compose(d -> {
       List<ProbeVerticle> all = d.verticles();
       List<Future<Void>> steps = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
@@ -95,6 +103,8 @@ public final class ProbeScheduler implements Prober {
       }
       return Future.all(steps);
     }).map(diff);
+    RuntimeException failure = failedPartWay;
+    return failure == null ? applied : applied.transform(done -> Future.failedFuture(failure));
   }
 
   /** A one-off probe, outside any schedule: the verticles take turns. */

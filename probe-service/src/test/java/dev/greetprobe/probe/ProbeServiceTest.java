@@ -141,7 +141,7 @@ class ProbeServiceTest {
   @Test
   void transportEpollIsRefusedWhereVertxRunsWithoutItsNativeTransport() throws Exception {
     Vertx nio = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-    String config = "transport: epoll\nhttp: {host: 127.0.0.1, port: " + ProbeHttp.freePort() + "}\n";
+    String config = "transport: epoll\nhttp: {host: 127.0.0.1, port: " + ProbeHttp.freePort() + "}\ntargets: []\n";
     try {
       assertThatThrownBy(() -> new ProbeService(nio, Instrumentation.registry(),
           new ConfigSource.Fixed(config, "test config", Map.of()), config))

@@ -11,7 +11,7 @@ case "${XDG_CACHE_HOME:-}" in
 /*) GREETPROBE_CACHE=$XDG_CACHE_HOME/greetprobe ;;
 *) GREETPROBE_CACHE=$HOME/.cache/greetprobe ;;
 esac
-# The tests look here first (deploy's Tools.kubectlCache()).
+# The tests look here first, then on the PATH (the deploy module's Tools).
 KUBECTL_CACHED=$GREETPROBE_CACHE/bin/kubectl
 
 say() {

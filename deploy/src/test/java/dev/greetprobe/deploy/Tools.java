@@ -83,7 +83,7 @@ final class Tools {
   }
 
   /** Where {@code ./test} puts the kubectl it installs: the user's cache folder (XDG), under greetprobe/bin. */
-  static Path kubectlCache() {
+  private static Path kubectlCache() {
     String xdg = System.getenv().getOrDefault("XDG_CACHE_HOME", "");
     Path cache = xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
     return cache.resolve("greetprobe").resolve("bin").resolve("kubectl");

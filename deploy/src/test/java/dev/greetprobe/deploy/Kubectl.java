@@ -28,7 +28,7 @@ final class Kubectl {
    * file of its own, so that a warning kubectl prints cannot mix into it.
    */
   static Tools.Output tryKustomize(Path dir) {
-    Path kubectl = Tools.require("kubectl", Tools.INSTALL_KUBECTL);
+    Path kubectl = Tools.kubectl();
     try {
       Path output = Files.createTempFile("kustomize", ".yaml");
       try {

@@ -23,7 +23,7 @@ final class SystemProcesses {
   /** A jar the build packaged, named by the system property {@code property} that the pom sets. */
   static Path jar(String property) {
     Path jar = Path.of(System.getProperty(property, "(" + property + " not set)"));
-    assertThat(jar).as("%s: build it first with `mvn -B package -DskipTests`", property).isRegularFile();
+    assertThat(jar).as("%s: build it first with `./mvnw -B package -DskipTests`", property).isRegularFile();
     return jar;
   }
 

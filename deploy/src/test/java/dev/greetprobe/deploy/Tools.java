@@ -13,49 +13,80 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The tools the deploy tests drive: from Debian, {@code promtool} and {@code prometheus} (package {@code prometheus})
  * and {@code dnsmasq} (package {@code dnsmasq-base}); and {@code kubectl}, whose {@code kubectl kustomize} renders the
- * manifests. A missing tool fails the test with how to install it, unless {@code -Dgreetprobe.skipToolTests=true} asks
- * to skip such tests instead.
+ * manifests. The repository's {@code ./test} installs them all; a tool that is missing fails its tests with that
+ * command.
  */
 final class Tools {
 
-  static final String SKIP_PROPERTY = "greetprobe.skipToolTests";
-  static final String INSTALL = "apt-get install -y prometheus dnsmasq-base";
-  /** Debian's own kubernetes-client is too old for kustomize components; kubectl's own packages are current. */
-  static final String INSTALL_KUBECTL = "the package kubectl, version 1.27 or later, from the Kubernetes project's"
-      + " package repository (its kustomize must be v5)";
+  /** The command that installs every tool, then runs the tests. */
+  static final String INSTALL = "./test";
+
+  /** The Debian package of each tool found on the PATH. */
+  private static final Map<String, String> DEBIAN_PACKAGES = Map.of(
+      "promtool", "prometheus",
+      "prometheus", "prometheus",
+      "dnsmasq", "dnsmasq-base");
 
   /** Debian installs dnsmasq in /usr/sbin, which is not on every user's PATH. */
   private static final List<Path> SBIN = List.of(Path.of("/usr/sbin"), Path.of("/sbin"));
 
+  /** The manifests need kustomize v5, which came with kubectl 1.27. */
+  private static final int KUBECTL_MINIMUM_MINOR = 27;
+  private static final Pattern KUBECTL_MINOR = Pattern.compile("\"minor\":\\s*\"(\\d+)");
+  private static final Duration KUBECTL_VERSION_TIMEOUT = Duration.ofSeconds(30);
+
   private Tools() {
   }
 
-  /** The executable {@code name}, or a failed (or, with the skip property, aborted) test. */
+  /** The executable {@code name}, one of Debian's tools, or a failed test that says how to install it. */
   static Path require(String name) {
-    return require(name, "`" + INSTALL + "`");
+    String debianPackage = DEBIAN_PACKAGES.get(name);
+    if (debianPackage == null) {
+      throw new IllegalArgumentException(name + " is not one of the tools " + DEBIAN_PACKAGES.keySet());
+    }
+    return find(name).orElseGet(() -> fail(name + " is not installed: run `" + INSTALL + "`, which installs it"
+        + " (Debian's package " + debianPackage + ") and then runs the tests"));
   }
 
-  /** The executable {@code name}, or a failed (or aborted) test that says to install it with {@code install}. */
-  static Path require(String name, String install) {
-    Optional<Path> found = find(name);
-    if (found.isPresent()) {
-      return found.get();
+  /**
+   * kubectl 1.27 or later: the one {@code ./test} keeps in the project's cache folder if it is there (Debian's own
+   * kubectl is older), else the PATH's; otherwise a failed test that says how to install it.
+   */
+  static Path kubectl() {
+    Path cached = kubectlCache();
+    Path kubectl = Files.isExecutable(cached) ? cached
+        : find("kubectl").orElseGet(() -> fail("kubectl is not installed: run `" + INSTALL + "`, which installs a"
+            + " current one into " + cached.getParent() + " and then runs the tests"));
+    Output version = run(kubectl.getParent(), "", KUBECTL_VERSION_TIMEOUT, kubectl, "version", "--client",
+        "--output=json");
+    Matcher minor = KUBECTL_MINOR.matcher(version.text());
+    if (version.exitCode() != 0 || !minor.find()) {
+      return fail(kubectl + " version --client: " + version);
     }
-    String message = name + " is not installed. Install it with " + install + ", or skip the tests that need it"
-        + " with -D" + SKIP_PROPERTY + "=true";
-    if (Boolean.getBoolean(SKIP_PROPERTY)) {
-      Assumptions.abort(message);
+    if (Integer.parseInt(minor.group(1)) < KUBECTL_MINIMUM_MINOR) {
+      return fail(kubectl + " is kubectl 1." + minor.group(1) + ", older than 1." + KUBECTL_MINIMUM_MINOR
+          + ", whose kustomize v5 the manifests need: run `" + INSTALL + "`, which installs a current one into "
+          + cached.getParent() + " and then runs the tests");
     }
-    return fail(message);
+    return kubectl;
+  }
+
+  /** Where {@code ./test} puts the kubectl it installs: the user's cache folder (XDG), under greetprobe/bin. */
+  private static Path kubectlCache() {
+    String xdg = System.getenv().getOrDefault("XDG_CACHE_HOME", "");
+    Path cache = xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return cache.resolve("greetprobe").resolve("bin").resolve("kubectl");
   }
 
   static Optional<Path> find(String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class ProbeMainTest {
     double keep = scenario.awaitRunning();
     Files.writeString(config, scenario.after("1h"));
 
-    assertThat(new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start().waitFor()).isZero();
+    assertThat(sighup(process).waitFor()).isZero();
 
     scenario.awaitApplied(keep);
     assertThat(Files.readString(log))
@@ -97,6 +98,15 @@ class ProbeMainTest {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     return new Result(p.exitValue(), output);
+  }
+
+  /**
+   * The JDK sends only SIGTERM and SIGKILL; bash's builtin kill sends SIGHUP, on machines without procps' kill
+   * program too (minimal Debian, slim container images).
+   */
+  private static Process sighup(Process target) throws IOException {
+    return new ProcessBuilder("bash", "-c", "kill -HUP \"$1\"", "bash", String.valueOf(target.pid()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   private static ProcessBuilder java(String... args) {

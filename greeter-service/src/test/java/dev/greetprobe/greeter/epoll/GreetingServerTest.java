@@ -216,8 +216,14 @@ class GreetingServerTest {
 
   /** Through util-linux's prlimit, which every Debian has: the JDK cannot change its own limits. */
   private static void setOpenFilesSoftLimit(String limit) throws Exception {
-    Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()),
-        "--nofile=" + limit + ":").inheritIO().start();
+    Process prlimit;
+    try {
+      prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()),
+          "--nofile=" + limit + ":").inheritIO().start();
+    } catch (IOException e) {
+      throw new AssertionError("prlimit is not installed: run `./test`, which installs it (Debian's package"
+          + " util-linux) and then runs the tests", e);
+    }
     assertThat(prlimit.waitFor(10, TimeUnit.SECONDS) && prlimit.exitValue() == 0)
         .as("prlimit --nofile=%s: finished and succeeded", limit).isTrue();
   }

@@ -23,10 +23,13 @@ import io.vertx.core.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * Resolves host names afresh on every call: no cache, so every probe measures a real lookup. Names in /etc/hosts
@@ -42,10 +45,19 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Resolver implements AutoCloseable {
 
+  /**
+   * Resolvers per setting, taking turns. Netty keeps a query ID for ten seconds after its query timed out, lest a late
+   * answer meet the ID's next query, and one resolver has 65,536 IDs per server: a server that answers nothing would
+   * spend them all for every lookup. Each resolver has a socket and an ID space of its own, as a resolver that opens
+   * a socket per query has.
+   */
+  static final int RESOLVERS_PER_SETTING = 4;
+
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("probe-dns", true), NioIoHandler.newFactory());
   private final ProbeConfig.Dns dns;
-  private final Map<Key, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
+  private final Map<Key, List<DnsNameResolver>> resolvers = new ConcurrentHashMap<>();
+  private final AtomicInteger turn = new AtomicInteger();
 
   private record Key(IpProtocol protocol, long queryTimeoutMillis) {
   }
@@ -58,34 +70,38 @@ public final class Resolver implements AutoCloseable {
   }
 
   private DnsNameResolver resolver(IpProtocol protocol, long queryTimeoutMillis) {
-    return resolvers.computeIfAbsent(new Key(protocol, queryTimeoutMillis), key -> {
-      DnsNameResolverBuilder builder = new DnsNameResolverBuilder(group.next())
-          .datagramChannelType(NioDatagramChannel.class)
-          .socketChannelType(NioSocketChannel.class)
-          .resolveCache(NoopDnsCache.INSTANCE)
-          .cnameCache(NoopDnsCnameCache.INSTANCE)
-          .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
-          .resolvedAddressTypes(protocol.addressTypes)
-          .completeOncePreferredResolved(true)
-          .queryTimeoutMillis(queryTimeoutMillis)
-          .nameServerProvider(dns.system()
-              ? DnsServerAddressStreamProviders.platformDefault()
-              : new SequentialDnsServerAddressStreamProvider(dns.servers().stream()
-                  .map(s -> new InetSocketAddress(s.host(), s.port())).toList()));
-      if (dns.search() != null) {
-        builder.searchDomains(dns.search());
-      }
-      if (dns.ndots() >= 0) {
-        builder.ndots(dns.ndots());
-      }
-      return builder.build();
-    });
+    List<DnsNameResolver> shared = resolvers.computeIfAbsent(new Key(protocol, queryTimeoutMillis),
+        key -> Stream.generate(() -> build(protocol, queryTimeoutMillis)).limit(RESOLVERS_PER_SETTING).toList());
+    return shared.get(Math.floorMod(turn.getAndIncrement(), shared.size()));
+  }
+
+  private DnsNameResolver build(IpProtocol protocol, long queryTimeoutMillis) {
+    DnsNameResolverBuilder builder = new DnsNameResolverBuilder(group.next())
+        .datagramChannelType(NioDatagramChannel.class)
+        .socketChannelType(NioSocketChannel.class)
+        .resolveCache(NoopDnsCache.INSTANCE)
+        .cnameCache(NoopDnsCnameCache.INSTANCE)
+        .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
+        .resolvedAddressTypes(protocol.addressTypes)
+        .completeOncePreferredResolved(true)
+        .queryTimeoutMillis(queryTimeoutMillis)
+        .nameServerProvider(dns.system()
+            ? DnsServerAddressStreamProviders.platformDefault()
+            : new SequentialDnsServerAddressStreamProvider(dns.servers().stream()
+                .map(s -> new InetSocketAddress(s.host(), s.port())).toList()));
+    if (dns.search() != null) {
+      builder.searchDomains(dns.search());
+    }
+    if (dns.ndots() >= 0) {
+      builder.ndots(dns.ndots());
+    }
+    return builder.build();
   }
 
   /**
    * The configured query timeout, or the probe's timeout when that is shorter, rounded up to 1, 2 or 5 times a power of
-   * ten milliseconds. Each query timeout takes a resolver of its own (a socket and an ID space): the steps keep
-   * {@code /probe}'s timeouts from making one each. Up, not down: a query must not give up while its probe may still
+   * ten milliseconds. Each query timeout takes resolvers of its own (sockets and ID spaces): the steps keep
+   * {@code /probe}'s timeouts from making some each. Up, not down: a query must not give up while its probe may still
    * use the answer, and the cancellation at the deadline ends the lookup.
    */
   static long queryTimeoutMillis(Duration configured, Duration timeout) {
@@ -143,7 +159,7 @@ public final class Resolver implements AutoCloseable {
 
   @Override
   public void close() {
-    resolvers.values().forEach(DnsNameResolver::close);
+    resolvers.values().forEach(shared -> shared.forEach(DnsNameResolver::close));
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 }

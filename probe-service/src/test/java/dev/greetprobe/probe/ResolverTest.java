@@ -71,6 +71,18 @@ class ResolverTest {
     assertThat(Resolver.queryTimeoutMillis(Duration.ofMinutes(5), Duration.ofSeconds(70))).isEqualTo(100_000);
   }
 
+  /** Netty counts query IDs per resolver and server: each resolver has its own, and its own socket to send from. */
+  @Test
+  void lookupsTakeTurnsOverResolversEachWithASocketAndQueryIdsOfItsOwn() throws Exception {
+    servers.get(0).answer("greeter.test", "127.0.0.1");
+
+    for (int i = 0; i < 2 * Resolver.RESOLVERS_PER_SETTING; i++) {
+      join(resolver.resolve(context, "greeter.test", IpProtocol.IP4, Duration.ofSeconds(1)));
+    }
+
+    assertThat(servers.get(0).sourcePorts("greeter.test")).hasSize(Resolver.RESOLVERS_PER_SETTING);
+  }
+
   @Test
   void aTruncatedAnswerIsAskedAgainOverTcpAndItsAddressUsed() throws Exception {
     servers.get(0).answer("big.test", "127.0.0.7").truncated("big.test");

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -109,6 +110,7 @@ public final class TestDnsServer implements AutoCloseable {
   private final Map<String, Rule> rules = new ConcurrentHashMap<>();
   private final Map<String, Integer> queryCounts = new ConcurrentHashMap<>();
   private final Map<String, Integer> tcpQueryCounts = new ConcurrentHashMap<>();
+  private final Map<String, Set<Integer>> udpSourcePorts = new ConcurrentHashMap<>();
   private final EventLoopGroup group;
   private final Channel channel;
   private final Channel tcpChannel;
@@ -253,6 +255,11 @@ public final class TestDnsServer implements AutoCloseable {
     return queryCounts.getOrDefault(normalize(name), 0);
   }
 
+  /** The ports the name's UDP queries came from: a client's sockets. */
+  public Set<Integer> sourcePorts(String name) {
+    return Set.copyOf(udpSourcePorts.getOrDefault(normalize(name), Set.of()));
+  }
+
   /** How many of {@link #queries} came over TCP. */
   public int tcpQueries(String name) {
     return tcpQueryCounts.getOrDefault(normalize(name), 0);
@@ -294,6 +301,9 @@ public final class TestDnsServer implements AutoCloseable {
       queryCounts.merge(name, 1, Integer::sum);
       if (transport == Transport.TCP) {
         tcpQueryCounts.merge(name, 1, Integer::sum);
+      } else {
+        udpSourcePorts.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet())
+            .add(((DatagramDnsQuery) query).sender().getPort());
       }
       Rule rule = rules.getOrDefault(name, Rule.UNKNOWN);
       if (rule.mode() == Mode.SILENT) {

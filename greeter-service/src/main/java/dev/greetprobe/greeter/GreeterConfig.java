@@ -2,6 +2,7 @@ package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
+import dev.greetprobe.common.Histograms;
 import io.vertx.core.http.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * @param access which client addresses may connect
  * @param limits connection limits
  * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header
+ * @param histograms which histograms the greeter's own are ({@code metrics.histograms}); both services read the key,
+ *     so one config vocabulary drops classic buckets everywhere
  */
 public record GreeterConfig(
     String host,
@@ -42,7 +45,15 @@ public record GreeterConfig(
     Tls tls,
     Access access,
     Limits limits,
-    boolean proxyProtocol) {
+    boolean proxyProtocol,
+    Histograms histograms) {
+
+  /** Classic and native histograms, the default. */
+  public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
+      boolean logConnections, Http http, Tls tls, Access access, Limits limits, boolean proxyProtocol) {
+    this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access, limits,
+        proxyProtocol, Histograms.BOTH);
+  }
 
   /** Plain TCP with no access rules, the default limits and no PROXY protocol. */
   public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
@@ -141,9 +152,16 @@ public record GreeterConfig(
         tls(root.section("tls"), root.has("tls")),
         access(root.section("access")),
         limits(root.section("limits")),
-        root.bool("proxy_protocol", false));
+        root.bool("proxy_protocol", false),
+        histograms(root.section("metrics")));
     root.done();
     return config;
+  }
+
+  private static Histograms histograms(ConfigReader metrics) {
+    Histograms histograms = Histograms.read(metrics);
+    metrics.done();
+    return histograms;
   }
 
   private static Tls tls(ConfigReader tls, boolean present) {

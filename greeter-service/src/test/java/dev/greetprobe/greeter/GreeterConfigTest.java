@@ -1,6 +1,7 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.Histograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,8 +36,11 @@ class GreeterConfigTest {
   void everyKeyIsRead() throws Exception {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
 
-    assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
-        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999)));
+    GreeterConfig plain = new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128, Duration.ofSeconds(2), true,
+        new GreeterConfig.Http("127.0.0.1", 9999));
+    assertThat(config).isEqualTo(new GreeterConfig(plain.host(), plain.port(), plain.greeting(), plain.instances(),
+        plain.backlog(), plain.drainTimeout(), plain.logConnections(), plain.http(), plain.tls(), plain.access(),
+        plain.limits(), plain.proxyProtocol(), Histograms.CLASSIC));
   }
 
   @Test
@@ -58,7 +62,7 @@ class GreeterConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, port, proxy_protocol, tls)
+      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, metrics, port, proxy_protocol, tls)
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
@@ -73,6 +77,7 @@ class GreeterConfigTest {
       invalid-acl-not-an-address.yaml     | access.allow: 'example.com' is not an address or CIDR range
       invalid-burst-without-tokens.yaml   | limits.burst_per_source: must be at least 1 when rate_per_source is set
       invalid-max-connections.yaml        | limits.max_connections: -1 is outside 0..10000000
+      invalid-metrics-histograms.yaml     | metrics.histograms: 'sparse' is none of classic, native, both
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))

@@ -3,6 +3,7 @@ package dev.greetprobe.probe;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
+import dev.greetprobe.common.Histograms;
 import io.netty.util.NetUtil;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * The probe's settings, validated as a whole: a config either loads completely or is refused with the first error,
  * naming the target and the key.
  */
-public record ProbeConfig(Transport transport, Http http, Dns dns, Reload reload, Shard shard, List<Target> targets) {
+public record ProbeConfig(Transport transport, Http http, Dns dns, Reload reload, Shard shard, List<Target> targets,
+    Histograms histograms) {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
@@ -85,8 +87,11 @@ public record ProbeConfig(Transport transport, Http http, Dns dns, Reload reload
     checkTiming(defaults, interval, timeout);
     defaults.done();
     List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
+    ConfigReader metrics = root.section("metrics");
+    Histograms histograms = Histograms.read(metrics);
+    metrics.done();
     root.done();
-    return new ProbeConfig(transport, http, dns, reload, shard, List.copyOf(targets));
+    return new ProbeConfig(transport, http, dns, reload, shard, List.copyOf(targets), histograms);
   }
 
   private static Transport transport(ConfigReader root) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.Histograms;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ class ProbeConfigTest {
     ProbeConfig config = load(fixture("valid-full.yaml"));
 
     assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
+    assertThat(config.histograms()).isEqualTo(Histograms.NATIVE);
     assertThat(config.dns()).isEqualTo(new ProbeConfig.Dns(
         List.of(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53)), List.of("svc.cluster.local"), 2,
         Duration.ofMillis(500)));
@@ -96,6 +98,15 @@ class ProbeConfigTest {
   }
 
   @Test
+  void histogramsAreClassicAndNativeUnlessTheConfigDropsOne() {
+    assertThat(ProbeConfig.from(null, Map.of()).histograms()).isEqualTo(Histograms.BOTH);
+    assertThat(ProbeConfig.from(Map.of("metrics", Map.of("histograms", "native")), Map.of()).histograms())
+        .isEqualTo(Histograms.NATIVE);
+    assertThat(ProbeConfig.from(Map.of("metrics", Map.of("histograms", "classic")), Map.of()).histograms())
+        .isEqualTo(Histograms.CLASSIC);
+  }
+
+  @Test
   void probesConnectThroughVertxUnlessTheConfigOrTheEnvironmentSaysEpoll() {
     assertThat(ProbeConfig.from(null, Map.of()).transport()).isEqualTo(Transport.VERTX);
     assertThat(ProbeConfig.from(Map.of("transport", "epoll"), Map.of()).transport()).isEqualTo(Transport.EPOLL);
@@ -140,6 +151,7 @@ class ProbeConfigTest {
       invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)
       invalid-shard-index-not-a-pod-name.yaml      | shard.index: 'probe' is neither a shard number nor a pod name ending in -N (as in probe-2)
       invalid-transport.yaml                       | transport: 'netty' is neither vertx nor epoll
+      invalid-metrics-histograms.yaml              | metrics.histograms: 'sparse' is none of classic, native, both
       """)
   void eachInvalidFileIsRefusedNamingTheTargetAndKey(String file, String message) throws Exception {
     assertThatThrownBy(() -> load(fixture(file)))

@@ -1,37 +1,44 @@
 package dev.greetprobe.probe;
 
+import dev.greetprobe.common.Histograms;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The only place that touches the meter registry. Names follow blackbox_exporter's where the meaning is the same
  * ({@code probe_success}, {@code probe_duration_seconds}, {@code probe_dns_lookup_time_seconds},
  * {@code probe_ip_protocol}, {@code probe_ssl_earliest_cert_expiry}), so its dashboards and alerts keep working.
  * Every series of a target is registered when the target is, so none appears late or only after a failure; a
- * phase's histogram only for targets that go through the phase.
+ * phase's histogram only for targets that go through the phase. The histograms are the Prometheus client's, in the
+ * registry Micrometer scrapes, so that they can be native ({@code metrics.histograms}).
  */
 public final class ProbeMetrics {
 
-  /** Histogram buckets for phase durations: loopback connects take well under a millisecond, WAN DNS seconds. */
-  static final Duration[] PHASE_BUCKETS = {
-      Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
-      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  /** Classic bucket bounds for phase durations, in seconds: loopback connects take well under a millisecond, WAN DNS
+   * seconds. */
+  static final double[] PHASE_BUCKETS = {
+      0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+  /** Classic bucket bounds for schedule lateness, in seconds, around the 50 ms a probe may start late. */
+  static final double[] LATENESS_BUCKETS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
 
   private final MeterRegistry registry;
-  private final Timer lateness;
+  private final Histogram lateness;
+  private final Histogram phaseDurations;
   private volatile int targets;
   private volatile int configTargets;
   private volatile int shardIndex;
@@ -39,14 +46,19 @@ public final class ProbeMetrics {
   private volatile int reloadSuccessful = 1;
   private volatile double reloadSuccessSeconds;
 
-  public ProbeMetrics(MeterRegistry registry) {
+  public ProbeMetrics(PrometheusMeterRegistry registry, Histograms histograms) {
     this.registry = registry;
-    this.lateness = Timer.builder("probe.schedule.lateness")
-        .description("How late probes start against their schedule")
-        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofSeconds(1))
-        .register(registry);
+    this.lateness = histograms.builder(LATENESS_BUCKETS)
+        .name("probe_schedule_lateness_seconds")
+        .help("How late probes start against their schedule")
+        .unit(Unit.SECONDS)
+        .register(registry.getPrometheusRegistry());
+    this.phaseDurations = histograms.builder(PHASE_BUCKETS)
+        .name("probe_phase_duration_seconds")
+        .help("Duration of each phase of a probe")
+        .unit(Unit.SECONDS)
+        .labelNames("target", "phase")
+        .register(registry.getPrometheusRegistry());
     Gauge.builder("probe.targets", this, m -> m.targets)
         .description("Targets this instance probes (its shard of the config)")
         .register(registry);
@@ -92,7 +104,7 @@ public final class ProbeMetrics {
   }
 
   void lateness(long nanos) {
-    lateness.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    lateness.observe(Math.max(0, nanos) / 1e9);
   }
 
   public TargetMeters register(Target target) {
@@ -102,8 +114,9 @@ public final class ProbeMetrics {
   /** One target's series. */
   public final class TargetMeters {
 
+    private final String name;
     private final List<Meter> meters = new ArrayList<>();
-    private final Map<Phase, Timer> phases = new EnumMap<>(Phase.class);
+    private final Map<Phase, DistributionDataPoint> phases = new EnumMap<>(Phase.class);
     private final Map<Result, Counter> results = new EnumMap<>(Result.class);
     private final Counter skipped;
     // NaN until the target's first probe ends: a target not probed yet is not a failed one, and alerts on
@@ -115,6 +128,7 @@ public final class ProbeMetrics {
     private volatile double certExpiry = Double.NaN;
 
     private TargetMeters(Target target) {
+      name = target.name();
       Tags tags = Tags.of("target", target.name());
       meters.add(Gauge.builder("probe.success", this, m -> m.success)
           .description("Whether the last probe succeeded").tags(tags).register(registry));
@@ -130,16 +144,10 @@ public final class ProbeMetrics {
             .description("Earliest expiry of the peer's certificates, in Unix seconds").tags(tags)
             .register(registry));
       }
-      // Only the phases the target goes through: a histogram that can never count is still 19 series in every
-      // scrape, which Prometheus stores and the probe renders, for nothing.
+      // Only the phases the target goes through: a classic histogram that can never count is still 18 series in
+      // every scrape, which Prometheus stores and the probe renders, for nothing.
       for (Phase phase : target.phases()) {
-        Timer timer = Timer.builder("probe.phase.duration")
-            .description("Duration of each phase of a probe")
-            .tags(tags).tag("phase", phase.label())
-            .serviceLevelObjectives(PHASE_BUCKETS)
-            .register(registry);
-        phases.put(phase, timer);
-        meters.add(timer);
+        phases.put(phase, phaseDurations.labelValues(name, phase.label()));
       }
       for (Result result : Result.values()) {
         Counter counter = Counter.builder("probe.results")
@@ -156,7 +164,7 @@ public final class ProbeMetrics {
     }
 
     public void record(ProbeResult result) {
-      result.phases().forEach((phase, d) -> phases.get(phase).record(d));
+      result.phases().forEach((phase, d) -> phases.get(phase).observe(seconds(d)));
       results.get(result.result()).increment();
       success = result.success() ? 1 : 0;
       duration = seconds(result.duration());
@@ -175,7 +183,40 @@ public final class ProbeMetrics {
     /** Takes the target's series out of {@code /metrics}. */
     public void remove() {
       meters.forEach(registry::remove);
+      phases.keySet().forEach(phase -> phaseDurations.remove(name, phase.label()));
     }
+  }
+
+  /**
+   * One probe's result as blackbox_exporter prints it for {@code /probe}, in a registry of its own: the last probe's
+   * gauges under the names {@code /metrics} uses, and each phase's duration as a gauge, since one probe has no
+   * distribution.
+   */
+  static String oneOff(Target target, ProbeResult result) {
+    PrometheusMeterRegistry one = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    gauge(one, "probe.success", "Whether the probe succeeded", result.success() ? 1 : 0, null);
+    gauge(one, "probe.duration", "How long the probe took", seconds(result.duration()), "seconds");
+    Duration resolve = result.phases().get(Phase.RESOLVE);
+    gauge(one, "probe.dns.lookup.time", "How long the DNS lookup took", resolve == null ? 0 : seconds(resolve),
+        "seconds");
+    gauge(one, "probe.ip.protocol", "IP protocol of the address probed: 4, 6, or 0 when unresolved",
+        result.ipProtocol(), null);
+    if (target.expect() != null) {
+      gauge(one, "probe.failed.due.to.regex", "Whether the received text failed to match expect",
+          result.result() == Result.BANNER_MISMATCH ? 1 : 0, null);
+    }
+    if (result.certExpiry() != null) {
+      gauge(one, "probe.ssl.earliest.cert.expiry", "Earliest expiry of the peer's certificates, in Unix seconds",
+          result.certExpiry().getEpochSecond(), null);
+    }
+    result.phases().forEach((phase, d) -> Gauge.builder("probe.phase.duration", () -> seconds(d))
+        .description("Duration of each phase of the probe").baseUnit("seconds").tag("phase", phase.label())
+        .register(one));
+    return one.scrape();
+  }
+
+  private static void gauge(MeterRegistry registry, String name, String help, double value, String unit) {
+    Gauge.builder(name, () -> value).description(help).baseUnit(unit).register(registry);
   }
 
   static double seconds(Duration d) {

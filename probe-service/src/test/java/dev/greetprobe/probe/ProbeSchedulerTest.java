@@ -5,8 +5,10 @@ import static dev.greetprobe.probe.TestTargets.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,15 +35,15 @@ import org.junit.jupiter.api.Test;
 class ProbeSchedulerTest {
 
   private Vertx vertx;
-  private SimpleMeterRegistry registry;
+  private PrometheusMeterRegistry registry;
   private ProbeMetrics metrics;
   private Resolver resolver;
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
-    registry = new SimpleMeterRegistry();
-    metrics = new ProbeMetrics(registry);
+    registry = Instrumentation.registry();
+    metrics = new ProbeMetrics(registry, Histograms.BOTH);
     resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(1)));
   }
 

@@ -74,12 +74,20 @@ public final class BenchMain {
     }
     if (args[0].equals("scale")) {
       List<ScaleBench.Figures> scale = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
       for (String mode : modes) {
         System.out.printf("probing %d targets every %d s with histograms %s for %d s (after %d s of warm-up)...%n",
             scaleTargets, interval, mode, seconds, warmup);
-        scale.add(ScaleBench.run(root, work, mode, scaleTargets, interval, seconds, warmup));
+        try {
+          scale.add(ScaleBench.run(root, work, mode, scaleTargets, interval, seconds, warmup));
+        } catch (java.io.IOException e) {
+          // The probe stopped answering, most often out of the pod's heap: a figure too, so the other modes still run.
+          failed.add(mode + ": the probe stopped answering (" + e + "); its log: "
+              + work.resolve("scale-probe-" + mode + ".log"));
+        }
       }
       ScaleBench.print(scale, interval);
+      failed.forEach(System.out::println);
       return;
     }
     List<ProbeBench.Figures> rows = new ArrayList<>();

@@ -64,16 +64,16 @@ final class ScaleBench {
         thread.setDaemon(true);
         return thread;
       });
-      prometheus.scheduleAtFixedRate(() -> scrape(probe, scraperAccept), SCRAPE_INTERVAL_SECONDS,
+      prometheus.scheduleAtFixedRate(() -> scrapeInBackground(probe, scraperAccept), SCRAPE_INTERVAL_SECONDS,
           SCRAPE_INTERVAL_SECONDS, TimeUnit.SECONDS);
       Thread.sleep(warmupSeconds * 1000L);
-      Scrape before = new Scrape(probe.metrics());
-      ProtobufScrape protobufBefore = ProtobufScrape.parse(probe.metrics(PROTOBUF));
+      Scrape before = new Scrape(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
+      ProtobufScrape protobufBefore = ProtobufScrape.parse(scrape(probe, PROTOBUF));
       double cpuBefore = probe.cpuSeconds();
       long start = System.nanoTime();
       Thread.sleep(seconds * 1000L);
-      Scrape after = new Scrape(probe.metrics());
-      ProtobufScrape protobufAfter = ProtobufScrape.parse(probe.metrics(PROTOBUF));
+      Scrape after = new Scrape(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
+      ProtobufScrape protobufAfter = ProtobufScrape.parse(scrape(probe, PROTOBUF));
       double cpuAfter = probe.cpuSeconds();
       double elapsed = (System.nanoTime() - start) / 1e9;
       prometheus.shutdownNow();
@@ -110,7 +110,7 @@ final class ScaleBench {
     for (int i = 0; i < RENDERS; i++) {
       double cpuBefore = probe.cpuSeconds();
       long start = System.nanoTime();
-      bytes = probe.metrics(accept);
+      bytes = scrape(probe, accept);
       double seconds = (System.nanoTime() - start) / 1e9;
       wall += seconds;
       cpu += probe.cpuSeconds() - cpuBefore - probingCpuRate * seconds;
@@ -118,9 +118,14 @@ final class ScaleBench {
     return new Render(bytes, wall / RENDERS, Math.max(0, cpu / RENDERS));
   }
 
-  private static void scrape(Proc probe, String accept) {
+  /** One scrape at a time, as one Prometheus scrapes: the bench's own never overlap the periodic ones. */
+  private static synchronized byte[] scrape(Proc probe, String accept) throws Exception {
+    return probe.metrics(accept);
+  }
+
+  private static void scrapeInBackground(Proc probe, String accept) {
     try {
-      probe.metrics(accept);
+      scrape(probe, accept);
     } catch (Exception e) {
       System.err.println("scrape failed: " + e);
     }

@@ -23,9 +23,9 @@ final class ScaleBench {
   static final String PROTOBUF =
       "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
   static final String TEXT = "text/plain; version=0.0.4";
-  /** The heap of a pod of deploy/base/probe-statefulset.yaml: MaxRAMPercentage=75 of its 512Mi limit. */
-  static final String POD_HEAP = "-Xmx384m";
-  static final double POD_MEMORY_MIB = 512;
+  /** The heap of a pod of deploy/base/probe-statefulset.yaml: MaxRAMPercentage=75 of its 1Gi limit. */
+  static final String POD_HEAP = "-Xmx768m";
+  static final double POD_MEMORY_MIB = 1024;
   private static final int SCRAPE_INTERVAL_SECONDS = 15;
   private static final int RENDERS = 3;
 

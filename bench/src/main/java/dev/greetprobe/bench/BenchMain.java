@@ -16,6 +16,8 @@ public final class BenchMain {
              java -jar bench/target/greetprobe-bench.jar probe [--targets 100,1000,5000] [--seconds 60] [--warmup 60]
                  [--transports vertx,epoll] [--reference DIR]
              java -jar bench/target/greetprobe-bench.jar footprint
+             java -jar bench/target/greetprobe-bench.jar scale [--targets 20000] [--interval 10] [--seconds 60]
+                 [--warmup 60] [--modes classic,native,both]
       """;
 
   private BenchMain() {
@@ -26,23 +28,31 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !List.of("greeter", "probe", "footprint").contains(args[0])) {
+    if (args.length == 0 || !List.of("greeter", "probe", "footprint", "scale").contains(args[0])) {
       System.err.print(USAGE);
       System.exit(2);
     }
     List<Integer> targets = List.of(100, 1000, 5000);
     List<Integer> concurrency = List.of(1, 16, 256);
-    int seconds = args[0].equals("probe") ? 60 : 10;
+    int seconds = args[0].equals("probe") || args[0].equals("scale") ? 60 : 10;
     int repeats = 3;
     // The JIT's C2 keeps compiling the probe's path for about the first minute (a quarter of the CPU at 30 s in),
     // longer at low rates: the probe bench waits at least this long, then until the JIT settles.
     int warmup = 60;
     List<String> transports = List.of("vertx", "epoll");
+    int scaleTargets = 20_000;
+    int interval = 10;
+    List<String> modes = List.of("classic", "native", "both");
     // Where the reference's build.sh put prober_epoll; without it, the reference prober does not run.
     Path reference = null;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
-        case "--targets" -> targets = numbers(args[i + 1]);
+        case "--targets" -> {
+          targets = numbers(args[i + 1]);
+          scaleTargets = targets.get(0);
+        }
+        case "--interval" -> interval = Integer.parseInt(args[i + 1]);
+        case "--modes" -> modes = List.of(args[i + 1].split(","));
         case "--concurrency" -> concurrency = numbers(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
@@ -60,6 +70,24 @@ public final class BenchMain {
     }
     if (args[0].equals("footprint")) {
       FootprintBench.print(FootprintBench.run(root, work));
+      return;
+    }
+    if (args[0].equals("scale")) {
+      List<ScaleBench.Figures> scale = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
+      for (String mode : modes) {
+        System.out.printf("probing %d targets every %d s with histograms %s for %d s (after %d s of warm-up)...%n",
+            scaleTargets, interval, mode, seconds, warmup);
+        try {
+          scale.add(ScaleBench.run(root, work, mode, scaleTargets, interval, seconds, warmup));
+        } catch (java.io.IOException e) {
+          // The probe stopped answering, most often out of the pod's heap: a figure too, so the other modes still run.
+          failed.add(mode + ": the probe stopped answering (" + e + "); its log: "
+              + work.resolve("scale-probe-" + mode + ".log"));
+        }
+      }
+      ScaleBench.print(scale, interval);
+      failed.forEach(System.out::println);
       return;
     }
     List<ProbeBench.Figures> rows = new ArrayList<>();

@@ -68,6 +68,13 @@ final class Proc implements AutoCloseable {
     return get("/metrics").body();
   }
 
+  /** One scrape of {@code /metrics} with {@code accept} as the scraper's Accept header. */
+  byte[] metrics(String accept) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+        .header("accept", accept).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray())
+        .body();
+  }
+
   /** User plus system CPU seconds, from /proc. */
   double cpuSeconds() throws IOException {
     return ticks(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))) / (double) CLOCK_TICKS;

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,11 +41,19 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard and the alert rules against the real thing: both services' jars, a local DNS server (dnsmasq) and a
- * real Prometheus scraping them every second with the rules loaded. The probe watches four targets: the greeter by a
- * name the DNS server knows, the same name on a TLS port, a closed port, and a name that does not exist.
+ * real Prometheus that takes native histograms, scraping them every second with the rules loaded. Three probes, one
+ * for each {@code metrics.histograms} mode, are instances of the one probe job, and every dashboard query is asked of
+ * each, as the dashboard's instance variable would. Each probe watches four targets: the greeter by a name the DNS
+ * server knows, the same name on a TLS port, a closed port, and a name that does not exist.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ObservabilityIT {
+
+  /** The config's metrics.histograms modes; a probe for each. */
+  private static final List<String> HISTOGRAM_MODES = List.of("classic", "native", "both");
+
+  /** A phase histogram's classic buckets: 15 bounds and +Inf. */
+  private static final int CLASSIC_PHASE_BUCKETS = 16;
 
   /** Synthesized by Prometheus for every scrape, not exported by a service. */
   private static final Set<String> PROMETHEUS_METRICS = Set.of("up");
@@ -66,10 +75,10 @@ class ObservabilityIT {
   private static Path work;
   private static Path promtool;
   private static String greeterMetricsUrl;
-  private static String probeMetricsUrl;
   private static String probeOneOffUrl;
   private static String greeterInstance;
-  private static String probeInstance;
+  /** Each histogram mode's probe instance (host:port), in {@link #HISTOGRAM_MODES} order. */
+  private static final Map<String, String> probeInstances = new LinkedHashMap<>();
   private static PrometheusApi prometheus;
 
   @BeforeAll
@@ -100,10 +109,13 @@ class ObservabilityIT {
 
     int tlsPort = startTlsGreeter();
     int closedPort = freePort();
-    int probeHttpPort = freePort();
     Path certificate = work.resolve("greeter-test.crt");
-    Path probeConfig = Files.writeString(work.resolve("probe.yaml"), """
+    List<BackgroundProcess> probes = new ArrayList<>();
+    for (String mode : HISTOGRAM_MODES) {
+      int probeHttpPort = freePort();
+      Path probeConfig = Files.writeString(work.resolve("probe-" + mode + ".yaml"), """
         http: {host: 127.0.0.1, port: %d}
+        metrics: {histograms: %s}
         dns:
           servers: ["127.0.0.1:%d"]
         defaults: {interval: 1s, timeout: 500ms}
@@ -121,18 +133,22 @@ class ObservabilityIT {
             address: 127.0.0.1:%d
           - name: missing
             address: %s:%d
-        """.formatted(probeHttpPort, dnsPort, GREETER_NAME, greeterPort, GREETING, GREETER_NAME, tlsPort,
-        certificate, GREETING, closedPort, MISSING_NAME, greeterPort));
-    BackgroundProcess probe = started(BackgroundProcess.start("probe", work.resolve("probe.log"),
-        java(), "-jar", probeJar, "--config", probeConfig));
-    probeInstance = "127.0.0.1:" + probeHttpPort;
-    probeMetricsUrl = "http://" + probeInstance + "/metrics";
-    probeOneOffUrl = "http://" + probeInstance + "/probe?target=127.0.0.1:" + greeterPort + "&expect="
+        """.formatted(probeHttpPort, mode, dnsPort, GREETER_NAME, greeterPort, GREETING, GREETER_NAME, tlsPort,
+          certificate, GREETING, closedPort, MISSING_NAME, greeterPort));
+      probes.add(started(BackgroundProcess.start("probe " + mode, work.resolve("probe-" + mode + ".log"),
+          java(), "-jar", probeJar, "--config", probeConfig)));
+      probeInstances.put(mode, "127.0.0.1:" + probeHttpPort);
+    }
+    for (int i = 0; i < probes.size(); i++) {
+      awaitReady(probes.get(i), "http://" + probeInstances.get(HISTOGRAM_MODES.get(i)) + "/health/ready");
+    }
+    probeOneOffUrl = "http://" + probeInstances.get("both") + "/probe?target=127.0.0.1:" + greeterPort + "&expect="
         + URLEncoder.encode("^" + GREETING + "$", StandardCharsets.UTF_8);
-    awaitReady(probe, "http://" + probeInstance + "/health/ready");
 
     // A collection in each JVM, so the GC panels have a pause to show however large the heap is.
-    for (BackgroundProcess service : List.of(greeter, probe)) {
+    List<BackgroundProcess> services = new ArrayList<>(probes);
+    services.add(greeter);
+    for (BackgroundProcess service : services) {
       Tools.Output gc = Tools.run(work, "", STARTUP, Path.of(System.getProperty("java.home"), "bin", "jcmd"),
           service.pid(), "GC.run");
       assertThat(gc.exitCode()).as("jcmd GC.run in %s: %s", service, gc).isZero();
@@ -154,18 +170,21 @@ class ObservabilityIT {
           - job_name: probe
             static_configs:
               - targets: ['%s']
-        """.formatted(greeterInstance, probeInstance));
+        """.formatted(greeterInstance, String.join("', '", probeInstances.values())));
     BackgroundProcess prometheusProcess = started(BackgroundProcess.start("prometheus",
         work.resolve("prometheus.log"), prometheusBinary, "--config.file=" + prometheusConfig,
+        "--enable-feature=native-histograms",
         "--storage.tsdb.path=" + work.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + prometheusPort));
     String prometheusUrl = "http://127.0.0.1:" + prometheusPort;
     awaitReady(prometheusProcess, prometheusUrl + "/-/ready");
     prometheus = new PrometheusApi(prometheusUrl);
 
-    await("both scrape targets up").atMost(STARTUP).failFast(prometheusProcess::assertRunning)
+    List<String> scraped = new ArrayList<>(probeInstances.values());
+    scraped.add(greeterInstance);
+    await("every scrape target up").atMost(STARTUP).failFast(prometheusProcess::assertRunning)
         .untilAsserted(() -> assertThat(samples(prometheus.query("up == 1")))
-            .extracting(s -> s.getJsonObject("metric").getString("job"))
-            .containsExactlyInAnyOrder("greeter", "probe"));
+            .extracting(s -> s.getJsonObject("metric").getString("instance"))
+            .containsExactlyInAnyOrderElementsOf(scraped));
     await(HISTORY_SECONDS + "s of scrapes for the dashboard's windows")
         .atMost(Duration.ofSeconds(HISTORY_SECONDS + 20)).pollInterval(Duration.ofSeconds(1))
         .failFast(prometheusProcess::assertRunning)
@@ -184,7 +203,7 @@ class ObservabilityIT {
   Stream<DynamicTest> promtoolFindsNoProblemInEitherServicesMetrics() {
     Map<String, String> endpoints = new LinkedHashMap<>();
     endpoints.put("greeter /metrics", greeterMetricsUrl);
-    endpoints.put("probe /metrics", probeMetricsUrl);
+    probeInstances.forEach((mode, instance) -> endpoints.put("probe (" + mode + ") /metrics", metricsUrl(instance)));
     endpoints.put("probe /probe", probeOneOffUrl);
     return endpoints.entrySet().stream().map(endpoint -> DynamicTest.dynamicTest(endpoint.getKey(), () -> {
       String metrics = Http.body(endpoint.getValue());
@@ -202,27 +221,76 @@ class ObservabilityIT {
     assertThat(values).containsEntry("probe_job", List.of("probe"))
         .containsEntry("greeter_job", List.of("greeter"))
         .containsEntry("target", List.of("greeter", "missing", "refused", "secure"));
-    assertThat(values.get("instance")).containsExactlyInAnyOrder(greeterInstance, probeInstance);
+    List<String> instances = new ArrayList<>(probeInstances.values());
+    instances.add(greeterInstance);
+    assertThat(values.get("instance")).containsExactlyInAnyOrderElementsOf(instances);
   }
 
+  /** In each histogram mode: the dashboard with the greeter and that mode's probe as its selected instances. */
   @TestFactory
-  Stream<DynamicTest> everyQueryOfTheDashboardReturnsData() throws Exception {
+  Stream<DynamicTest> everyQueryOfTheDashboardReturnsDataInEachHistogramMode() throws Exception {
     Dashboard dashboard = Dashboard.load();
-    Map<String, String> substitutions = substitutions(dashboard, variableValues(dashboard));
-    return dashboard.queries().stream().map(query -> DynamicTest.dynamicTest(query.toString(), () -> {
-      String promql = Dashboard.substitute(query.expr(), substitutions);
-      JsonArray result = prometheus.query(promql);
+    Map<String, List<String>> values = variableValues(dashboard);
+    return probeInstances.entrySet().stream().flatMap(probe -> {
+      Map<String, List<String>> selected = new LinkedHashMap<>(values);
+      selected.put("instance", List.of(greeterInstance, probe.getValue()));
+      Map<String, String> substitutions = substitutions(dashboard, selected);
+      return dashboard.queries().stream().map(query -> DynamicTest.dynamicTest(probe.getKey() + ": " + query, () -> {
+        String promql = Dashboard.substitute(query.expr(), substitutions);
+        JsonArray result = prometheus.query(promql);
 
-      assertThat(result).as("%s returns data: %s", query, promql).isNotEmpty();
-      assertThat(samples(result)).as("%s has at least one number to draw: %s", query, promql)
-          .anySatisfy(sample -> assertThat(PrometheusApi.value(sample)).isFinite());
-    }));
+        assertThat(result).as("%s returns data: %s", query, promql).isNotEmpty();
+        assertThat(samples(result)).as("%s has at least one number to draw: %s", query, promql)
+            .anySatisfy(sample -> assertThat(PrometheusApi.value(sample)).isFinite());
+      }));
+    });
+  }
+
+  /**
+   * What Prometheus keeps of each mode's phase histograms: classic buckets from {@code classic}; the native histogram
+   * from {@code native}, and from {@code both}, whose classic buckets a Prometheus that takes native histograms drops.
+   */
+  @Test
+  void prometheusStoresTheHistogramsEachModeExports() throws Exception {
+    for (Map.Entry<String, String> probe : probeInstances.entrySet()) {
+      String selector = "{job=\"probe\", instance=\"" + probe.getValue() + "\", target=\"greeter\", phase=\"connect\"}";
+      boolean classic = probe.getKey().equals("classic");
+
+      assertThat(prometheus.query("probe_phase_duration_seconds_bucket" + selector)).as(probe.getKey() + " classic")
+          .hasSize(classic ? CLASSIC_PHASE_BUCKETS : 0);
+      assertThat(samples(prometheus.query("probe_phase_duration_seconds" + selector)))
+          .as(probe.getKey() + " native").hasSize(classic ? 0 : 1)
+          .allSatisfy(sample -> assertThat(sample.containsKey("histogram")).isTrue());
+    }
+  }
+
+  /**
+   * promtool cannot write native histograms as a rule test's input, so here: each alert that reads a histogram, asked
+   * of each mode's probe with its threshold as a {@code bool} comparison, has a value for every target that connects.
+   */
+  @TestFactory
+  Stream<DynamicTest> everyAlertOnAHistogramReadsEachHistogramMode() throws Exception {
+    List<AlertRule> alerts = AlertRule.load().stream()
+        .filter(a -> MetricNames.inPromQl(a.expr()).stream().anyMatch(n -> n.startsWith("probe_phase_duration_seconds")))
+        .toList();
+    assertThat(alerts).isNotEmpty();
+    return alerts.stream().flatMap(alert -> probeInstances.entrySet().stream().map(probe ->
+        DynamicTest.dynamicTest(alert.name() + " over " + probe.getKey(), () -> {
+          String promql = alert.expr().trim()
+              .replaceFirst(">\\s*([0-9.]+)$", "> bool $1")
+              .replace("job=\"probe\"", "job=\"probe\", instance=\"" + probe.getValue() + "\"");
+          assertThat(promql).as("%s compares with a threshold", alert.name()).contains("> bool");
+
+          assertThat(byTarget(prometheus.query(promql))).as(promql).containsKeys("greeter", "secure", "refused");
+        })));
   }
 
   @Test
   void everyMetricTheDashboardAndTheRulesUseIsExported() throws Exception {
     Set<String> exported = new TreeSet<>(MetricNames.inExposition(Http.body(greeterMetricsUrl)));
-    exported.addAll(MetricNames.inExposition(Http.body(probeMetricsUrl)));
+    for (String instance : probeInstances.values()) {
+      exported.addAll(MetricNames.inExposition(Http.body(metricsUrl(instance))));
+    }
     Map<String, String> used = new TreeMap<>();
     Dashboard dashboard = Dashboard.load();
     dashboard.queries().forEach(q -> uses(used, q.expr(), q.toString()));
@@ -250,9 +318,11 @@ class ObservabilityIT {
         "secure", Set.of("success"),
         "refused", Set.of("connect_refused"),
         "missing", Set.of("dns_nxdomain")));
-    assertThat(byTarget(prometheus.query("probe_success{job=\"probe\"}"))).isEqualTo(Map.of(
+    assertThat(byTarget(prometheus.query("min by (target) (probe_success{job=\"probe\"})"))).isEqualTo(Map.of(
         "greeter", 1.0, "secure", 1.0, "refused", 0.0, "missing", 0.0));
-    assertThat(byTarget(prometheus.query("probe_ssl_earliest_cert_expiry{job=\"probe\"} - time()")))
+    assertThat(byTarget(prometheus.query("max by (target) (probe_success{job=\"probe\"})"))).isEqualTo(Map.of(
+        "greeter", 1.0, "secure", 1.0, "refused", 0.0, "missing", 0.0));
+    assertThat(byTarget(prometheus.query("min by (target) (probe_ssl_earliest_cert_expiry{job=\"probe\"}) - time()")))
         .containsOnlyKeys("secure")
         .hasEntrySatisfying("secure", secondsLeft -> assertThat(secondsLeft).isPositive());
   }
@@ -328,6 +398,10 @@ class ObservabilityIT {
 
   private static String regexEscape(String value) {
     return value.replace("\\", "\\\\\\\\").replaceAll("[$^*{}\\[\\]'+?.()|]", "\\\\\\\\$0");
+  }
+
+  private static String metricsUrl(String instance) {
+    return "http://" + instance + "/metrics";
   }
 
   private static List<JsonObject> samples(JsonArray array) {

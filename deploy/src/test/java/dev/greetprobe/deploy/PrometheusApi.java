@@ -17,7 +17,10 @@ final class PrometheusApi {
     this.base = base;
   }
 
-  /** An instant query at the current time: its samples, each with {@code metric} labels and a {@code value}. */
+  /**
+   * An instant query at the current time: its samples, each with {@code metric} labels and a {@code value}, or a
+   * {@code histogram} for a native histogram.
+   */
   JsonArray query(String promql) throws IOException, InterruptedException {
     JsonObject data = data("/api/v1/query?query=" + encode(promql), promql);
     JsonArray result = data.getJsonArray("result");
@@ -27,8 +30,14 @@ final class PrometheusApi {
     return result;
   }
 
-  /** The value of one sample of {@link #query}, which may be NaN or infinite. */
+  /**
+   * The value of one sample of {@link #query}, which may be NaN or infinite; of a native histogram's sample, its count
+   * (what a heatmap of it draws from).
+   */
   static double value(JsonObject sample) {
+    if (sample.containsKey("histogram")) {
+      return Double.parseDouble(sample.getJsonArray("histogram").getJsonObject(1).getString("count"));
+    }
     return Double.parseDouble(sample.getJsonArray("value").getString(1));
   }
 

@@ -4,6 +4,7 @@ import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.ConfigReader;
+import dev.greetprobe.common.Histograms;
 import io.vertx.core.http.ClientAuth;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,8 @@ import java.util.Map;
  * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header (from the proxies that
  *     {@link Access#trustedProxies} names, when it names any)
  * @param transport how the greeting port is served
+ * @param histograms which histograms the greeter's own are ({@code metrics.histograms}); both services read the key,
+ *     so one config vocabulary drops classic buckets everywhere
  */
 public record GreeterConfig(
     String host,
@@ -43,7 +46,8 @@ public record GreeterConfig(
     Access access,
     Limits limits,
     boolean proxyProtocol,
-    Transport transport) {
+    Transport transport,
+    Histograms histograms) {
 
   /** Plain TCP with no access rules, the default limits and no PROXY protocol, on the default transport. */
   public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
@@ -52,17 +56,17 @@ public record GreeterConfig(
         Limits.DEFAULT, false);
   }
 
-  /** On the default transport. */
+  /** On the default transport, with classic and native histograms. */
   public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
       boolean logConnections, Http http, Tls tls, Access access, Limits limits, boolean proxyProtocol) {
     this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access, limits,
-        proxyProtocol, Transport.VERTX);
+        proxyProtocol, Transport.VERTX, Histograms.BOTH);
   }
 
   /** This config, served by {@code other}. */
   public GreeterConfig withTransport(Transport other) {
     return new GreeterConfig(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access,
-        limits, proxyProtocol, other);
+        limits, proxyProtocol, other, histograms);
   }
 
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
@@ -162,7 +166,8 @@ public record GreeterConfig(
         access(root.section("access"), trustedProxies),
         limits(root.section("limits")),
         proxyProtocol,
-        transport(root));
+        transport(root),
+        histograms(root.section("metrics")));
     root.done();
     return config;
   }
@@ -174,6 +179,12 @@ public record GreeterConfig(
     } catch (IllegalArgumentException e) {
       throw root.error("transport", e.getMessage());
     }
+  }
+
+  private static Histograms histograms(ConfigReader metrics) {
+    Histograms histograms = Histograms.read(metrics);
+    metrics.done();
+    return histograms;
   }
 
   private static Tls tls(ConfigReader tls, boolean present) {

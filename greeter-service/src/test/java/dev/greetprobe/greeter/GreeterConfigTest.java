@@ -1,6 +1,7 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.Histograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,8 +36,11 @@ class GreeterConfigTest {
   void everyKeyIsRead() throws Exception {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
 
-    assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
-        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999)).withTransport(Transport.EPOLL));
+    GreeterConfig plain = new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128, Duration.ofSeconds(2), true,
+        new GreeterConfig.Http("127.0.0.1", 9999));
+    assertThat(config).isEqualTo(new GreeterConfig(plain.host(), plain.port(), plain.greeting(), plain.instances(),
+        plain.backlog(), plain.drainTimeout(), plain.logConnections(), plain.http(), plain.tls(), plain.access(),
+        plain.limits(), plain.proxyProtocol(), Transport.EPOLL, Histograms.CLASSIC));
   }
 
   @Test
@@ -83,7 +87,7 @@ class GreeterConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, port, proxy_protocol, tls, transport)
+      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, metrics, port, proxy_protocol, tls, transport)
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
@@ -107,6 +111,7 @@ class GreeterConfigTest {
       invalid-alias-bomb-as-key.yaml      | config file {file}: a key must be a text, not a list (line 1, column 3)
       invalid-transport.yaml              | transport: 'io_uring' is not vertx or epoll
       invalid-proxy-trusted.yaml          | proxy_protocol.trusted: 'the load balancer' is not an address or CIDR range
+      invalid-metrics-histograms.yaml     | metrics.histograms: 'sparse' is none of classic, native, both
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))

@@ -4,6 +4,7 @@ import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
+import dev.greetprobe.common.Histograms;
 import io.netty.util.NetUtil;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * naming the target and the key.
  */
 public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload,
-    Shard shard, List<Target> targets) {
+    Shard shard, List<Target> targets, Histograms histograms) {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
@@ -96,8 +97,11 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     checkTiming(defaults, interval, timeout);
     defaults.done();
     List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
+    ConfigReader metrics = root.section("metrics");
+    Histograms histograms = Histograms.read(metrics);
+    metrics.done();
     root.done();
-    return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets));
+    return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets), histograms);
   }
 
   private static Transport transport(ConfigReader root) {

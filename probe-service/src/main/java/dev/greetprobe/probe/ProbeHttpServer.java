@@ -2,8 +2,6 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Instrumentation;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -153,7 +151,8 @@ public final class ProbeHttpServer {
     prober.probe(target).onComplete(done -> {
       oneOffProbes.decrementAndGet();
       if (done.succeeded()) {
-        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT).end(render(target, done.result()));
+        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT)
+            .end(ProbeMetrics.oneOff(target, done.result()));
       } else {
         text(ctx, 500, "the probe failed: " + done.cause());
       }
@@ -224,33 +223,5 @@ public final class ProbeHttpServer {
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  /** One probe's result as blackbox_exporter would print it, in a registry of its own. */
-  static String render(Target target, ProbeResult result) {
-    PrometheusMeterRegistry one = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    gauge(one, "probe.success", "Whether the probe succeeded", result.success() ? 1 : 0, null);
-    gauge(one, "probe.duration", "How long the probe took", ProbeMetrics.seconds(result.duration()), "seconds");
-    Duration resolve = result.phases().get(Phase.RESOLVE);
-    gauge(one, "probe.dns.lookup.time", "How long the DNS lookup took",
-        resolve == null ? 0 : ProbeMetrics.seconds(resolve), "seconds");
-    gauge(one, "probe.ip.protocol", "IP protocol of the address probed: 4, 6, or 0 when unresolved",
-        result.ipProtocol(), null);
-    if (target.expect() != null) {
-      gauge(one, "probe.failed.due.to.regex", "Whether the received text failed to match expect",
-          result.result() == Result.BANNER_MISMATCH ? 1 : 0, null);
-    }
-    if (result.certExpiry() != null) {
-      gauge(one, "probe.ssl.earliest.cert.expiry", "Earliest expiry of the peer's certificates, in Unix seconds",
-          result.certExpiry().getEpochSecond(), null);
-    }
-    result.phases().forEach((phase, d) -> Gauge.builder("probe.phase.duration", () -> ProbeMetrics.seconds(d))
-        .description("Duration of each phase of the probe").baseUnit("seconds").tag("phase", phase.label())
-        .register(one));
-    return one.scrape();
-  }
-
-  private static void gauge(PrometheusMeterRegistry registry, String name, String help, double value, String unit) {
-    Gauge.builder(name, () -> value).description(help).baseUnit(unit).register(registry);
   }
 }

@@ -1,98 +1,122 @@
 package dev.greetprobe.probe;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
+import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.Instrumentation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The only place that touches the meter registry. Names follow blackbox_exporter's where the meaning is the same
+ * The only place that defines the probe's metrics. Names follow blackbox_exporter's where the meaning is the same
  * ({@code probe_success}, {@code probe_duration_seconds}, {@code probe_dns_lookup_time_seconds},
  * {@code probe_ip_protocol}, {@code probe_ssl_earliest_cert_expiry}), so its dashboards and alerts keep working.
  * Every series of a target is registered when the target is, so none appears late or only after a failure; a
- * phase's histogram only for targets that go through the phase.
+ * phase's histogram only for targets that go through the phase. They are the Prometheus client's, in the registry
+ * Micrometer scrapes: its histograms can be native ({@code metrics.histograms}), and a labelled series costs a
+ * fraction of the memory of a Micrometer meter, which matters at tens of thousands of targets.
  */
 public final class ProbeMetrics {
 
-  /** Histogram buckets for phase durations: loopback connects take well under a millisecond, WAN DNS seconds. */
-  static final Duration[] PHASE_BUCKETS = {
-      Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
-      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  /** Classic bucket bounds for phase durations, in seconds: loopback connects take well under a millisecond, WAN DNS
+   * seconds. */
+  static final double[] PHASE_BUCKETS = {
+      0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-  private final MeterRegistry registry;
-  private final Timer lateness;
-  private volatile int targets;
-  private volatile int configTargets;
-  private volatile int shardIndex;
-  private volatile int shardCount = 1;
-  private volatile int reloadSuccessful = 1;
-  private volatile double reloadSuccessSeconds;
+  /** Classic bucket bounds for schedule lateness, in seconds, around the 50 ms a probe may start late. */
+  static final double[] LATENESS_BUCKETS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
 
-  public ProbeMetrics(MeterRegistry registry) {
-    this.registry = registry;
-    this.lateness = Timer.builder("probe.schedule.lateness")
-        .description("How late probes start against their schedule")
-        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-            Duration.ofSeconds(1))
+  private final PrometheusRegistry registry;
+  private final Histogram lateness;
+  private final Histogram phaseDurations;
+  private final Gauge success;
+  private final Gauge duration;
+  private final Gauge dnsLookup;
+  private final Gauge ipProtocol;
+  private final Gauge certExpiry;
+  private final Counter results;
+  private final Counter skipped;
+  private final GaugeDataPoint targets;
+  private final GaugeDataPoint configTargets;
+  private final GaugeDataPoint shardIndex;
+  private final GaugeDataPoint shardCount;
+  private final GaugeDataPoint reloadSuccessful;
+  private final GaugeDataPoint reloadSuccessSeconds;
+
+  public ProbeMetrics(PrometheusMeterRegistry meters, Histograms histograms) {
+    registry = meters.getPrometheusRegistry();
+    lateness = histograms.builder(LATENESS_BUCKETS).name("probe_schedule_lateness_seconds")
+        .help("How late probes start against their schedule").unit(Unit.SECONDS).register(registry);
+    phaseDurations = histograms.builder(PHASE_BUCKETS).name("probe_phase_duration_seconds")
+        .help("Duration of each phase of a probe").unit(Unit.SECONDS).labelNames("target", "phase")
         .register(registry);
-    Gauge.builder("probe.targets", this, m -> m.targets)
-        .description("Targets this instance probes (its shard of the config)")
+    success = perTarget("probe_success", "Whether the last probe succeeded", null);
+    duration = perTarget("probe_duration_seconds", "How long the last probe took", Unit.SECONDS);
+    dnsLookup = perTarget("probe_dns_lookup_time_seconds", "How long the last probe's DNS lookup took", Unit.SECONDS);
+    ipProtocol = perTarget("probe_ip_protocol",
+        "IP protocol of the last probe's address: 4, 6, or 0 when unresolved", null);
+    certExpiry = perTarget("probe_ssl_earliest_cert_expiry",
+        "Earliest expiry of the peer's certificates, in Unix seconds", null);
+    results = Counter.builder().withoutExemplars().name("probe_results").help("Probes by result: success or the reason for failing")
+        .labelNames("target", "result").register(registry);
+    skipped = Counter.builder().withoutExemplars().name("probe_skipped")
+        .help("Scheduled probes skipped because the previous one was still running").labelNames("target")
         .register(registry);
-    Gauge.builder("probe.config.targets", this, m -> m.configTargets)
-        .description("Targets in the config, over all shards")
-        .register(registry);
-    Gauge.builder("probe.shard.index", this, m -> m.shardIndex)
-        .description("This instance's shard, 0 to probe_shards - 1")
-        .register(registry);
-    Gauge.builder("probe.shards", this, m -> m.shardCount)
-        .description("How many shards share the config's targets")
-        .register(registry);
-    Gauge.builder("probe.config.last.reload.successful", this, m -> m.reloadSuccessful)
-        .description("Whether the last config load succeeded (1) or was refused (0)")
-        .register(registry);
-    Gauge.builder("probe.config.last.reload.success.timestamp", this, m -> m.reloadSuccessSeconds)
-        .baseUnit("seconds")
-        .description("When the running config was loaded, in Unix seconds")
-        .register(registry);
+    targets = gauge("probe_targets", "Targets this instance probes (its shard of the config)", null);
+    configTargets = gauge("probe_config_targets", "Targets in the config, over all shards", null);
+    shardIndex = gauge("probe_shard_index", "This instance's shard, 0 to probe_shards - 1", null);
+    shardCount = gauge("probe_shards", "How many shards share the config's targets", null);
+    shardCount.set(1);
+    reloadSuccessful = gauge("probe_config_last_reload_successful",
+        "Whether the last config load succeeded (1) or was refused (0)", null);
+    reloadSuccessful.set(1);
+    reloadSuccessSeconds = gauge("probe_config_last_reload_success_timestamp_seconds",
+        "When the running config was loaded, in Unix seconds", Unit.SECONDS);
+  }
+
+  private Gauge perTarget(String name, String help, Unit unit) {
+    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help).labelNames("target");
+    return (unit == null ? builder : builder.unit(unit)).register(registry);
+  }
+
+  private GaugeDataPoint gauge(String name, String help, Unit unit) {
+    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help);
+    return (unit == null ? builder : builder.unit(unit)).register(registry);
   }
 
   /** Exports which transport the probe connects over, as {@code probe_transport_info{transport}} = 1. */
   public void transport(Transport transport) {
-    Gauge.builder("probe.transport.info", () -> 1.0)
-        .description("The transport probes connect over (the transport label); always 1")
-        .tag("transport", transport.label())
-        .register(registry);
+    Info.builder().name("probe_transport").help("The transport probes connect over (the transport label); always 1")
+        .labelNames("transport").register(registry).setLabelValues(transport.label());
   }
 
   /** A config took effect; this instance probes its shard's part of it. */
   public void configLoaded(ShardAssignment assignment, Instant at) {
-    targets = assignment.held().size();
-    configTargets = assignment.total();
-    shardIndex = assignment.shard().index();
-    shardCount = assignment.shard().count();
-    reloadSuccessful = 1;
-    reloadSuccessSeconds = at.toEpochMilli() / 1000.0;
+    targets.set(assignment.held().size());
+    configTargets.set(assignment.total());
+    shardIndex.set(assignment.shard().index());
+    shardCount.set(assignment.shard().count());
+    reloadSuccessful.set(1);
+    reloadSuccessSeconds.set(at.toEpochMilli() / 1000.0);
   }
 
   /** A config was refused; the running one stays. */
   public void configRefused() {
-    reloadSuccessful = 0;
+    reloadSuccessful.set(0);
   }
 
   void lateness(long nanos) {
-    lateness.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    lateness.observe(Math.max(0, nanos) / 1e9);
   }
 
   public TargetMeters register(Target target) {
@@ -102,80 +126,108 @@ public final class ProbeMetrics {
   /** One target's series. */
   public final class TargetMeters {
 
-    private final List<Meter> meters = new ArrayList<>();
-    private final Map<Phase, Timer> phases = new EnumMap<>(Phase.class);
-    private final Map<Result, Counter> results = new EnumMap<>(Result.class);
-    private final Counter skipped;
-    // NaN until the target's first probe ends: a target not probed yet is not a failed one, and alerts on
-    // probe_success == 0 or a dashboard's red must not see every restart as an outage.
-    private volatile double success = Double.NaN;
-    private volatile double duration = Double.NaN;
-    private volatile double dnsLookup = Double.NaN;
-    private volatile double ipProtocol = Double.NaN;
-    private volatile double certExpiry = Double.NaN;
+    private final String name;
+    private final GaugeDataPoint lastSuccess;
+    private final GaugeDataPoint lastDuration;
+    private final GaugeDataPoint lastDnsLookup;
+    private final GaugeDataPoint lastIpProtocol;
+    private final GaugeDataPoint earliestCertExpiry;
+    private final Map<Phase, DistributionDataPoint> phases = new EnumMap<>(Phase.class);
+    private final Map<Result, CounterDataPoint> byResult = new EnumMap<>(Result.class);
+    private final CounterDataPoint skippedRuns;
 
     private TargetMeters(Target target) {
-      Tags tags = Tags.of("target", target.name());
-      meters.add(Gauge.builder("probe.success", this, m -> m.success)
-          .description("Whether the last probe succeeded").tags(tags).register(registry));
-      meters.add(Gauge.builder("probe.duration", this, m -> m.duration).baseUnit("seconds")
-          .description("How long the last probe took").tags(tags).register(registry));
-      meters.add(Gauge.builder("probe.dns.lookup.time", this, m -> m.dnsLookup).baseUnit("seconds")
-          .description("How long the last probe's DNS lookup took").tags(tags).register(registry));
-      meters.add(Gauge.builder("probe.ip.protocol", this, m -> m.ipProtocol)
-          .description("IP protocol of the last probe's address: 4, 6, or 0 when unresolved").tags(tags)
-          .register(registry));
-      if (target.tls() != null) {
-        meters.add(Gauge.builder("probe.ssl.earliest.cert.expiry", this, m -> m.certExpiry)
-            .description("Earliest expiry of the peer's certificates, in Unix seconds").tags(tags)
-            .register(registry));
-      }
-      // Only the phases the target goes through: a histogram that can never count is still 19 series in every
-      // scrape, which Prometheus stores and the probe renders, for nothing.
+      name = target.name();
+      // NaN until the target's first probe ends: a target not probed yet is not a failed one, and alerts on
+      // probe_success == 0 or a dashboard's red must not see every restart as an outage.
+      lastSuccess = notYet(success);
+      lastDuration = notYet(duration);
+      lastDnsLookup = notYet(dnsLookup);
+      lastIpProtocol = notYet(ipProtocol);
+      earliestCertExpiry = target.tls() == null ? null : notYet(certExpiry);
+      // Only the phases the target goes through: a classic histogram that can never count is still 18 series in
+      // every scrape, which Prometheus stores and the probe renders, for nothing.
       for (Phase phase : target.phases()) {
-        Timer timer = Timer.builder("probe.phase.duration")
-            .description("Duration of each phase of a probe")
-            .tags(tags).tag("phase", phase.label())
-            .serviceLevelObjectives(PHASE_BUCKETS)
-            .register(registry);
-        phases.put(phase, timer);
-        meters.add(timer);
+        phases.put(phase, phaseDurations.labelValues(name, phase.label()));
       }
       for (Result result : Result.values()) {
-        Counter counter = Counter.builder("probe.results")
-            .description("Probes by result: success or the reason for failing")
-            .tags(tags).tag("result", result.label())
-            .register(registry);
-        results.put(result, counter);
-        meters.add(counter);
+        byResult.put(result, results.labelValues(name, result.label()));
       }
-      skipped = Counter.builder("probe.skipped")
-          .description("Scheduled probes skipped because the previous one was still running")
-          .tags(tags).register(registry);
-      meters.add(skipped);
+      skippedRuns = skipped.labelValues(name);
+    }
+
+    private GaugeDataPoint notYet(Gauge gauge) {
+      GaugeDataPoint point = gauge.labelValues(name);
+      point.set(Double.NaN);
+      return point;
     }
 
     public void record(ProbeResult result) {
-      result.phases().forEach((phase, d) -> phases.get(phase).record(d));
-      results.get(result.result()).increment();
-      success = result.success() ? 1 : 0;
-      duration = seconds(result.duration());
+      result.phases().forEach((phase, d) -> phases.get(phase).observe(seconds(d)));
+      byResult.get(result.result()).inc();
+      lastSuccess.set(result.success() ? 1 : 0);
+      lastDuration.set(seconds(result.duration()));
       Duration resolve = result.phases().get(Phase.RESOLVE);
-      dnsLookup = resolve == null ? 0 : seconds(resolve);
-      ipProtocol = result.ipProtocol();
-      if (result.certExpiry() != null) {
-        certExpiry = result.certExpiry().getEpochSecond();
+      lastDnsLookup.set(resolve == null ? 0 : seconds(resolve));
+      lastIpProtocol.set(result.ipProtocol());
+      if (result.certExpiry() != null && earliestCertExpiry != null) {
+        earliestCertExpiry.set(result.certExpiry().getEpochSecond());
       }
     }
 
     public void skipped() {
-      skipped.increment();
+      skippedRuns.inc();
     }
 
     /** Takes the target's series out of {@code /metrics}. */
     public void remove() {
-      meters.forEach(registry::remove);
+      for (Gauge gauge : new Gauge[] {success, duration, dnsLookup, ipProtocol}) {
+        gauge.remove(name);
+      }
+      if (earliestCertExpiry != null) {
+        certExpiry.remove(name);
+      }
+      phases.keySet().forEach(phase -> phaseDurations.remove(name, phase.label()));
+      for (Result result : Result.values()) {
+        results.remove(name, result.label());
+      }
+      skipped.remove(name);
     }
+  }
+
+  /**
+   * One probe's result as blackbox_exporter prints it for {@code /probe}, in a registry of its own: the last probe's
+   * gauges under the names {@code /metrics} uses, and each phase's duration as a gauge, since one probe has no
+   * distribution.
+   */
+  static String oneOff(Target target, ProbeResult result) {
+    PrometheusRegistry one = new PrometheusRegistry();
+    set(one, "probe_success", "Whether the probe succeeded", null, result.success() ? 1 : 0);
+    set(one, "probe_duration_seconds", "How long the probe took", Unit.SECONDS, seconds(result.duration()));
+    Duration resolve = result.phases().get(Phase.RESOLVE);
+    set(one, "probe_dns_lookup_time_seconds", "How long the DNS lookup took", Unit.SECONDS,
+        resolve == null ? 0 : seconds(resolve));
+    set(one, "probe_ip_protocol", "IP protocol of the address probed: 4, 6, or 0 when unresolved", null,
+        result.ipProtocol());
+    if (target.expect() != null) {
+      set(one, "probe_failed_due_to_regex", "Whether the received text failed to match expect", null,
+          result.result() == Result.BANNER_MISMATCH ? 1 : 0);
+    }
+    if (result.certExpiry() != null) {
+      set(one, "probe_ssl_earliest_cert_expiry", "Earliest expiry of the peer's certificates, in Unix seconds", null,
+          result.certExpiry().getEpochSecond());
+    }
+    if (!result.phases().isEmpty()) {
+      Gauge phases = Gauge.builder().withoutExemplars().name("probe_phase_duration_seconds").help("Duration of each phase of the probe")
+          .unit(Unit.SECONDS).labelNames("phase").register(one);
+      result.phases().forEach((phase, d) -> phases.labelValues(phase.label()).set(seconds(d)));
+    }
+    return Instrumentation.text(one);
+  }
+
+  private static void set(PrometheusRegistry registry, String name, String help, Unit unit, double value) {
+    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help);
+    (unit == null ? builder : builder.unit(unit)).register(registry).set(value);
   }
 
   static double seconds(Duration d) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Runs one {@link TargetSchedule} per target on the {@link ProbeVerticle}s, one verticle per event loop, the targets of
@@ -23,6 +24,7 @@ public final class ProbeScheduler implements Prober {
 
   private final Vertx vertx;
   private final ProbeMetrics metrics;
+  private final Function<Target, ProbeMetrics.TargetMeters> register;
   private final Future<Deployed> deployed;
   private final Map<String, TargetSchedule> schedules = new LinkedHashMap<>();
   private final AtomicInteger liveTimers = new AtomicInteger();
@@ -35,8 +37,18 @@ public final class ProbeScheduler implements Prober {
 
   /** Deploys the verticles, each with a prober made by {@code probers}. */
   public ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics) {
+    this(vertx, probers, metrics, metrics::register);
+  }
+
+  /**
+   * With {@code register} giving each new target its meters: a test's can refuse one, to apply a config that fails
+   * part way.
+   */
+  ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics,
+      Function<Target, ProbeMetrics.TargetMeters> register) {
     this.vertx = vertx;
     this.metrics = metrics;
+    this.register = register;
     List<ProbeVerticle> made = new CopyOnWriteArrayList<>();
     this.deployed = vertx.deployVerticle(() -> {
       ProbeVerticle verticle = new ProbeVerticle(probers);
@@ -86,7 +98,7 @@ public final class ProbeScheduler implements Prober {
         }
         int verticle = Math.floorMod(grid.slot(target), Instrumentation.EVENT_LOOPS);
         TargetSchedule schedule =
-            new TargetSchedule(target, verticle, metrics, metrics.register(target), liveTimers);
+            new TargetSchedule(target, verticle, metrics, register.apply(target), liveTimers);
         schedules.put(target.name(), schedule);
         starting.get(verticle).add(schedule);
       }

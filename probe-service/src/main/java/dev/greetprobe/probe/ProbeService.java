@@ -36,7 +36,7 @@ public final class ProbeService {
       }
     }
     this.resolver = new Resolver(config.dns());
-    ProbeMetrics metrics = new ProbeMetrics(registry);
+    ProbeMetrics metrics = new ProbeMetrics(registry, config.histograms());
     metrics.transport(config.transport());
     this.scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver, config.transport()), metrics);
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);

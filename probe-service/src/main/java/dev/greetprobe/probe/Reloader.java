@@ -243,10 +243,13 @@ final class Reloader {
     if (next.transport() != running.transport()) {
       restartRequired.add("transport");
     }
+    if (next.histograms() != running.histograms()) {
+      restartRequired.add("metrics.histograms");
+    }
     // The HTTP server, the resolver and the verticles keep the settings they were built with, and so does the running
     // config, so that every reload until the restart says a restart is still needed.
     ProbeConfig effective = new ProbeConfig(running.transport(), running.http(), running.probeEndpoint(), running.dns(),
-        next.reload(), next.shard(), next.targets());
+        next.reload(), next.shard(), next.targets(), running.histograms());
     ShardAssignment nextAssignment = ShardAssignment.of(effective.shard(), effective.targets());
     return schedule(nextAssignment).map(diff -> {
       running = effective;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
+import dev.greetprobe.common.Histograms;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ class ProbeConfigTest {
     assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
     assertThat(config.probeEndpoint()).isEqualTo(new ProbeConfig.ProbeEndpoint(true, 8,
         ProbeAllowList.parse(List.of("10.0.0.0/8", "::1", "*.svc.cluster.local:12345")), false));
+    assertThat(config.histograms()).isEqualTo(Histograms.NATIVE);
     assertThat(config.dns()).isEqualTo(new ProbeConfig.Dns(
         List.of(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53)), List.of("svc.cluster.local"), 2,
         Duration.ofMillis(500)));
@@ -101,6 +103,15 @@ class ProbeConfigTest {
   void twoLoadsOfOneFileGiveEqualTargets() throws Exception {
     assertThat(load(fixture("valid-full.yaml")))
         .isEqualTo(load(fixture("valid-full.yaml")));
+  }
+
+  @Test
+  void histogramsAreClassicAndNativeUnlessTheConfigDropsOne() {
+    assertThat(ProbeConfig.from(null, Map.of()).histograms()).isEqualTo(Histograms.BOTH);
+    assertThat(ProbeConfig.from(Map.of("metrics", Map.of("histograms", "native")), Map.of()).histograms())
+        .isEqualTo(Histograms.NATIVE);
+    assertThat(ProbeConfig.from(Map.of("metrics", Map.of("histograms", "classic")), Map.of()).histograms())
+        .isEqualTo(Histograms.CLASSIC);
   }
 
   @Test
@@ -165,6 +176,7 @@ class ProbeConfigTest {
       invalid-alias-bomb-in-dns-servers.yaml       | dns.servers[0]: must be a text, not a list
       invalid-reload-timeout.yaml                  | reload.timeout: 0s is below the minimum of 100ms
       invalid-transport.yaml                       | transport: 'netty' is neither vertx nor epoll
+      invalid-metrics-histograms.yaml              | metrics.histograms: 'sparse' is none of classic, native, both
       """)
   void eachInvalidFileIsRefusedNamingTheTargetAndKey(String file, String message) throws Exception {
     assertThatThrownBy(() -> load(fixture(file)))

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.dns.TestDnsServer;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -239,32 +238,32 @@ class ProbeReliabilityIT {
   /** Target and result of every probe that ended otherwise than its target's kind says, with how many. */
   private Map<String, Double> misclassified() {
     Map<String, Double> wrong = new TreeMap<>();
-    for (Counter c : registry.find("probe.results").counters()) {
-      String target = c.getId().getTag("target");
-      String result = c.getId().getTag("result");
-      if (c.count() > 0 && !result.equals(expected(target).label())) {
-        wrong.put(target + " " + result, c.count());
+    for (MetricValues.Series c : MetricValues.series(registry, "probe_results")) {
+      String target = c.label("target");
+      String result = c.label("result");
+      if (c.value() > 0 && !result.equals(expected(target).label())) {
+        wrong.put(target + " " + result, c.value());
       }
     }
     return wrong;
   }
 
   private long targetsWithResults() {
-    return registry.find("probe.results").counters().stream().filter(c -> c.count() > 0)
-        .map(c -> c.getId().getTag("target")).distinct().count();
+    return MetricValues.series(registry, "probe_results").stream().filter(c -> c.value() > 0)
+        .map(c -> c.label("target")).distinct().count();
   }
 
   private double fewestProbes() {
-    return registry.find("probe.results").counters().stream()
-        .filter(c -> c.getId().getTag("result").equals(expected(c.getId().getTag("target")).label()))
-        .mapToDouble(Counter::count).min().orElse(0);
+    return MetricValues.series(registry, "probe_results").stream()
+        .filter(c -> c.label("result").equals(expected(c.label("target")).label()))
+        .mapToDouble(MetricValues.Series::value).min().orElse(0);
   }
 
   private Map<String, Double> skipped() {
     Map<String, Double> skipped = new TreeMap<>();
-    for (Counter c : registry.find("probe.skipped").counters()) {
-      if (c.count() > 0) {
-        skipped.put(c.getId().getTag("target"), c.count());
+    for (MetricValues.Series c : MetricValues.series(registry, "probe_skipped")) {
+      if (c.value() > 0) {
+        skipped.put(c.label("target"), c.value());
       }
     }
     return skipped;

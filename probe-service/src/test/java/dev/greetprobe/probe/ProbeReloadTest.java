@@ -15,9 +15,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
+import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -356,28 +355,20 @@ class ProbeReloadTest {
     assertRunsTheTargetsBefore(reloader, own);
     ConfigSource source = new ConfigSource.File(config, Map.of());
     String over = Files.readString(config);
-    assertThatThrownBy(() -> new Reloader(vertx, source, scheduler, new ProbeMetrics(Instrumentation.registry()),
+    assertThatThrownBy(() -> new Reloader(vertx, source, scheduler, new ProbeMetrics(Instrumentation.registry(), Histograms.BOTH),
         source.parse(over), over, budget))
         .as("nor does the probe start on it")
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("targets: this instance would probe 4 targets");
   }
 
-  /** The registry refuses the meters of one new target, after the apply has already changed others. */
+  /** The meters of one new target are refused, after the apply has already changed others. */
   @Test
   void anApplyThatFailsPartWayIsUndoneWhole() throws Exception {
     PrometheusMeterRegistry own = Instrumentation.registry();
-    own.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        if ("poison".equals(id.getTag("target"))) {
-          throw new IllegalStateException("no meters for poison");
-        }
-        return id;
-      }
-    });
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
-    Reloader reloader = startReloader(new ConfigSource.File(config, Map.of()), own, TargetBudget.ofThisHeap());
+    Reloader reloader = startReloader(new ConfigSource.File(config, Map.of()), own, TargetBudget.ofThisHeap(),
+        "poison");
     Files.writeString(config, scenario.config(NEVER, scenario.target("keep", ""),
         scenario.target("change", ", timeout: 90ms"), scenario.target("fresh", ""), scenario.target("poison", "")));
 
@@ -439,11 +430,22 @@ class ProbeReloadTest {
   /** A reloader as the service builds one, on {@code registry}, with {@code budget}; started. */
   private Reloader startReloader(ConfigSource source, PrometheusMeterRegistry registry, TargetBudget budget)
       throws Exception {
+    return startReloader(source, registry, budget, null);
+  }
+
+  /** The same, with the meters of the target named {@code refused} refused as it registers. */
+  private Reloader startReloader(ConfigSource source, PrometheusMeterRegistry registry, TargetBudget budget,
+      String refused) throws Exception {
     String text = join(source.read(vertx));
     ProbeConfig config = source.parse(text);
     resolver = new Resolver(config.dns());
-    ProbeMetrics metrics = new ProbeMetrics(registry);
-    scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver, Transport.VERTX), metrics);
+    ProbeMetrics metrics = new ProbeMetrics(registry, Histograms.BOTH);
+    scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver, Transport.VERTX), metrics, target -> {
+      if (target.name().equals(refused)) {
+        throw new IllegalStateException("no meters for " + refused);
+      }
+      return metrics.register(target);
+    });
     Reloader reloader = new Reloader(vertx, source, scheduler, metrics, config, text, budget);
     join(reloader.start());
     return reloader;

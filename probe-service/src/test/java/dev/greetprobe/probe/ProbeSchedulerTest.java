@@ -5,8 +5,10 @@ import static dev.greetprobe.probe.TestTargets.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,15 +35,15 @@ import org.junit.jupiter.api.Test;
 class ProbeSchedulerTest {
 
   private Vertx vertx;
-  private SimpleMeterRegistry registry;
+  private PrometheusMeterRegistry registry;
   private ProbeMetrics metrics;
   private Resolver resolver;
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
-    registry = new SimpleMeterRegistry();
-    metrics = new ProbeMetrics(registry);
+    registry = Instrumentation.registry();
+    metrics = new ProbeMetrics(registry, Histograms.BOTH);
     resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(1)));
   }
 
@@ -74,7 +76,7 @@ class ProbeSchedulerTest {
         long drift = Math.abs(starts.get(k) - starts.get(0) - k * 1_000_000_000L);
         assertThat(drift).as("%s run %d drift (ns)", t.name(), k).isLessThan(500_000_000L);
       }
-      assertThat(registry.get("probe.results").tags("target", t.name(), "result", "success").counter().count())
+      assertThat(MetricValues.value(registry, "probe_results", Map.of("target", t.name(), "result", "success")))
           .as("%s succeeded on every run", t.name()).isGreaterThanOrEqualTo(4);
     }
     long firstStart = targets.stream().mapToLong(t -> prober.starts(t.name()).get(0)).min().orElseThrow();
@@ -105,7 +107,7 @@ class ProbeSchedulerTest {
     scheduler.apply(List.of(slow));
 
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        registry.get("probe.skipped").tags("target", "slow").counter().count() >= 3);
+        MetricValues.value(registry, "probe_skipped", Map.of("target", "slow")) >= 3);
 
     assertThat(stalled).as("only the first run started").hasSize(1);
   }
@@ -117,8 +119,9 @@ class ProbeSchedulerTest {
 
     join(scheduler.apply(List.of(target("127.0.0.1:1").name("a").build())));
 
-    for (String lastProbe : List.of("probe.success", "probe.duration", "probe.dns.lookup.time", "probe.ip.protocol")) {
-      assertThat(registry.find(lastProbe).tags("target", "a").gauge().value()).as(lastProbe).isNaN();
+    for (String lastProbe : List.of("probe_success", "probe_duration_seconds", "probe_dns_lookup_time_seconds",
+        "probe_ip_protocol")) {
+      assertThat(MetricValues.value(registry, lastProbe, Map.of("target", "a"))).as(lastProbe).isNaN();
     }
   }
 
@@ -133,8 +136,8 @@ class ProbeSchedulerTest {
 
     assertThat(diff.changed()).containsExactly("a");
     assertThat(scheduler.schedules()).singleElement().satisfies(s -> assertThat(s.target()).isEqualTo(after));
-    assertThat(registry.find("probe.results").tags("target", "a").counters()).hasSize(Result.values().length);
-    assertThat(registry.find("probe.success").tags("target", "a").gauge()).isNotNull();
+    assertThat(MetricValues.of(registry, "probe_results", Map.of("target", "a"))).hasSize(Result.values().length);
+    assertThat(MetricValues.of(registry, "probe_success", Map.of("target", "a"))).hasSize(1);
     assertThat(scheduler.liveTimers()).isEqualTo(1);
   }
 

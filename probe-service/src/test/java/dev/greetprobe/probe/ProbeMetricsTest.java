@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +66,7 @@ class ProbeMetricsTest {
     assertThat(connect.getPositiveSpanCount() > 0).isEqualTo(mode != Histograms.CLASSIC);
     assertThat(connect.getBucketList().stream().filter(b -> b.getUpperBound() == 0.005)
         .mapToLong(b -> b.getCumulativeCount()).boxed().toList())
-        .isEqualTo(mode == Histograms.NATIVE ? java.util.List.of() : java.util.List.of(1L));
+        .isEqualTo(mode == Histograms.NATIVE ? List.of() : List.of(1L));
   }
 
   @ParameterizedTest

@@ -13,6 +13,7 @@ public final class BenchMain {
 
   static final String USAGE = """
       Usage: java -jar bench/target/greetprobe-bench.jar greeter [--concurrency 1,16,256] [--seconds 10] [--repeats 3]
+                 [--transports vertx,epoll]
              java -jar bench/target/greetprobe-bench.jar probe [--targets 100,1000,5000] [--seconds 60] [--warmup 60]
                  [--transports vertx,epoll] [--reference DIR]
              java -jar bench/target/greetprobe-bench.jar footprint
@@ -65,7 +66,7 @@ public final class BenchMain {
     Path root = Path.of("").toAbsolutePath();
     Path work = Files.createTempDirectory("greetprobe-bench");
     if (args[0].equals("greeter")) {
-      GreeterBench.print(GreeterBench.run(root, work, concurrency, seconds, repeats));
+      GreeterBench.print(GreeterBench.run(root, work, transports, concurrency, seconds, repeats));
       return;
     }
     if (args[0].equals("footprint")) {

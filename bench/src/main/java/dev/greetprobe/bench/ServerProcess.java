@@ -15,6 +15,9 @@ final class ServerProcess implements AutoCloseable {
 
   private static final double CLOCK_TICKS = 100; // USER_HZ on Linux
 
+  /** The name nginx runs under, which the greeter's figures are compared with. */
+  static final String NGINX = "nginx";
+
   final String name;
   final Process process;
   final int port;
@@ -26,11 +29,11 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Our greeter with its production defaults (metrics on, one verticle per event loop). */
-  static ServerProcess greeter(Path root, Path work) throws Exception {
+  static ServerProcess greeter(Path root, Path work, String transport) throws Exception {
     int port = Proc.freePort();
-    Path config = Files.writeString(work.resolve("greeter-bench.yaml"),
-        "host: 127.0.0.1\nport: " + port + "\nhttp: {host: 127.0.0.1, port: " + Proc.freePort() + "}\n");
-    return start("greetprobe", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+    Path config = Files.writeString(work.resolve("greeter-bench-" + transport + ".yaml"), "transport: " + transport
+        + "\nhost: 127.0.0.1\nport: " + port + "\nhttp: {host: 127.0.0.1, port: " + Proc.freePort() + "}\n");
+    return start("greetprobe[" + transport + "]", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         root.resolve("greeter-service/target/greeter-service.jar").toString(), "--config", config.toString()), port, work);
   }
 
@@ -56,7 +59,7 @@ final class ServerProcess implements AutoCloseable {
           }
         }
         """.formatted(module, dir.resolve("nginx.pid"), port, new String(greeting)));
-    return start("nginx", List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", conf.toString(), "-e", "stderr"),
+    return start(NGINX, List.of("/usr/sbin/nginx", "-p", dir.toString(), "-c", conf.toString(), "-e", "stderr"),
         port, work);
   }
 

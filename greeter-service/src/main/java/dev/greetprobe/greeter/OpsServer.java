@@ -1,6 +1,6 @@
 package dev.greetprobe.greeter;
 
-import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,8 +26,8 @@ public final class OpsServer {
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
-    Instrumentation.mountOpsRoutes(router, registry, ready);
-    server = vertx.createHttpServer(Instrumentation.httpOptions()).requestHandler(router);
+    OpsRoutes.mount(router, registry, ready);
+    server = vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router);
     return server.listen(config.port(), config.host());
   }
 

@@ -1,7 +1,7 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Durations;
-import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,11 +55,11 @@ public final class ProbeHttpServer {
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
-    Instrumentation.mountOpsRoutes(router, registry, ready);
+    OpsRoutes.mount(router, registry, ready);
     router.get("/targets").handler(this::targets);
     router.post("/-/reload").handler(this::reload);
     router.get("/probe").handler(this::probe);
-    server = vertx.createHttpServer(Instrumentation.httpOptions()).requestHandler(router);
+    server = vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router);
     return server.listen(config.port(), config.host());
   }
 
@@ -151,7 +151,7 @@ public final class ProbeHttpServer {
     prober.probe(target).onComplete(done -> {
       oneOffProbes.decrementAndGet();
       if (done.succeeded()) {
-        ctx.response().putHeader("content-type", Instrumentation.TEXT_FORMAT)
+        ctx.response().putHeader("content-type", OpsRoutes.TEXT_FORMAT)
             .end(ProbeMetrics.oneOff(target, done.result()));
       } else {
         text(ctx, 500, "the probe failed: " + done.cause());

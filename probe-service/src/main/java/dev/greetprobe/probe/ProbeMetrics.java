@@ -1,7 +1,7 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Histograms;
-import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -221,7 +221,7 @@ public final class ProbeMetrics {
           .unit(Unit.SECONDS).labelNames("phase").register(one);
       result.phases().forEach((phase, d) -> phases.labelValues(phase.label()).set(seconds(d)));
     }
-    return Instrumentation.text(one);
+    return OpsRoutes.text(one);
   }
 
   private static void set(PrometheusRegistry registry, String name, String help, Unit unit, double value) {

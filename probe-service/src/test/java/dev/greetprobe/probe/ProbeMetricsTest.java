@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_31_1.Metrics.Histogram;
@@ -101,11 +102,11 @@ class ProbeMetricsTest {
   }
 
   private ProtobufScrape protobuf() throws Exception {
-    return ProtobufScrape.parse(Instrumentation.render(registry, Instrumentation.writer(PROTOBUF)).getBytes());
+    return ProtobufScrape.parse(OpsRoutes.render(registry, OpsRoutes.writer(PROTOBUF)).getBytes());
   }
 
   private String text() throws Exception {
-    return Instrumentation.render(registry, Instrumentation.writer(null)).toString(StandardCharsets.UTF_8);
+    return OpsRoutes.render(registry, OpsRoutes.writer(null)).toString(StandardCharsets.UTF_8);
   }
 
   private static ProbeResult success(Duration connect) throws Exception {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code /metrics} as each kind of scraper asks for it. */
-class InstrumentationTest {
+class OpsRoutesTest {
 
   private static final String PROTOBUF =
       "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
@@ -45,8 +45,8 @@ class InstrumentationTest {
     });
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    Instrumentation.mountOpsRoutes(router, registry, () -> true);
-    server = vertx.createHttpServer(Instrumentation.httpOptions()).requestHandler(router).listen(0, "127.0.0.1")
+    OpsRoutes.mount(router, registry, () -> true);
+    server = vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -76,7 +76,7 @@ class InstrumentationTest {
   void aScraperThatAsksForNothingGetsPrometheusText() throws Exception {
     HttpResponse<byte[]> response = scrape(null);
 
-    assertThat(response.headers().firstValue("content-type")).hasValue(Instrumentation.TEXT_FORMAT);
+    assertThat(response.headers().firstValue("content-type")).hasValue(OpsRoutes.TEXT_FORMAT);
     assertThat(new String(response.body()))
         .contains("test_duration_seconds_bucket{le=\"0.01\"} 1")
         .contains("process_cpu_seconds_total");

@@ -39,7 +39,7 @@ public final class Instrumentation {
 
   /**
    * One event loop per core, not Vert.x's default of two: these services only do I/O, and fewer loops means fewer
-   * thread switches (the greeter measured 20.2 instead of 22.1 ms of CPU per 1,000 connections on 2 cores).
+   * thread switches, which the greeter's CPU per connection shows.
    */
   public static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
 
@@ -97,8 +97,7 @@ public final class Instrumentation {
   /**
    * Serves {@code registry} in the format the scraper's {@code Accept} asks for: Prometheus' protobuf (the only one
    * that carries native histograms), OpenMetrics, or Prometheus text when it asks for neither. The scrape runs on a
-   * worker, and so does encoding it: with thousands of probe targets it takes hundreds of milliseconds, too long for an
-   * event loop.
+   * worker, and so does encoding it: with thousands of probe targets it takes far too long for an event loop.
    */
   private static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
     return ctx -> {

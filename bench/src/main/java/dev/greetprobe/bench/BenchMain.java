@@ -37,8 +37,8 @@ public final class BenchMain {
     List<Integer> concurrency = List.of(1, 16, 256);
     int seconds = args[0].equals("probe") || args[0].equals("scale") ? 60 : 10;
     int repeats = 3;
-    // The JIT's C2 keeps compiling the probe's path for about the first minute (a quarter of the CPU at 30 s in),
-    // longer at low rates: the probe bench waits at least this long, then until the JIT settles.
+    // The JIT's C2 keeps compiling the probe's path for a good while after start, longer at low rates: the probe
+    // bench waits at least this long, then until the JIT settles.
     int warmup = 60;
     List<String> transports = List.of("vertx", "epoll");
     int scaleTargets = 20_000;

@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * Connection rate of our greeter, over each transport, and of nginx serving the same bytes, side by side: for each
  * concurrency, runs take turns A B C A B C, and the table gives medians, the spread, and ratios to nginx. CPU per 1,000 connections is
- * the figure that separates servers here: on 2 cores the generator itself needs about one, so its own CPU is
- * printed too, to show when it, not the server, is the ceiling.
+ * the figure that separates servers here: the generator itself needs a good share of the machine, so its own CPU
+ * is printed too, to show when it, not the server, is the ceiling.
  */
 final class GreeterBench {
 

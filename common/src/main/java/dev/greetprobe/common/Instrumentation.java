@@ -19,7 +19,7 @@ public final class Instrumentation {
 
   /**
    * One event loop per core, not Vert.x's default of two: these services only do I/O, and fewer loops means fewer
-   * thread switches (the greeter measured 20.2 instead of 22.1 ms of CPU per 1,000 connections on 2 cores).
+   * thread switches, which the greeter's CPU per connection shows.
    */
   public static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
 

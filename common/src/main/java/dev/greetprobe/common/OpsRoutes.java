@@ -44,8 +44,7 @@ public final class OpsRoutes {
   /**
    * Serves {@code registry} in the format the scraper's {@code Accept} asks for: Prometheus' protobuf (the only one
    * that carries native histograms), OpenMetrics, or Prometheus text when it asks for neither. The scrape runs on a
-   * worker, and so does encoding it: with thousands of probe targets it takes hundreds of milliseconds, too long for an
-   * event loop.
+   * worker, and so does encoding it: with thousands of probe targets it takes far too long for an event loop.
    */
   private static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
     return ctx -> {

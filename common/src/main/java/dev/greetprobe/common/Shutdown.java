@@ -12,7 +12,7 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM or Ctrl-C stops the service, then Vert.x, and exits 0; 1 when either does not finish in time. Handling the
- * signal (instead of a shutdown hook) is what lets the exit code be 0, as Kubernetes and the README expect.
+ * signal (instead of a shutdown hook) is what lets the exit code be 0, as Kubernetes and the docs expect.
  */
 public final class Shutdown {
 

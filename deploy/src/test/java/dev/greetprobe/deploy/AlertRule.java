@@ -8,6 +8,9 @@ import java.util.Map;
 /** One alerting rule of {@code deploy/prometheus/rules.yaml}. */
 record AlertRule(String group, String name, String expr, Map<String, String> annotations) {
 
+  /** Where the runbook is published: {@link Project#OPERATIONS_DOC} on the main branch. */
+  static final String RUNBOOK = "https://github.com/greetprobe/greetprobe/blob/main/docs/operations.md";
+
   static List<AlertRule> load() {
     List<AlertRule> alerts = new ArrayList<>();
     for (Object group : Yaml.list(Yaml.load(Project.RULES).get("groups"))) {
@@ -25,8 +28,8 @@ record AlertRule(String group, String name, String expr, Map<String, String> ann
     return alerts;
   }
 
-  /** The anchor of this alert's section in the README's runbook. */
+  /** The anchor of this alert's section of the runbook, whose heading is the alert's name. */
   String runbookAnchor() {
-    return "runbook-" + name.toLowerCase(java.util.Locale.ROOT);
+    return Markdown.slug(name);
   }
 }

@@ -369,7 +369,7 @@ class CrossReferenceTest {
     assertThat(probe.replicas()).isEqualTo(kustomization == Kustomization.PRODUCTION ? 3 : 2);
   }
 
-  /** The README's way to scale the probe: change its count in an overlay's replicas, and the shard count follows. */
+  /** The Kubernetes doc's way to scale the probe: change the count in an overlay's replicas, and the shards follow. */
   @Test
   void changingTheProbesReplicasInAnOverlayChangesItsShardCount(@TempDir Path dir) throws IOException {
     Path deploy = dir.resolve("deploy");

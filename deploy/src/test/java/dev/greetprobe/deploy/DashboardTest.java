@@ -167,8 +167,8 @@ class DashboardTest {
 
     assertThat(provider.get("type")).isEqualTo("file");
     assertThat(path).endsWith("/dashboards");
-    // The README's commands mount grafana/dashboards where the provider looks.
-    assertThat(Project.read(Project.README)).contains("grafana/dashboards:" + path);
+    // The operations doc's commands mount grafana/dashboards where the provider looks.
+    assertThat(Project.read(Project.OPERATIONS_DOC)).contains("grafana/dashboards:" + path);
   }
 
   private List<JsonObject> queryVariables() {

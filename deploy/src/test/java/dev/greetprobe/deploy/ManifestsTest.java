@@ -249,22 +249,21 @@ class ManifestsTest {
   }
 
   @Test
-  void everyComponentHasAReadmeAndTheReadmeShowsHowToDeployChangeTargetsAndScale() throws IOException {
+  void everyComponentHasAReadmeAndTheKubernetesDocShowsHowToDeployChangeTargetsAndScale() throws IOException {
     try (Stream<Path> components = Files.list(Project.COMPONENTS)) {
       assertThat(components.toList()).isNotEmpty().allSatisfy(component ->
           assertThat(Project.read(component.resolve("README.md"))).startsWith("# " + component.getFileName()));
     }
-    String readme = Project.read(Project.README);
-    String section = readme.substring(readme.indexOf("\n## Kubernetes\n"), readme.indexOf("\n## Observability\n"));
+    String doc = Project.read(Project.KUBERNETES_DOC);
 
-    assertThat(section)
+    assertThat(doc)
         .contains("kubectl apply -k deploy/overlays/demo")
         .contains("kubectl -n greetprobe edit configmap probe-config")
         .contains("kubectl -n greetprobe set env statefulset/probe PROBE_SHARD_COUNT=3")
         .contains("kubectl -n greetprobe scale statefulset/probe --replicas=3")
         .contains("-Djib.from.image=");
     for (String image : images(Kustomization.BASE)) {
-      assertThat(section).contains("`" + image + "`");
+      assertThat(doc).contains("`" + image + "`");
     }
   }
 

@@ -17,6 +17,10 @@ final class Project {
   static final Path DASHBOARD = ROOT.resolve("grafana/dashboards/greetprobe.json");
   static final Path PROVISIONING = ROOT.resolve("grafana/provisioning");
   static final Path README = ROOT.resolve("README.md");
+  static final Path DOCS = ROOT.resolve("docs");
+  /** The runbook, one section per alert, and the notes on the dashboard and the alert rules. */
+  static final Path OPERATIONS_DOC = DOCS.resolve("operations.md");
+  static final Path KUBERNETES_DOC = DOCS.resolve("kubernetes.md");
   static final Path GRAFANA_DATASOURCE = PROVISIONING.resolve("datasources/prometheus.yaml");
   static final Path GRAFANA_DASHBOARD_PROVIDER = PROVISIONING.resolve("dashboards/greetprobe.yaml");
   static final Path KUSTOMIZE_BASE = ROOT.resolve("deploy/base");

@@ -16,6 +16,8 @@ class RulesTest {
 
   private static final Path DIR = Project.RULES.getParent();
   private static final Duration PROMTOOL_TIMEOUT = Duration.ofSeconds(60);
+  /** What comes between the repository and a file's path in a GitHub link to the main branch. */
+  private static final String PUBLISHED = "github.com/greetprobe/greetprobe/blob/main/";
 
   private final List<AlertRule> alerts = AlertRule.load();
 
@@ -59,16 +61,29 @@ class RulesTest {
       assertThat(alert.annotations()).as(alert.name())
           .hasEntrySatisfying("summary", v -> assertThat(v).isNotBlank())
           .hasEntrySatisfying("description", v -> assertThat(v).isNotBlank())
-          .hasEntrySatisfying("runbook_url", v -> assertThat(v).endsWith("README.md#" + alert.runbookAnchor()));
+          .hasEntrySatisfying("runbook_url",
+              v -> assertThat(v).isEqualTo(AlertRule.RUNBOOK + "#" + alert.runbookAnchor()));
     }
   }
 
   @Test
-  void everyRunbookLinkLeadsToTheAlertsSectionOfTheReadme() {
-    String readme = Project.read(Project.README);
+  void theRunbookIsPublishedFromItsDocInTheRepository() {
+    String inRepository = AlertRule.RUNBOOK.substring(AlertRule.RUNBOOK.indexOf(PUBLISHED) + PUBLISHED.length());
+
+    assertThat(Project.ROOT.resolve(inRepository)).isEqualTo(Project.OPERATIONS_DOC).isRegularFile();
+  }
+
+  @Test
+  void everyRunbookLinkLeadsToTheAlertsOneSectionOfTheRunbook() {
+    Markdown runbook = Markdown.read(Project.OPERATIONS_DOC);
     for (AlertRule alert : alerts) {
-      String anchor = "<a id=\"" + alert.runbookAnchor() + "\"></a>\n### " + alert.name() + "\n";
-      assertThat(readme).as("README section of " + alert.name()).contains(anchor);
+      Markdown.Heading section = new Markdown.Heading(2, alert.name());
+      String url = alert.annotations().get("runbook_url");
+
+      assertThat(runbook.headings()).as("headings of docs/operations.md named " + alert.name())
+          .filteredOn(h -> h.text().equals(alert.name())).containsExactly(section);
+      assertThat(url.substring(url.indexOf('#') + 1)).as("anchor of " + alert.name() + "'s runbook_url")
+          .isEqualTo(runbook.anchors().get(runbook.headings().indexOf(section)));
     }
   }
 

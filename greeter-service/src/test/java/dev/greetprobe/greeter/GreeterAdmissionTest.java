@@ -181,8 +181,8 @@ abstract class GreeterAdmissionTest {
   }
 
   /**
-   * A v2 header may claim 64 KiB, and a thousand held while their bytes trickled in pinned 73 MB: the greeter keeps no
-   * more of one than a header needs, and refuses it once it has sent more.
+   * A v2 header may claim 64 KiB, and a thousand held while their bytes trickled in would pin up to that much each:
+   * the greeter keeps no more of one than a header needs, and refuses it once it has sent more.
    */
   @Test
   void aV2HeaderLongerThanAHeaderNeedsIsRefusedOnceItPassesTheCap() throws Exception {

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Why the {@code vertx} transport does not shake hands through Vert.x 5.0's server-side {@code NetSocket.upgradeToSsl},
  * the public API's one way to admit a client before its TLS handshake. Each client sends its ClientHello the moment it
  * connects, as TLS clients do, to a server that upgrades in its connect handler, and waits for the server's answer. A
- * hello that Vert.x has lost never reaches its TLS handler, so the answer never comes; the wait is generous, as an
- * answer takes milliseconds.
+ * hello that Vert.x has lost never reaches its TLS handler, so the answer never comes; the wait is generous, far
+ * longer than an answer needs.
  */
 class ServerUpgradeToSslTest {
 

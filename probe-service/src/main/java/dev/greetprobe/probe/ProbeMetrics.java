@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class ProbeMetrics {
 
-  /** Classic bucket bounds for phase durations, in seconds: loopback connects take under a millisecond, WAN DNS seconds. */
+  /** Classic bucket bounds for phase durations, in seconds: from a connect on loopback to a DNS lookup across a WAN. */
   static final double[] PHASE_BUCKETS = {
       0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 

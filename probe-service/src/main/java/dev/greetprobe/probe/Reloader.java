@@ -266,7 +266,7 @@ final class Reloader {
     });
   }
 
-  /** On a worker: registering the series of a thousand new targets takes a tenth of a second, too long for a loop. */
+  /** On a worker: registering the series of thousands of new targets takes too long for a loop. */
   private Future<ProbeScheduler.Diff> schedule(ShardAssignment next) {
     return vertx.executeBlocking(() -> scheduler.apply(next.held())).compose(applied -> applied);
   }

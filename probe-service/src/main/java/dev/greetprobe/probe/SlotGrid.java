@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * When each target's probes run. A target runs every interval at a phase fixed by its name, rounded down to a slot of
  * this grid; the grid's origin is the same for the whole process, so targets of one slot are due to the nanosecond,
  * and each slot belongs to one event loop. The targets of a slot then start on one wake-up of one loop: waking an
- * idle loop costs more than starting a probe (at 100 targets, twice the CPU of everything else a probe does).
+ * idle loop costs more than starting a probe.
  *
  * <p>The slot is as narrow as still holds {@link #PROBES_PER_SLOT} probes at the given rate. Wider, and the last
  * probe of a slot would start later and see its connect stretched by the time it takes the loop to start the others.
@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 record SlotGrid(long slotNanos) {
 
   /**
-   * At 1,000 loopback targets on two cores, 16 a slot cost 10% less CPU than 8 but doubled the connect time the
-   * probes measured (a median of 1.5 ms against 0.75 ms; 0.5 ms with a slot split over the loops).
+   * More probes a slot cost less CPU but stretch the connect time the last probes of a slot measure; this is where the
+   * two were traded, on loopback, where a connect is the shortest and the stretch shows most.
    */
   static final int PROBES_PER_SLOT = 8;
   private static final long[] WIDTHS_MILLIS = {1, 2, 5, 10, 20, 50, 100};

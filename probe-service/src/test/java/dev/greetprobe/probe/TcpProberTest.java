@@ -411,7 +411,7 @@ class TcpProberTest {
       assertThat(result.duration()).isBetween(Duration.ofMillis(500), Duration.ofMillis(1500));
     }
 
-    /** Rescanning all of it at every chunk, a trickle of 64 KiB held a loop for minutes. */
+    /** Rescanning all of it at every chunk, a trickle of 64 KiB held a loop far beyond any deadline. */
     @Test
     void aPeerTricklingTheReadLimitInSmallChunksIsABannerMismatchAtTheLimit() throws Exception {
       NetServer trickling = TestServers.listen(vertx, socket -> {
@@ -457,7 +457,7 @@ class TcpProberTest {
 
     private Target greeter;
 
-    /** The first probe in a JVM loads the classes of every phase: a hundred milliseconds and more, here and there. */
+    /** The first probe in a JVM loads the classes of every phase, which would stretch the times this checks. */
     @BeforeEach
     void warmUp() throws Exception {
       greeter = target("greeter.test:" + greeterPort).ipProtocol(IpProtocol.IP4).expect(GREETING_RE).build();

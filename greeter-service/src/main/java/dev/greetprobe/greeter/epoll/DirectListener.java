@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One event loop's listening socket for a plain greeting, registered with the loop's epoll as a bare file descriptor
  * rather than a Netty server channel. Each turn that finds it ready accepts one connection, which {@link DirectGreeter}
- * greets and closes there and then: the connection never becomes a channel object. A channel cost four system calls on
- * construction alone ({@code getsockname} twice, {@code TCP_NODELAY}, {@code SO_SNDBUF}); without it a connection costs
- * the loop {@code accept4}, {@code write} and {@code close}, as it costs nginx.
+ * greets and closes there and then: the connection never becomes a channel object. A channel makes system calls on
+ * construction alone that a greeting never needs ({@code getsockname} twice, {@code TCP_NODELAY}, {@code SO_SNDBUF});
+ * without it a connection costs the loop {@code accept4}, {@code write} and {@code close}, as it costs nginx.
  */
 final class DirectListener implements EpollIoHandle, GreetingServer.Listener {
 

@@ -49,10 +49,9 @@ final class GreetingServer {
   /**
    * Connections a listener whose clients stay on its loop (TLS, PROXY headers, long greetings) takes from its queue
    * each time the loop finds it ready. Netty 4.2's epoll listener stops after one: on a loop busy with handshakes, each
-   * turn then took one client, and the queue grew by dozens a second while clients waited for a greeting. A plain
+   * turn then took one client, and the queue outgrew what the loop took while clients waited for a greeting. A plain
    * greeting's loop has nothing else to do and comes round at once, so its {@link DirectListener} takes one a turn:
-   * reading on to the empty queue cost one more system call per connection with one client at a time (15% more CPU
-   * per connection).
+   * reading on to the empty queue would cost one more system call per connection with one client at a time.
    */
   static final int ACCEPTS_PER_TURN = 16;
 

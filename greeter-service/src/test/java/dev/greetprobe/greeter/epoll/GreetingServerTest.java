@@ -53,7 +53,7 @@ class GreetingServerTest {
 
   /**
    * A loop busy with its clients' handshakes looks at its listener once a turn: taking one client a turn, the greeter
-   * fell behind by dozens of clients a second.
+   * fell behind its queue.
    */
   @Test
   void eachTurnTakesABatchOfQueuedClientsWhenTheyStayOnTheLoop() throws Exception {

@@ -23,11 +23,11 @@ import java.nio.channels.ClosedChannelException;
 
 /**
  * A probe's plain connection as a bare socket on its event loop's epoll, not a Netty channel: for targets without TLS
- * that send nothing, the greeting checks and plain connects that are most of a probe's work. A channel cost a probe 17
- * system calls (six of them {@code epoll_ctl}, and socket options and addresses the probe never uses) and a pipeline
- * of objects; here a greeting check is {@code socket}, {@code getsockname} (Netty's socket learning its family),
- * {@code connect}, two {@code epoll_ctl}, {@code getsockopt} for the connect's outcome, one read and {@code close},
- * and its share of the loop's waits.
+ * that send nothing, the greeting checks and plain connects that are most of a probe's work. A channel cost a probe
+ * system calls it never needed ({@code epoll_ctl} again and again, socket options and addresses the probe never
+ * uses) and a pipeline of objects; here a greeting check is {@code socket}, {@code getsockname} (Netty's socket
+ * learning its family), {@code connect}, two {@code epoll_ctl}, {@code getsockopt} for the connect's outcome, one
+ * read and {@code close}, and its share of the loop's waits.
  *
  * <p>The loop calls {@link #handle} outside any Vert.x context, so what it learns reaches the listener through
  * {@link ContextInternal#emit}, on the probe's context as a {@code NetSocket}'s events would.

@@ -133,10 +133,6 @@ public record GreeterConfig(
     public static final Limits DEFAULT = new Limits(10_000, 0, 0, 10_000, Duration.ofSeconds(5));
   }
 
-  public static GreeterConfig defaults() {
-    return from(null, Map.of());
-  }
-
   /** Reads {@code file} (or the defaults when null), then applies {@code environment} overrides. */
   public static GreeterConfig load(Path file, Map<String, String> environment) {
     Object document = file == null ? null : ConfigDocument.parse(ConfigFile.read(file), "config file " + file);

@@ -79,10 +79,6 @@ public final class GreeterService {
     return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
   }
 
-  public boolean isReady() {
-    return ready.get();
-  }
-
   public int greetingPort() {
     return port;
   }

@@ -253,7 +253,7 @@ abstract class GreeterServiceTest {
     return count;
   }
 
-  private int status(String path) throws Exception {
+  int status(String path) throws Exception {
     return get(path).statusCode();
   }
 

@@ -68,10 +68,6 @@ public final class ProbeService {
         .onComplete(v -> resolver.close());
   }
 
-  public boolean isReady() {
-    return ready.get();
-  }
-
   public int httpPort() {
     return http.actualPort();
   }

@@ -17,7 +17,7 @@ class EpollGreeterServiceTest extends GreeterServiceTest {
   }
 
   @Override
-  int listeningSocketsOfTwoInstances() {
+  int listeningSocketsOfTwoListeners() {
     return 2;
   }
 

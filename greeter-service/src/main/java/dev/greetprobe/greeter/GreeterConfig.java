@@ -173,8 +173,8 @@ public record GreeterConfig(
   }
 
   /**
-   * {@code listeners}, or {@code instances}, its first name, from when every listener was a verticle: the README
-   * documented that name, so configs and containers that set it keep working.
+   * {@code listeners}, or {@code instances}, its first name, from when every listener was a verticle (the epoll
+   * transport's are sockets): the README documented that name, so configs and containers that set it keep working.
    */
   private static int listeners(ConfigReader root) {
     int listeners = root.integer("listeners", -1, 0, MAX_LISTENERS);

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param host address the greeting port binds to
  * @param port the greeting port
  * @param greeting the exact text sent to every client (UTF-8, nothing appended)
- * @param instances greeting verticles; 0 means one per event loop
+ * @param listeners listeners on the greeting port, spread over the event loops: Vert.x servers sharing the port
+ *     ({@code vertx}) or listening sockets of their own ({@code epoll}); 0 means one per event loop
  * @param backlog the listen backlog; large, so a burst of connects is queued instead of refused
  * @param drainTimeout how long shutdown waits for connections in flight
  * @param logConnections whether every connection is logged ("Got connection from ADDRESS")
@@ -37,7 +38,7 @@ public record GreeterConfig(
     String host,
     int port,
     String greeting,
-    int instances,
+    int listeners,
     int backlog,
     Duration drainTimeout,
     boolean logConnections,
@@ -50,26 +51,28 @@ public record GreeterConfig(
     Histograms histograms) {
 
   /** Plain TCP with no access rules, the default limits and no PROXY protocol, on the default transport. */
-  public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
+  public GreeterConfig(String host, int port, String greeting, int listeners, int backlog, Duration drainTimeout,
       boolean logConnections, Http http) {
-    this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, null, Access.EVERYONE,
+    this(host, port, greeting, listeners, backlog, drainTimeout, logConnections, http, null, Access.EVERYONE,
         Limits.DEFAULT, false);
   }
 
   /** On the default transport, with classic and native histograms. */
-  public GreeterConfig(String host, int port, String greeting, int instances, int backlog, Duration drainTimeout,
+  public GreeterConfig(String host, int port, String greeting, int listeners, int backlog, Duration drainTimeout,
       boolean logConnections, Http http, Tls tls, Access access, Limits limits, boolean proxyProtocol) {
-    this(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access, limits,
+    this(host, port, greeting, listeners, backlog, drainTimeout, logConnections, http, tls, access, limits,
         proxyProtocol, Transport.VERTX, Histograms.BOTH);
   }
 
   /** This config, served by {@code other}. */
   public GreeterConfig withTransport(Transport other) {
-    return new GreeterConfig(host, port, greeting, instances, backlog, drainTimeout, logConnections, http, tls, access,
+    return new GreeterConfig(host, port, greeting, listeners, backlog, drainTimeout, logConnections, http, tls, access,
         limits, proxyProtocol, other, histograms);
   }
 
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
+
+  private static final int MAX_LISTENERS = 1024;
 
   /** The greeting as sent: UTF-8, nothing appended. */
   public byte[] greetingBytes() {
@@ -81,6 +84,7 @@ public record GreeterConfig(
       Map.entry("GREETER_HOST", "host"),
       Map.entry("GREETER_PORT", "port"),
       Map.entry("GREETER_GREETING", "greeting"),
+      Map.entry("GREETER_LISTENERS", "listeners"),
       Map.entry("GREETER_INSTANCES", "instances"),
       Map.entry("GREETER_DRAIN_TIMEOUT", "drain_timeout"),
       Map.entry("GREETER_LOG_CONNECTIONS", "log_connections"),
@@ -133,10 +137,6 @@ public record GreeterConfig(
     public static final Limits DEFAULT = new Limits(10_000, 0, 0, 10_000, Duration.ofSeconds(5));
   }
 
-  public static GreeterConfig defaults() {
-    return from(null, Map.of());
-  }
-
   /** Reads {@code file} (or the defaults when null), then applies {@code environment} overrides. */
   public static GreeterConfig load(Path file, Map<String, String> environment) {
     Object document = file == null ? null : ConfigDocument.parse(ConfigFile.read(file), "config file " + file);
@@ -157,7 +157,7 @@ public record GreeterConfig(
         root.nonEmptyString("host", "0.0.0.0"),
         root.port("port", 12345),
         root.nonEmptyString("greeting", DEFAULT_GREETING),
-        root.integer("instances", 0, 0, 1024),
+        listeners(root),
         root.integer("backlog", 4096, 1, 65535),
         root.duration("drain_timeout", Duration.ofSeconds(10)),
         root.bool("log_connections", false),
@@ -170,6 +170,19 @@ public record GreeterConfig(
         histograms(root.section("metrics")));
     root.done();
     return config;
+  }
+
+  /**
+   * {@code listeners}, or {@code instances}, its first name, from when every listener was a verticle (the epoll
+   * transport's are sockets): the README documented that name, so configs and containers that set it keep working.
+   */
+  private static int listeners(ConfigReader root) {
+    int listeners = root.integer("listeners", -1, 0, MAX_LISTENERS);
+    int instances = root.integer("instances", -1, 0, MAX_LISTENERS);
+    if (listeners >= 0 && instances >= 0) {
+      throw root.error("instances", "is the old name of listeners, which is set too; set only listeners");
+    }
+    return Math.max(0, Math.max(listeners, instances));
   }
 
   private static Transport transport(ConfigReader root) {

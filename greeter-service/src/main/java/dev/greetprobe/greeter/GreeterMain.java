@@ -13,19 +13,25 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar greeter-service.jar [--config FILE]}: runs the greeter until SIGTERM or Ctrl-C. */
+/**
+ * {@code java -jar greeter-service.jar [--config FILE]} runs the greeter until SIGTERM or Ctrl-C;
+ * {@code --check-config FILE} validates a config and exits.
+ */
 public final class GreeterMain {
 
   private static final Logger log = LoggerFactory.getLogger(GreeterMain.class);
 
   static final String USAGE = """
       Usage: java -jar greeter-service.jar [--config FILE]
+             java -jar greeter-service.jar --check-config FILE
 
       Greets every TCP client with "%s" and closes the connection.
 
       Options:
-        --config FILE   YAML config (defaults: port 12345, http.port 9180)
-        --help          this text
+        --config FILE         YAML config (defaults: port 12345, http.port 9180)
+        --check-config FILE   validate FILE, with the environment overrides, as a start would, and start nothing:
+                              exit 0 with a summary, or 2 with the message a start would stop with
+        --help                this text
 
       Environment overrides: %s
       """.formatted(GreeterConfig.DEFAULT_GREETING, String.join(", ", GreeterConfig.ENVIRONMENT.keySet().stream().sorted().toList()));
@@ -38,15 +44,23 @@ public final class GreeterMain {
       System.out.print(USAGE);
       return;
     }
+    if (args.length == 2 && args[0].equals("--check-config")) {
+      System.exit(ConfigCheck.run(Path.of(args[1]), System.getenv(), System.out, System.err));
+    }
     GreeterConfig config;
     try {
       config = GreeterConfig.load(parseArgs(args), System.getenv());
     } catch (ConfigException | IllegalArgumentException e) {
-      System.err.println("greeter: " + e.getMessage());
+      System.err.println(refusal(e));
       System.exit(2);
       return;
     }
     run(config);
+  }
+
+  /** What the greeter prints when it refuses its arguments or its config, and exits 2. */
+  static String refusal(RuntimeException e) {
+    return "greeter: " + e.getMessage();
   }
 
   /** The config file named by {@code --config}, or null for the defaults. */

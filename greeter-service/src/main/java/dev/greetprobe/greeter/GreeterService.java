@@ -59,11 +59,11 @@ public final class GreeterService {
       EpollGreeterVerticle greeting = new EpollGreeterVerticle(config, metrics, admission, connections, tls);
       return vertx.deployVerticle(greeting).onSuccess(id -> port = greeting.actualPort());
     }
-    int instances = config.instances() > 0 ? config.instances() : Instrumentation.EVENT_LOOPS;
+    int listeners = config.listeners() > 0 ? config.listeners() : Instrumentation.EVENT_LOOPS;
     return vertx.executeBlocking(() -> GreetingAddress.claim(config)).compose(address -> {
       port = address.getPort();
       return vertx.deployVerticle(() -> new GreeterVerticle(config, port, metrics, admission, connections, tls),
-          new DeploymentOptions().setInstances(instances));
+          new DeploymentOptions().setInstances(listeners));
     });
   }
 
@@ -77,10 +77,6 @@ public final class GreeterService {
       tls.stop();
     }
     return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-  }
-
-  public boolean isReady() {
-    return ready.get();
   }
 
   public int greetingPort() {

@@ -34,8 +34,4 @@ public final class OpsServer {
   public int actualPort() {
     return server.actualPort();
   }
-
-  public Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
-  }
 }

@@ -335,7 +335,7 @@ abstract class GreeterAdmissionTest {
     TestPki.Issued server = ca.issue("localhost");
     GreeterConfig.Tls tls = new GreeterConfig.Tls(server.writeCertificate(dir.resolve("tls.crt")),
         server.writeKey(dir.resolve("tls.key")), null, ClientAuth.NONE, Duration.ofSeconds(10));
-    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.instances(), base.backlog(),
+    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.listeners(), base.backlog(),
         base.drainTimeout(), false, base.http(), tls, base.access(), base.limits(), base.proxyProtocol()));
   }
 

@@ -27,7 +27,7 @@ class GreeterConfigTest {
     assertThat(config.host()).isEqualTo("0.0.0.0");
     assertThat(config.greeting()).isEqualTo("Thank You for Connecting");
     assertThat(config.http().port()).isEqualTo(9180);
-    assertThat(config.instances()).as("one per event loop").isZero();
+    assertThat(config.listeners()).as("one per event loop").isZero();
     assertThat(config.logConnections()).isFalse();
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
@@ -38,7 +38,7 @@ class GreeterConfigTest {
 
     GreeterConfig plain = new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128, Duration.ofSeconds(2), true,
         new GreeterConfig.Http("127.0.0.1", 9999));
-    assertThat(config).isEqualTo(new GreeterConfig(plain.host(), plain.port(), plain.greeting(), plain.instances(),
+    assertThat(config).isEqualTo(new GreeterConfig(plain.host(), plain.port(), plain.greeting(), plain.listeners(),
         plain.backlog(), plain.drainTimeout(), plain.logConnections(), plain.http(), plain.tls(), plain.access(),
         plain.limits(), plain.proxyProtocol(), Transport.EPOLL, Histograms.CLASSIC));
   }
@@ -69,6 +69,17 @@ class GreeterConfigTest {
   }
 
   @Test
+  void listenersAreAlsoReadUnderTheirOldNameInstancesButNotUnderBoth() {
+    assertThat(GreeterConfig.from(Map.of("instances", 3), Map.of()).listeners()).isEqualTo(3);
+    assertThat(GreeterConfig.load(null, Map.of("GREETER_INSTANCES", "3")).listeners()).isEqualTo(3);
+    assertThat(GreeterConfig.load(null, Map.of("GREETER_LISTENERS", "3")).listeners()).isEqualTo(3);
+    assertThatThrownBy(() -> GreeterConfig.from(Map.of("listeners", 2), Map.of("GREETER_INSTANCES", "3")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("instances (from GREETER_INSTANCES): is the old name of listeners, which is set too; set only"
+            + " listeners");
+  }
+
+  @Test
   void theEnvironmentOverridesTheFile() throws Exception {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of(
         "GREETER_PORT", "4000",
@@ -87,7 +98,7 @@ class GreeterConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, log_connections, metrics, port, proxy_protocol, tls, transport)
+      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, listeners, log_connections, metrics, port, proxy_protocol, tls, transport)
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
@@ -112,6 +123,8 @@ class GreeterConfigTest {
       invalid-transport.yaml              | transport: 'io_uring' is not vertx or epoll
       invalid-proxy-trusted.yaml          | proxy_protocol.trusted: 'the load balancer' is not an address or CIDR range
       invalid-metrics-histograms.yaml     | metrics.histograms: 'sparse' is none of classic, native, both
+      invalid-listeners-and-instances.yaml | instances: is the old name of listeners, which is set too; set only listeners
+      invalid-listeners-too-many.yaml     | listeners: 2000 is outside 0..1024
       """)
   void eachInvalidFileIsRefusedWithItsKeyAndReason(String file, String message) throws Exception {
     assertThatThrownBy(() -> GreeterConfig.load(fixture(file), Map.of()))

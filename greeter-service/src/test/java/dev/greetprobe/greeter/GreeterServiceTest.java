@@ -46,8 +46,8 @@ abstract class GreeterServiceTest {
   /** The transport these tests run against. */
   abstract Transport transport();
 
-  /** Listening sockets on the greeting port of a greeter with two instances. */
-  abstract int listeningSocketsOfTwoInstances();
+  /** Sockets the kernel lists as listening on the greeting port of a greeter with two listeners. */
+  abstract int listeningSocketsOfTwoListeners();
 
   @BeforeEach
   void createVertx() {
@@ -80,7 +80,7 @@ abstract class GreeterServiceTest {
 
     assertThatThrownBy(() -> join(second.startGreeting()))
         .hasMessageContaining("cannot listen on 127.0.0.1:" + port);
-    assertThat(listeningSockets(port)).isEqualTo(listeningSocketsOfTwoInstances());
+    assertThat(listeningSockets(port)).isEqualTo(listeningSocketsOfTwoListeners());
     assertThat(readGreeting(port)).isEqualTo(GREETING);
   }
 
@@ -253,7 +253,7 @@ abstract class GreeterServiceTest {
     return count;
   }
 
-  private int status(String path) throws Exception {
+  int status(String path) throws Exception {
     return get(path).statusCode();
   }
 

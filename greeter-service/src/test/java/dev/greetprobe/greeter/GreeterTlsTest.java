@@ -219,7 +219,7 @@ abstract class GreeterTlsTest {
   }
 
   private static GreeterConfig withLimits(GreeterConfig c, GreeterConfig.Limits limits) {
-    return new GreeterConfig(c.host(), c.port(), c.greeting(), c.instances(), c.backlog(), c.drainTimeout(),
+    return new GreeterConfig(c.host(), c.port(), c.greeting(), c.listeners(), c.backlog(), c.drainTimeout(),
         c.logConnections(), c.http(), c.tls(), c.access(), limits, c.proxyProtocol());
   }
 

@@ -19,7 +19,7 @@ class VertxGreeterServiceTest extends GreeterServiceTest {
 
   /** The verticles share one Vert.x server, whose listener hands each connection to a verticle's loop. */
   @Override
-  int listeningSocketsOfTwoInstances() {
+  int listeningSocketsOfTwoListeners() {
     return 1;
   }
 

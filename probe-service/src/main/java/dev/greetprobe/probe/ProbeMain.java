@@ -19,7 +19,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar probe-service.jar [--config FILE]} runs the probe until SIGTERM or Ctrl-C, reloading the config on
- * SIGHUP; {@code java -jar probe-service.jar check HOST:PORT ...} probes once.
+ * SIGHUP; {@code --check-config FILE} validates a config and exits; {@code java -jar probe-service.jar check HOST:PORT
+ * ...} probes once.
  */
 public final class ProbeMain {
 
@@ -27,6 +28,7 @@ public final class ProbeMain {
 
   static final String USAGE = """
       Usage: java -jar probe-service.jar [--config FILE]
+             java -jar probe-service.jar --check-config FILE
              java -jar probe-service.jar check HOST:PORT [--expect RE] [--send TEXT] [--tls] [--insecure] [--timeout D] [--ip4|--ip6]
 
       Probes the configured targets on a schedule (DNS, connect, TLS, first byte) and serves Prometheus metrics,
@@ -35,6 +37,9 @@ public final class ProbeMain {
 
       The config reloads when the file's content changes (checked every reload.interval), on SIGHUP, and on
       POST /-/reload; targets are split over shard.count instances by a hash of their names.
+
+      --check-config FILE validates FILE, with the environment overrides, as a start (and a reload) would, and starts
+      nothing: exit 0 with a summary, or 2 with the message a start would stop with.
 
       transport (vertx, the default, or epoll) chooses how probes connect: through Vert.x's NetClient, or
       plain targets on bare epoll sockets (Linux).
@@ -54,15 +59,23 @@ public final class ProbeMain {
       System.out.print(USAGE);
       return;
     }
+    if (args.length == 2 && args[0].equals("--check-config")) {
+      System.exit(ConfigCheck.run(Path.of(args[1]), System.getenv(), System.out, System.err));
+    }
     ConfigSource source;
     try {
       source = source(args, System.getenv());
     } catch (IllegalArgumentException e) {
-      System.err.println("probe: " + e.getMessage());
+      System.err.println(refusal(e));
       System.exit(2);
       return;
     }
     run(source);
+  }
+
+  /** What the probe prints when it refuses its arguments or its config, and exits 2. */
+  static String refusal(Throwable e) {
+    return "probe: " + e.getMessage();
   }
 
   static ConfigSource source(String[] args, Map<String, String> environment) throws IOException {
@@ -85,7 +98,7 @@ public final class ProbeMain {
       String text = source.read(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       service = new ProbeService(vertx, registry, source, text);
     } catch (ExecutionException | TimeoutException | ConfigException e) {
-      System.err.println("probe: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+      System.err.println(refusal(e.getCause() == null ? e : e.getCause()));
       System.exit(2);
       return;
     }

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The probe as a whole: the HTTP endpoint, the schedules of this shard's targets, and the reloads that change them.
@@ -26,15 +27,7 @@ public final class ProbeService {
    * when it is invalid, or names a transport this Vert.x cannot run. Build outside Vert.x threads.
    */
   public ProbeService(Vertx vertx, PrometheusMeterRegistry registry, ConfigSource source, String text) {
-    this.config = source.parse(text);
-    if (config.transport() == Transport.EPOLL) {
-      // Refused rather than run on the NetClient: an operator who asks for epoll is measuring or relying on it.
-      String unavailable = BareSockets.unavailable(vertx);
-      if (unavailable != null) {
-        throw new ConfigException("transport: epoll needs Vert.x on Linux's native epoll transport, but "
-            + unavailable);
-      }
-    }
+    this.config = validate(source, text, () -> BareSockets.unavailable(vertx));
     this.resolver = new Resolver(config.dns());
     ProbeMetrics metrics = new ProbeMetrics(registry, config.histograms());
     metrics.transport(config.transport());
@@ -43,6 +36,23 @@ public final class ProbeService {
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
     this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), registry, scheduler, scheduler,
         reloader, ready::get);
+  }
+
+  /**
+   * The config of {@code text} as a start takes it, or the {@link ConfigException} a start refuses it with;
+   * {@code epollUnavailable} says why the probe's Vert.x cannot run transport epoll, or null when it can.
+   */
+  static ProbeConfig validate(ConfigSource source, String text, Supplier<String> epollUnavailable) {
+    ProbeConfig config = source.parse(text);
+    if (config.transport() == Transport.EPOLL) {
+      // Refused rather than run on the NetClient: an operator who asks for epoll is measuring or relying on it.
+      String unavailable = epollUnavailable.get();
+      if (unavailable != null) {
+        throw new ConfigException("transport: epoll needs Vert.x on Linux's native epoll transport, but "
+            + unavailable);
+      }
+    }
+    return config;
   }
 
   public Future<Void> start() {
@@ -66,10 +76,6 @@ public final class ProbeService {
     return reloader.stop()
         .compose(v -> scheduler.stop())
         .onComplete(v -> resolver.close());
-  }
-
-  public boolean isReady() {
-    return ready.get();
   }
 
   public int httpPort() {

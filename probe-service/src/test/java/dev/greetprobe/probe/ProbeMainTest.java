@@ -4,21 +4,37 @@ import static dev.greetprobe.probe.TestServers.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.epoll.BareSockets;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as an operator meets it: a real JVM, real signals. */
 class ProbeMainTest {
+
+  /** Two targets, one over TLS, whose names the shards of two split one way or the other. */
+  private static final String TWO_TARGETS = """
+      targets:
+        - name: greeter
+          address: 127.0.0.1:12345
+        - name: apple
+          address: www.apple.com:443
+          tls: true
+      """;
 
   @TempDir
   Path dir;
@@ -41,8 +57,8 @@ class ProbeMainTest {
     Result result = run("--help");
 
     assertThat(result.code).isZero();
-    assertThat(result.output).contains("--config FILE").contains("SIGHUP").contains("POST /-/reload")
-        .contains("PROBE_SHARD_COUNT").contains("PROBE_SHARD_INDEX");
+    assertThat(result.out).contains("--config FILE").contains("--check-config FILE").contains("check HOST:PORT")
+        .contains("SIGHUP").contains("POST /-/reload").contains("PROBE_SHARD_COUNT").contains("PROBE_SHARD_INDEX");
   }
 
   @Test
@@ -52,7 +68,7 @@ class ProbeMainTest {
     Result result = run("--config", config.toString());
 
     assertThat(result.code).isEqualTo(2);
-    assertThat(result.output).contains("probe: shard.index: 2 is outside 0..1 (shard.count is 2)");
+    assertThat(result.err).isEqualTo("probe: shard.index: 2 is outside 0..1 (shard.count is 2)\n");
   }
 
   @Test
@@ -62,7 +78,79 @@ class ProbeMainTest {
     Result result = run("--config", missing.toString());
 
     assertThat(result.code).isEqualTo(2);
-    assertThat(result.output).contains("probe: cannot read config file " + missing + ": no such file");
+    assertThat(result.err).isEqualTo("probe: cannot read config file " + missing + ": no such file\n");
+  }
+
+  /** Beside a probe that runs on the same port, as a new config is checked before it is rolled out. */
+  @Test
+  void checkConfigSummarisesAValidFileAndStartsNothing() throws Exception {
+    try (ServerSocket http = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path config = Files.writeString(dir.resolve("probe.yaml"), "http: {host: 127.0.0.1, port: "
+          + http.getLocalPort() + "}\n" + TWO_TARGETS);
+
+      Result result = run("--check-config", config.toString());
+
+      assertThat(result.code).isZero();
+      assertThat(result.out).isEqualTo("probe config OK: 2 targets (1 tls), shard 0/1, transport vertx\n");
+      assertThat(result.err).isEmpty();
+    }
+  }
+
+  @Test
+  void checkConfigRefusesAnInvalidFileWithTheMessageAStartStopsWith() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), "shard: {count: 2, index: 2}\ntargets: []\n");
+
+    Result check = run("--check-config", config.toString());
+    Result start = run("--config", config.toString());
+
+    assertThat(check.code).isEqualTo(2);
+    assertThat(check.err).isEqualTo("probe: shard.index: 2 is outside 0..1 (shard.count is 2)\n")
+        .isEqualTo(start.err);
+    assertThat(check.out).isEmpty();
+  }
+
+  @Test
+  void checkConfigRefusesAMissingFileAsAStartDoes() throws Exception {
+    Path missing = dir.resolve("missing.yaml");
+
+    Result check = run("--check-config", missing.toString());
+    Result start = run("--config", missing.toString());
+
+    assertThat(check.code).isEqualTo(2);
+    assertThat(check.err).isEqualTo("probe: cannot read config file " + missing + ": no such file\n")
+        .isEqualTo(start.err);
+  }
+
+  /** A pod passes its own name as the shard index; the check takes it as that pod's start would. */
+  @Test
+  void checkConfigAppliesTheEnvironmentAsAStartDoesAndNamesWhatItApplied() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), TWO_TARGETS);
+    Map<String, String> pod = Map.of("PROBE_SHARD_COUNT", "2", "PROBE_SHARD_INDEX", "probe-1");
+    long held = Stream.of("greeter", "apple").filter(new Shard(1, 2)::holds).count();
+
+    Result second = run(pod, "--check-config", config.toString());
+    Map<String, String> podTooMany = Map.of("PROBE_SHARD_COUNT", "2", "PROBE_SHARD_INDEX", "probe-2");
+    Result third = run(podTooMany, "--check-config", config.toString());
+
+    assertThat(second.code).isZero();
+    assertThat(second.out).isEqualTo("probe config OK: 2 targets (1 tls), shard 1/2 probes " + held
+        + ", transport vertx; from the environment: PROBE_SHARD_COUNT, PROBE_SHARD_INDEX\n");
+    assertThat(third.code).isEqualTo(2);
+    assertThat(third.err).isEqualTo("probe: shard.index (from PROBE_SHARD_INDEX): 'probe-2' is shard 2, which is"
+        + " outside 0..1 (shard.count is 2)\n").isEqualTo(run(podTooMany, "--config", config.toString()).err);
+  }
+
+  /** Transport epoll is refused at start where Vert.x cannot run it: the check, starting no Vert.x, says the same. */
+  @Test
+  void checkConfigJudgesTransportEpollAsTheStartsVertxDoes() throws Exception {
+    vertx = Instrumentation.vertx(Instrumentation.registry(), true);
+    String atStart = BareSockets.unavailable(vertx);
+    Path config = Files.writeString(dir.resolve("probe.yaml"), "transport: epoll\n" + TWO_TARGETS);
+
+    Result check = run("--check-config", config.toString());
+
+    assertThat(BareSockets.unavailableHere()).isEqualTo(atStart);
+    assertThat(check.code).isEqualTo(atStart == null ? 0 : 2);
   }
 
   @Test
@@ -90,14 +178,22 @@ class ProbeMainTest {
     assertThat(process.exitValue()).isZero();
   }
 
-  private record Result(int code, String output) {
+  private record Result(int code, String out, String err) {
   }
 
   private Result run(String... args) throws Exception {
-    Process p = java(args).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return run(Map.of(), args);
+  }
+
+  /** Runs to its end with {@code environment} added; standard error goes to a file, so neither stream can fill up. */
+  private Result run(Map<String, String> environment, String... args) throws Exception {
+    Path err = Files.createTempFile(dir, "stderr", ".txt");
+    ProcessBuilder builder = java(args).redirectErrorStream(false).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), output);
+    return new Result(p.exitValue(), out, Files.readString(err));
   }
 
   /**
@@ -109,12 +205,15 @@ class ProbeMainTest {
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
   }
 
+  /** A JVM running the probe's main, without the overrides the environment this test runs in may set. */
   private static ProcessBuilder java(String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         ProbeMain.class.getName()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(ProbeConfig.ENVIRONMENT::containsKey);
+    return builder;
   }
 }

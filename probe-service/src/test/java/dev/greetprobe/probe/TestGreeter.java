@@ -15,10 +15,10 @@ final class TestGreeter {
   private TestGreeter() {
   }
 
-  /** Deploys the greeter with {@code instances} listeners; returns its port. */
-  static int start(Vertx vertx, int instances, MeterRegistry registry) throws Exception {
+  /** Deploys the greeter with {@code listeners} listeners; returns its port. */
+  static int start(Vertx vertx, int listeners, MeterRegistry registry) throws Exception {
     GreeterVerticle greeter = GreeterVerticle.plain(
-        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, instances, 1024, Duration.ofSeconds(1),
+        new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, listeners, 1024, Duration.ofSeconds(1),
             false, new GreeterConfig.Http("127.0.0.1", 0)),
         registry);
     join(vertx.deployVerticle(greeter));

@@ -107,7 +107,7 @@ final class GreetingServer {
     return vertx.executeBlocking(() -> GreetingAddress.claim(config)).compose(address -> {
       port = address.getPort();
       List<EventLoop> loops = eventLoops();
-      int count = config.instances() > 0 ? config.instances() : loops.size();
+      int count = config.listeners() > 0 ? config.listeners() : loops.size();
       List<Future<Listener>> bound = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         EventLoop loop = loops.get(i % loops.size());

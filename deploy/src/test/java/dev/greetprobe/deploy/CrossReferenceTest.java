@@ -3,9 +3,9 @@ package dev.greetprobe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.probe.ProbeConfig;
-import dev.greetprobe.probe.ShardAssignment;
-import dev.greetprobe.probe.Target;
+import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.ShardAssignment;
+import dev.greetprobe.probe.config.Target;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;

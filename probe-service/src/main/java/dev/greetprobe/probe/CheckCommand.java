@@ -1,6 +1,16 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Durations;
+import dev.greetprobe.probe.config.Expect;
+import dev.greetprobe.probe.config.HostPort;
+import dev.greetprobe.probe.config.IpProtocol;
+import dev.greetprobe.probe.config.Phase;
+import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.Target;
+import dev.greetprobe.probe.net.ProbeResult;
+import dev.greetprobe.probe.net.Resolver;
+import dev.greetprobe.probe.net.TcpProber;
+import dev.greetprobe.probe.schedule.ProbeVerticle;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -47,7 +57,7 @@ final class CheckCommand {
     }
     Vertx vertx = Vertx.vertx();
     try (Resolver resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(2)))) {
-      ProbeVerticle verticle = new ProbeVerticle(TcpProber.factory(resolver, Transport.VERTX));
+      ProbeVerticle verticle = new ProbeVerticle(TcpProber.factory(resolver));
       ProbeResult result;
       try {
         result = vertx.deployVerticle(verticle).compose(id -> verticle.probe(target))

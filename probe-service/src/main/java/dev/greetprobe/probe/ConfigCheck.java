@@ -2,6 +2,11 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
+import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.Shard;
+import dev.greetprobe.probe.config.ShardAssignment;
+import dev.greetprobe.probe.config.TargetBudget;
 import dev.greetprobe.probe.epoll.BareSockets;
 import java.io.PrintStream;
 import java.nio.file.Path;

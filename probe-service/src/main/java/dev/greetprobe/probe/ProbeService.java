@@ -1,7 +1,17 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.epoll.BareSockets;
+import dev.greetprobe.probe.http.ProbeHttpServer;
+import dev.greetprobe.probe.metrics.ProbeMetrics;
+import dev.greetprobe.probe.net.Resolver;
+import dev.greetprobe.probe.net.TcpProber;
+import dev.greetprobe.probe.schedule.ConfigWatcher;
+import dev.greetprobe.probe.schedule.ProbeScheduler;
+import dev.greetprobe.probe.schedule.Reloader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +41,8 @@ public final class ProbeService {
     this.resolver = new Resolver(config.dns());
     ProbeMetrics metrics = new ProbeMetrics(registry, config.histograms());
     metrics.transport(config.transport());
-    this.scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver, config.transport()), metrics);
+    this.scheduler = new ProbeScheduler(vertx, config.transport() == Transport.EPOLL
+        ? TcpProber.factory(resolver, BareSockets::connection) : TcpProber.factory(resolver), metrics);
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
     this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), registry, scheduler, scheduler,

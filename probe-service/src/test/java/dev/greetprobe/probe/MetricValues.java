@@ -10,21 +10,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The values of the registry's series as a scrape would show them. */
-final class MetricValues {
+public final class MetricValues {
 
   private MetricValues() {
   }
 
   /** One series: its labels and its value. */
-  record Series(Map<String, String> labels, double value) {
+  public record Series(Map<String, String> labels, double value) {
 
-    String label(String name) {
+    public String label(String name) {
       return labels.get(name);
     }
   }
 
   /** Every series of the counter or gauge {@code name}, as in the exposition but without {@code _total}. */
-  static List<Series> series(PrometheusMeterRegistry registry, String name) {
+  public static List<Series> series(PrometheusMeterRegistry registry, String name) {
     MetricSnapshot snapshot = registry.getPrometheusRegistry().scrape(name::equals).stream().findFirst()
         .orElseThrow(() -> new AssertionError("no metric " + name));
     return snapshot.getDataPoints().stream().map(p -> {
@@ -35,13 +35,13 @@ final class MetricValues {
   }
 
   /** The value of each series of {@code name} whose labels include {@code labels}. */
-  static List<Double> of(PrometheusMeterRegistry registry, String name, Map<String, String> labels) {
+  public static List<Double> of(PrometheusMeterRegistry registry, String name, Map<String, String> labels) {
     return series(registry, name).stream().filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
         .map(Series::value).toList();
   }
 
   /** The one series of {@code name} whose labels include {@code labels}. */
-  static double value(PrometheusMeterRegistry registry, String name, Map<String, String> labels) {
+  public static double value(PrometheusMeterRegistry registry, String name, Map<String, String> labels) {
     List<Double> values = of(registry, name, labels);
     if (values.size() != 1) {
       throw new AssertionError(values.size() + " series of " + name + " with " + labels);

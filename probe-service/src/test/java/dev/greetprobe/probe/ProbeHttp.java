@@ -11,36 +11,36 @@ import java.time.Duration;
 import java.util.List;
 
 /** A running probe as Prometheus and an operator reach it: over HTTP on loopback. */
-final class ProbeHttp {
+public final class ProbeHttp {
 
   private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade: plain HTTP/1.1, as Prometheus scrapes
 
   private ProbeHttp() {
   }
 
-  static HttpResponse<String> get(int port, String path) throws Exception {
+  public static HttpResponse<String> get(int port, String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(10)).build());
   }
 
-  static HttpResponse<String> post(int port, String path) throws Exception {
+  public static HttpResponse<String> post(int port, String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(30))
         .POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
-  static String metrics(int port) throws Exception {
+  public static String metrics(int port) throws Exception {
     return get(port, "/metrics").body();
   }
 
-  static JsonObject targets(int port) throws Exception {
+  public static JsonObject targets(int port) throws Exception {
     return new JsonObject(get(port, "/targets").body());
   }
 
-  static List<String> targetNames(JsonObject targets) {
+  public static List<String> targetNames(JsonObject targets) {
     return targets.getJsonArray("targets").stream().map(t -> ((JsonObject) t).getString("name")).toList();
   }
 
   /** The value of one series in Prometheus text, as in {@code probe_targets} or {@code probe_success{target="a"}}. */
-  static double sample(String metrics, String series) {
+  public static double sample(String metrics, String series) {
     return metrics.lines()
         .filter(line -> line.startsWith(series + " "))
         .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
@@ -49,11 +49,11 @@ final class ProbeHttp {
   }
 
   /** How many probes of {@code target} succeeded; NaN when the target has no series. */
-  static double successes(String metrics, String target) {
+  public static double successes(String metrics, String target) {
     return sample(metrics, "probe_results_total{result=\"success\",target=\"" + target + "\"}");
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.epoll.BareSockets;
 import io.vertx.core.Vertx;
 import java.io.IOException;

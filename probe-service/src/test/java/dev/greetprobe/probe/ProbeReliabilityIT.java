@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.dns.TestDnsServer;
+import dev.greetprobe.probe.net.Result;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

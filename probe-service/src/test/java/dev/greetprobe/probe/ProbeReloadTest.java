@@ -6,17 +6,17 @@ import static dev.greetprobe.probe.ProbeHttp.sample;
 import static dev.greetprobe.probe.ProbeHttp.successes;
 import static dev.greetprobe.probe.TestServers.join;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
-import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.ProbeConfigTest;
+import dev.greetprobe.probe.schedule.Reloader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,9 +59,6 @@ class ProbeReloadTest {
   private ProbeService service;
   private ReloadScenario scenario;
   private int httpPort;
-  /** A scheduler and resolver of a reloader built without a service. */
-  private ProbeScheduler scheduler;
-  private Resolver resolver;
   /** Lets go of the reads a {@link StallingSource} blocked. */
   private final CountDownLatch release = new CountDownLatch(1);
 
@@ -79,10 +76,6 @@ class ProbeReloadTest {
     release.countDown();
     if (service != null) {
       join(service.stop());
-    }
-    if (scheduler != null) {
-      join(scheduler.stop());
-      resolver.close();
     }
     join(vertx.close());
   }
@@ -337,49 +330,6 @@ class ProbeReloadTest {
     }
   }
 
-  /** The heap holds three targets: a config of four is refused before anything changes. */
-  @Test
-  void aConfigOfMoreTargetsThanTheHeapHoldsIsRefusedAndTheOldOnesRunOn() throws Exception {
-    PrometheusMeterRegistry own = Instrumentation.registry();
-    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
-    TargetBudget budget = new TargetBudget(TargetBudget.RESERVED_BYTES + 3 * TargetBudget.BYTES_PER_TARGET);
-    Reloader reloader = startReloader(new ConfigSource.File(config, Map.of()), own, budget);
-    Files.writeString(config, scenario.config(NEVER, scenario.target("keep", ""), scenario.target("change", ""),
-        scenario.target("fresh", ""), scenario.target("more", "")));
-
-    Reloader.Outcome outcome = join(reloader.reload("test"));
-
-    assertThat(outcome).isEqualTo(new Reloader.Refused("targets: this instance would probe 4 targets, more than its"
-        + " heap of 64 MiB holds (3, at 32 KiB a target beyond 64 MiB); give it more heap (-Xmx), or split the"
-        + " targets over more shards (shard.count)"));
-    assertRunsTheTargetsBefore(reloader, own);
-    ConfigSource source = new ConfigSource.File(config, Map.of());
-    String over = Files.readString(config);
-    assertThatThrownBy(() -> new Reloader(vertx, source, scheduler, new ProbeMetrics(Instrumentation.registry(), Histograms.BOTH),
-        source.parse(over), over, budget))
-        .as("nor does the probe start on it")
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("targets: this instance would probe 4 targets");
-  }
-
-  /** The meters of one new target are refused, after the apply has already changed others. */
-  @Test
-  void anApplyThatFailsPartWayIsUndoneWhole() throws Exception {
-    PrometheusMeterRegistry own = Instrumentation.registry();
-    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
-    Reloader reloader = startReloader(new ConfigSource.File(config, Map.of()), own, TargetBudget.ofThisHeap(),
-        "poison");
-    Files.writeString(config, scenario.config(NEVER, scenario.target("keep", ""),
-        scenario.target("change", ", timeout: 90ms"), scenario.target("fresh", ""), scenario.target("poison", "")));
-
-    Reloader.Outcome outcome = join(reloader.reload("test"));
-
-    assertThat(outcome).isEqualTo(new Reloader.Refused(
-        "applying failed part way (no meters for poison); the targets before it were restored"));
-    assertRunsTheTargetsBefore(reloader, own);
-    assertThat(reloader.assignment().held().get(1).timeout()).isEqualTo(Duration.ofMillis(100));
-  }
-
   @Test
   void aMissingFileIsRefusedLikeAnInvalidOne() throws Exception {
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
@@ -425,48 +375,6 @@ class ProbeReloadTest {
   private void start(ConfigSource source) throws Exception {
     service = new ProbeService(vertx, registry, source, join(source.read(vertx)));
     join(service.start());
-  }
-
-  /** A reloader as the service builds one, on {@code registry}, with {@code budget}; started. */
-  private Reloader startReloader(ConfigSource source, PrometheusMeterRegistry registry, TargetBudget budget)
-      throws Exception {
-    return startReloader(source, registry, budget, null);
-  }
-
-  /** The same, with the meters of the target named {@code refused} refused as it registers. */
-  private Reloader startReloader(ConfigSource source, PrometheusMeterRegistry registry, TargetBudget budget,
-      String refused) throws Exception {
-    String text = join(source.read(vertx));
-    ProbeConfig config = source.parse(text);
-    resolver = new Resolver(config.dns());
-    ProbeMetrics metrics = new ProbeMetrics(registry, Histograms.BOTH);
-    scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver, Transport.VERTX), metrics, target -> {
-      if (target.name().equals(refused)) {
-        throw new IllegalStateException("no meters for " + refused);
-      }
-      return metrics.register(target);
-    });
-    Reloader reloader = new Reloader(vertx, source, scheduler, metrics, config, text, budget);
-    join(reloader.start());
-    return reloader;
-  }
-
-  /**
-   * The scheduler runs the targets of {@link ReloadScenario#before} and nothing else, and what {@code /targets} shows
-   * (the reloader's assignment) and {@code probe_targets} say the same; they go on probing.
-   */
-  private void assertRunsTheTargetsBefore(Reloader reloader, PrometheusMeterRegistry registry) {
-    List<String> before = List.of("keep", "change", "gone");
-    assertThat(scheduler.schedules()).extracting(s -> s.target().name()).containsExactlyElementsOf(before);
-    assertThat(reloader.assignment().held()).extracting(Target::name).containsExactlyElementsOf(before);
-    assertThat(scheduler.liveTimers()).isEqualTo(3);
-    assertThat(registry.scrape())
-        .contains("probe_targets 3.0")
-        .contains("probe_config_last_reload_successful 0.0");
-    for (String target : before) {
-      double runs = successes(registry.scrape(), target);
-      await().atMost(HANG).untilAsserted(() -> assertThat(successes(registry.scrape(), target)).isGreaterThan(runs));
-    }
   }
 
   /** {@code config} with reads and validation given 300ms. */

@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.dns.TestDnsServer;
+import dev.greetprobe.probe.net.Result;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * probing a real greeter, {@code keep} stays as it is, {@code change} gets a shorter timeout, {@code gone} is removed
  * and {@code fresh} is added.
  */
-final class ReloadScenario {
+public final class ReloadScenario {
 
   /** Enough runs that a counter reset by the reload could not have climbed back by the time it is read. */
   private static final int KEPT_RUNS = 8;
@@ -26,22 +26,22 @@ final class ReloadScenario {
   private final int greeterPort;
   private final int httpPort;
 
-  ReloadScenario(int greeterPort, int httpPort) {
+  public ReloadScenario(int greeterPort, int httpPort) {
     this.greeterPort = greeterPort;
     this.httpPort = httpPort;
   }
 
   /** The config before the reload; {@code reloadInterval} is how often the file is checked. */
-  String before(String reloadInterval) {
+  public String before(String reloadInterval) {
     return config(reloadInterval, target("keep", ""), target("change", ", timeout: 100ms"), target("gone", ""));
   }
 
-  String after(String reloadInterval) {
+  public String after(String reloadInterval) {
     return config(reloadInterval, target("keep", ""), target("change", ", timeout: 90ms"), target("fresh", ""));
   }
 
   /** A config for the same greeter and HTTP port, with these target entries. */
-  String config(String reloadInterval, String... targets) {
+  public String config(String reloadInterval, String... targets) {
     return """
         http: {host: 127.0.0.1, port: %d}
         reload: {interval: %s}
@@ -53,13 +53,13 @@ final class ReloadScenario {
   }
 
   /** A target probing the greeter; {@code extra} adds keys, as in {@code ", timeout: 90ms"}. */
-  String target(String name, String extra) {
+  public String target(String name, String extra) {
     return "{name: " + name + ", address: '127.0.0.1:" + greeterPort + "', expect: '^Thank You for Connecting$'"
         + extra + "}";
   }
 
   /** Waits until the targets of {@link #before} are all probing; returns how often {@code keep} has succeeded. */
-  double awaitRunning() throws Exception {
+  public double awaitRunning() throws Exception {
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
       String metrics = metrics(httpPort);
       assertThat(successes(metrics, "keep")).isGreaterThanOrEqualTo(KEPT_RUNS);
@@ -73,7 +73,7 @@ final class ReloadScenario {
    * Waits until the reload shows, then checks it was a diff: {@code keep}'s counter carried on from
    * {@code keepBefore}, {@code gone}'s series are gone, {@code fresh} probes, {@code change} runs its new settings.
    */
-  void awaitApplied(double keepBefore) throws Exception {
+  public void awaitApplied(double keepBefore) throws Exception {
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
       String metrics = metrics(httpPort);
       assertThat(successes(metrics, "fresh")).isGreaterThanOrEqualTo(1);

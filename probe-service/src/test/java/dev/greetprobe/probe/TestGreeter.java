@@ -10,13 +10,13 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 
 /** The real greeter, on loopback and a free port, for the probe to probe. */
-final class TestGreeter {
+public final class TestGreeter {
 
   private TestGreeter() {
   }
 
   /** Deploys the greeter with {@code listeners} listeners; returns its port. */
-  static int start(Vertx vertx, int listeners, MeterRegistry registry) throws Exception {
+  public static int start(Vertx vertx, int listeners, MeterRegistry registry) throws Exception {
     GreeterVerticle greeter = GreeterVerticle.plain(
         new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, listeners, 1024, Duration.ofSeconds(1),
             false, new GreeterConfig.Http("127.0.0.1", 0)),
@@ -25,7 +25,7 @@ final class TestGreeter {
     return greeter.actualPort();
   }
 
-  static int start(Vertx vertx) throws Exception {
+  public static int start(Vertx vertx) throws Exception {
     return start(vertx, 1, new SimpleMeterRegistry());
   }
 }

@@ -11,23 +11,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** Real TCP servers on loopback that misbehave in the ways probes must tell apart. */
-final class TestServers {
+public final class TestServers {
 
   private TestServers() {
   }
 
   /** Accepts and never writes. */
-  static NetServer silent(Vertx vertx) throws Exception {
+  public static NetServer silent(Vertx vertx) throws Exception {
     return listen(vertx, socket -> { });
   }
 
   /** Accepts and closes at once, writing nothing. */
-  static NetServer closing(Vertx vertx) throws Exception {
+  public static NetServer closing(Vertx vertx) throws Exception {
     return listen(vertx, NetSocket::close);
   }
 
   /** Writes {@code text} after {@code delay}, then closes. */
-  static NetServer delayed(Vertx vertx, String text, Duration delay) throws Exception {
+  public static NetServer delayed(Vertx vertx, String text, Duration delay) throws Exception {
     Buffer bytes = Buffer.buffer(text);
     if (delay.isZero()) {
       return listen(vertx, socket -> socket.end(bytes));
@@ -36,15 +36,16 @@ final class TestServers {
   }
 
   /** Writes back whatever it receives. */
-  static NetServer echo(Vertx vertx) throws Exception {
+  public static NetServer echo(Vertx vertx) throws Exception {
     return listen(vertx, socket -> socket.handler(socket::write));
   }
 
-  static NetServer listen(Vertx vertx, Consumer<NetSocket> onConnect) throws Exception {
+  public static NetServer listen(Vertx vertx, Consumer<NetSocket> onConnect) throws Exception {
     return listen(vertx, new NetServerOptions(), onConnect);
   }
 
-  static NetServer listen(Vertx vertx, NetServerOptions options, Consumer<NetSocket> onConnect) throws Exception {
+  public static NetServer listen(Vertx vertx, NetServerOptions options, Consumer<NetSocket> onConnect)
+      throws Exception {
     if (options.getHost().equals(NetServerOptions.DEFAULT_HOST)) {
       options.setHost("127.0.0.1");
     }
@@ -52,7 +53,7 @@ final class TestServers {
     return join(server.listen());
   }
 
-  static <T> T join(Future<T> future) throws Exception {
+  public static <T> T join(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

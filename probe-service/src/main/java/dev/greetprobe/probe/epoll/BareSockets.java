@@ -1,6 +1,6 @@
 package dev.greetprobe.probe.epoll;
 
-import dev.greetprobe.probe.TcpConnection;
+import dev.greetprobe.probe.net.TcpConnection;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollIoHandle;

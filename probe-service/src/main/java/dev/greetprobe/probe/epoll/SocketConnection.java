@@ -1,6 +1,6 @@
 package dev.greetprobe.probe.epoll;
 
-import dev.greetprobe.probe.TcpConnection;
+import dev.greetprobe.probe.net.TcpConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEvent;

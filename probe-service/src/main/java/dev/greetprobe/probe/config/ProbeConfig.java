@@ -1,0 +1,323 @@
+package dev.greetprobe.probe.config;
+
+import dev.greetprobe.common.ConfigDocument;
+import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.ConfigReader;
+import dev.greetprobe.common.Durations;
+import dev.greetprobe.common.Histograms;
+import io.netty.util.NetUtil;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The probe's settings, validated as a whole: a config either loads completely or is refused with the first error,
+ * naming the target and the key.
+ */
+public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload,
+    Shard shard, List<Target> targets, Histograms histograms) {
+
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
+  private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
+  /** A StatefulSet names its pods {@code <set>-<ordinal>}; the ordinal is the shard. */
+  private static final Pattern POD_NAME = Pattern.compile(".+-(\\d{1,9})");
+  private static final int MAX_SHARDS = 1000;
+  /** Each one-off probe holds a socket, and the process shares its file limit with the scheduled probes. */
+  private static final int MAX_CONCURRENT_PROBES = 10_000;
+
+  /** Environment variables a container sets, and the keys they override. */
+  public static final Map<String, String> ENVIRONMENT = Map.of(
+      "PROBE_HTTP_HOST", "http.host",
+      "PROBE_HTTP_PORT", "http.port",
+      "PROBE_SHARD_COUNT", "shard.count",
+      "PROBE_SHARD_INDEX", "shard.index",
+      Transport.VARIABLE, "transport");
+
+  public record Http(String host, int port) {
+  }
+
+  /**
+   * Who may use {@code /probe}, and for what: it probes whatever a request names, so it is a door to the network.
+   *
+   * @param enabled whether {@code /probe} answers at all
+   * @param maxConcurrent one-off probes running at once; a request past them is refused at once with 429
+   * @param allow what a request may name; empty for anything
+   * @param allowExpect whether a request may carry its own {@code expect}, which the probe then runs
+   */
+  public record ProbeEndpoint(boolean enabled, int maxConcurrent, ProbeAllowList allow, boolean allowExpect) {
+
+    public static final ProbeEndpoint DEFAULT = new ProbeEndpoint(true, 64, ProbeAllowList.ANYTHING, true);
+  }
+
+  /**
+   * @param servers DNS servers to ask; empty for the system's (resolv.conf, with /etc/hosts first)
+   * @param search search domains; null for the system's
+   * @param ndots names with fewer dots are tried with the search domains first; -1 for the system's
+   * @param queryTimeout how long one DNS query waits for an answer
+   */
+  public record Dns(List<HostPort> servers, List<String> search, int ndots, Duration queryTimeout) {
+
+    public boolean system() {
+      return servers.isEmpty();
+    }
+  }
+
+  /**
+   * @param interval how often the config file is read to see whether its content changed
+   * @param timeout how long reading and validating a config may take before its reload is refused
+   */
+  public record Reload(Duration interval, Duration timeout) {
+  }
+
+  /** Parses and validates YAML text; {@code origin} names it in errors. */
+  public static ProbeConfig parse(String yaml, String origin, Map<String, String> environment) {
+    return from(ConfigDocument.parse(yaml, origin), environment);
+  }
+
+  /** Validates a parsed YAML document with {@code environment} overrides. */
+  public static ProbeConfig from(Object document, Map<String, String> environment) {
+    ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
+    Transport transport = transport(root);
+    Http http = http(root.section("http"));
+    ProbeEndpoint probeEndpoint = probeEndpoint(root.section("probe_endpoint"));
+    Dns dns = dns(root.section("dns"));
+    Reload reload = reload(root.section("reload"));
+    Shard shard = shard(root.section("shard"));
+    ConfigReader defaults = root.section("defaults");
+    Duration interval = defaults.duration("interval", Duration.ofSeconds(10));
+    Duration timeout = defaults.duration("timeout", Duration.ofSeconds(5));
+    IpProtocol ipProtocol = ipProtocol(defaults, IpProtocol.AUTO);
+    checkTiming(defaults, interval, timeout);
+    defaults.done();
+    List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
+    ConfigReader metrics = root.section("metrics");
+    Histograms histograms = Histograms.read(metrics);
+    metrics.done();
+    root.done();
+    return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets), histograms);
+  }
+
+  private static Transport transport(ConfigReader root) {
+    try {
+      return Transport.parse(root.nonEmptyString("transport", Transport.VERTX.label()));
+    } catch (IllegalArgumentException e) {
+      throw root.error("transport", e.getMessage());
+    }
+  }
+
+  private static Http http(ConfigReader http) {
+    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181));
+    http.done();
+    return result;
+  }
+
+  private static ProbeEndpoint probeEndpoint(ConfigReader endpoint) {
+    boolean enabled = endpoint.bool("enabled", ProbeEndpoint.DEFAULT.enabled());
+    int maxConcurrent = endpoint.integer("max_concurrent", ProbeEndpoint.DEFAULT.maxConcurrent(), 1,
+        MAX_CONCURRENT_PROBES);
+    ProbeAllowList allow;
+    try {
+      allow = ProbeAllowList.parse(endpoint.list("allow").stream().map(String::valueOf).toList());
+    } catch (IllegalArgumentException e) {
+      throw endpoint.error("allow", e.getMessage());
+    }
+    boolean allowExpect = endpoint.bool("allow_expect", ProbeEndpoint.DEFAULT.allowExpect());
+    endpoint.done();
+    return new ProbeEndpoint(enabled, maxConcurrent, allow, allowExpect);
+  }
+
+  private static Reload reload(ConfigReader reload) {
+    Duration interval = reload.duration("interval", Duration.ofSeconds(5));
+    if (interval.toMillis() < 100) {
+      throw reload.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
+    }
+    Duration timeout = reload.duration("timeout", Duration.ofSeconds(10));
+    if (timeout.toMillis() < 100) {
+      throw reload.error("timeout", Durations.format(timeout) + " is below the minimum of 100ms");
+    }
+    reload.done();
+    return new Reload(interval, timeout);
+  }
+
+  /** The index is a number, or a StatefulSet pod's name, so that a pod can pass its own name to find its shard. */
+  private static Shard shard(ConfigReader shard) {
+    int count = shard.integer("count", 1, 1, MAX_SHARDS);
+    String text = shard.nonEmptyString("index", "0").trim();
+    long index;
+    String described;
+    Matcher pod = POD_NAME.matcher(text);
+    if (SHARD_NUMBER.matcher(text).matches()) {
+      index = Long.parseLong(text);
+      described = text;
+    } else if (pod.matches()) {
+      index = Long.parseLong(pod.group(1));
+      described = ConfigException.quote(text) + " is shard " + index + ", which";
+    } else {
+      throw shard.error("index",
+          ConfigException.quote(text) + " is neither a shard number nor a pod name ending in -N (as in probe-2)");
+    }
+    if (index >= count) {
+      throw shard.error("index", described + " is outside 0.." + (count - 1) + " (shard.count is " + count + ")");
+    }
+    shard.done();
+    return new Shard((int) index, count);
+  }
+
+  private static Dns dns(ConfigReader dns) {
+    List<HostPort> servers = new ArrayList<>();
+    for (String text : dns.texts("servers")) {
+      try {
+        HostPort hp = isIpAddress(text) || !text.contains(":") ? new HostPort(text, 53) : HostPort.parse(text);
+        if (!isIpAddress(hp.host())) {
+          throw new IllegalArgumentException(
+              ConfigException.quote(text) + " is not an IP address (a DNS server cannot be a name)");
+        }
+        servers.add(hp);
+      } catch (IllegalArgumentException e) {
+        throw dns.error("servers", e.getMessage());
+      }
+    }
+    List<String> search = null;
+    if (dns.has("search")) {
+      search = dns.texts("search");
+    } else if (!servers.isEmpty()) {
+      // Configured servers are for names they know; the host's search list belongs to the host's resolver.
+      search = List.of();
+    }
+    Dns result = new Dns(List.copyOf(servers), search, dns.integer("ndots", -1, -1, 15),
+        dns.duration("query_timeout", Duration.ofSeconds(2)));
+    dns.done();
+    return result;
+  }
+
+  private static List<Target> targets(List<?> nodes, Duration interval, Duration timeout, IpProtocol ipProtocol) {
+    List<Target> targets = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      Object node = nodes.get(i);
+      String label = node instanceof Map<?, ?> m && ConfigReader.isScalar(m.get("name"))
+          ? "target " + ConfigException.quote(m.get("name").toString())
+          : "targets[" + i + "]";
+      ConfigReader t = ConfigReader.element(node, label);
+      Target target = target(t, interval, timeout, ipProtocol);
+      if (!names.add(target.name())) {
+        throw t.error("name", ConfigException.quote(target.name()) + " is used by another target");
+      }
+      targets.add(target);
+    }
+    return targets;
+  }
+
+  private static Target target(ConfigReader t, Duration defaultInterval, Duration defaultTimeout,
+      IpProtocol defaultIpProtocol) {
+    if (!t.has("name")) {
+      throw t.error("name", "is required");
+    }
+    String name = t.string("name", null);
+    if (!NAME.matcher(name).matches()) {
+      throw t.error("name", ConfigException.quote(name) + " may hold only letters, digits, '_', '.' and '-'");
+    }
+    if (!t.has("address")) {
+      throw t.error("address", "is required");
+    }
+    HostPort address;
+    try {
+      address = HostPort.parse(t.string("address", null));
+    } catch (IllegalArgumentException e) {
+      throw t.error("address", e.getMessage());
+    }
+    Expect expect = null;
+    String regex = t.string("expect", null);
+    if (regex != null) {
+      try {
+        expect = Expect.compile(regex);
+      } catch (IllegalArgumentException e) {
+        throw t.error("expect", e.getMessage());
+      }
+    }
+    String send = t.string("send", null);
+    if (send != null && send.isEmpty()) {
+      throw t.error("send", "must not be empty");
+    }
+    Target.Tls tls = tls(t, address);
+    IpProtocol ipProtocol = ipProtocol(t, defaultIpProtocol);
+    Duration interval = t.duration("interval", defaultInterval);
+    Duration timeout = t.duration("timeout", defaultTimeout);
+    checkTiming(t, interval, timeout);
+    t.done();
+    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout);
+  }
+
+  private static Target.Tls tls(ConfigReader t, HostPort address) {
+    boolean tls = t.bool("tls", false);
+    String serverName = t.string("server_name", null);
+    boolean skipVerify = t.bool("insecure_skip_verify", false);
+    String caName = t.string("ca_file", null);
+    String certName = t.string("cert_file", null);
+    String keyName = t.string("key_file", null);
+    if (!tls) {
+      for (String key : List.of("server_name", "ca_file", "insecure_skip_verify", "cert_file", "key_file")) {
+        if (t.has(key)) {
+          throw t.error(key, "is set, but tls is false");
+        }
+      }
+      return null;
+    }
+    Path ca = readableFile(t, "ca_file", caName);
+    if (ca != null && skipVerify) {
+      throw t.error("ca_file", "is set, but insecure_skip_verify turns verification off");
+    }
+    Path cert = readableFile(t, "cert_file", certName);
+    Path key = readableFile(t, "key_file", keyName);
+    if ((cert == null) != (key == null)) {
+      throw t.error(cert == null ? "cert_file" : "key_file", "is required with " + (cert == null ? "key_file" : "cert_file"));
+    }
+    return new Target.Tls(serverName != null ? serverName : address.host(), ca, skipVerify, cert, key);
+  }
+
+  private static Path readableFile(ConfigReader t, String key, String name) {
+    if (name == null) {
+      return null;
+    }
+    Path path = Path.of(name);
+    if (!Files.isReadable(path)) {
+      throw t.error(key, ConfigException.quote(name) + " is not a readable file");
+    }
+    return path;
+  }
+
+  private static boolean isIpAddress(String text) {
+    return NetUtil.isValidIpV4Address(text) || NetUtil.isValidIpV6Address(text);
+  }
+
+  private static IpProtocol ipProtocol(ConfigReader r, IpProtocol fallback) {
+    String text = r.string("ip_protocol", null);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return IpProtocol.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw r.error("ip_protocol", e.getMessage());
+    }
+  }
+
+  private static void checkTiming(ConfigReader r, Duration interval, Duration timeout) {
+    if (interval.toMillis() < 100) {
+      throw r.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
+    }
+    if (timeout.isZero()) {
+      throw r.error("timeout", "must be above 0");
+    }
+    if (timeout.compareTo(interval) > 0) {
+      throw r.error("timeout", Durations.format(timeout) + " exceeds the interval of " + Durations.format(interval));
+    }
+  }
+}

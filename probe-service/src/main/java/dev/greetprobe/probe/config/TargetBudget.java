@@ -1,0 +1,40 @@
+package dev.greetprobe.probe.config;
+
+import dev.greetprobe.common.ConfigException;
+
+/**
+ * How many targets a heap can hold, so that a config that would exhaust it is refused before anything changes, rather
+ * than running out of memory halfway through applying it.
+ *
+ * @param heapBytes the heap's limit, as {@link Runtime#maxMemory()} gives it
+ */
+public record TargetBudget(long heapBytes) {
+
+  /**
+   * What one target takes, with room to spare: its schedule, meters and last result, and its share of the text of a
+   * scrape while that is rendered.
+   */
+  public static final long BYTES_PER_TARGET = 32 * 1024;
+
+  /** What the probe takes with no targets: Vert.x, the HTTP server, the resolver, a reload's parse. */
+  public static final long RESERVED_BYTES = 64L * 1024 * 1024;
+
+  public static TargetBudget ofThisHeap() {
+    return new TargetBudget(Runtime.getRuntime().maxMemory());
+  }
+
+  int maxTargets() {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (heapBytes - RESERVED_BYTES) / BYTES_PER_TARGET));
+  }
+
+  /** Refuses {@code assignment} if this instance's part of it is more than the heap holds. */
+  public void check(ShardAssignment assignment) {
+    int held = assignment.held().size();
+    if (held > maxTargets()) {
+      throw new ConfigException("targets", "this instance would probe " + held + " targets, more than its heap of "
+          + (heapBytes >> 20) + " MiB holds (" + maxTargets() + ", at " + BYTES_PER_TARGET / 1024 + " KiB a target"
+          + " beyond " + (RESERVED_BYTES >> 20) + " MiB); give it more heap (-Xmx), or split the targets over more"
+          + " shards (shard.count)");
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.greetprobe.probe.http;
+
+import dev.greetprobe.common.Durations;
+import dev.greetprobe.probe.config.Target;
+import dev.greetprobe.probe.metrics.ProbeMetrics;
+import dev.greetprobe.probe.net.ProbeResult;
+import io.vertx.core.json.JsonObject;
+
+/** A target and its last result as {@code /targets} shows them. */
+final class TargetJson {
+
+  private TargetJson() {
+  }
+
+  static JsonObject of(Target target, ProbeResult last) {
+    JsonObject json = new JsonObject()
+        .put("name", target.name())
+        .put("address", target.address().toString())
+        .put("interval", Durations.format(target.interval()))
+        .put("timeout", Durations.format(target.timeout()))
+        .put("ip_protocol", target.ipProtocol().label());
+    if (target.expect() != null) {
+      json.put("expect", target.expect().pattern());
+    }
+    if (target.send() != null) {
+      json.put("send", target.send());
+    }
+    if (target.tls() != null) {
+      json.put("tls", new JsonObject()
+          .put("server_name", target.tls().serverName())
+          .put("ca_file", target.tls().caFile() == null ? null : target.tls().caFile().toString())
+          .put("insecure_skip_verify", target.tls().insecureSkipVerify())
+          .put("cert_file", target.tls().certFile() == null ? null : target.tls().certFile().toString()));
+    }
+    json.put("last", last == null ? null : result(last));
+    return json;
+  }
+
+  static JsonObject result(ProbeResult r) {
+    JsonObject phases = new JsonObject();
+    r.phases().forEach((phase, d) -> phases.put(phase.label(), ProbeMetrics.seconds(d)));
+    JsonObject json = new JsonObject()
+        .put("result", r.result().label())
+        .put("success", r.success())
+        .put("detail", r.detail())
+        .put("duration_seconds", ProbeMetrics.seconds(r.duration()))
+        .put("phases_seconds", phases)
+        .put("finished_at", r.finishedAt().toString());
+    if (r.address() != null) {
+      json.put("address", r.address().getHostAddress()).put("ip_protocol", r.ipProtocol());
+    }
+    if (r.received() != null) {
+      json.put("received", r.received());
+    }
+    if (r.certExpiry() != null) {
+      json.put("cert_expiry", r.certExpiry().toString());
+    }
+    return json;
+  }
+}

@@ -1,0 +1,241 @@
+package dev.greetprobe.probe.metrics;
+
+import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.OpsRoutes;
+import dev.greetprobe.probe.config.Phase;
+import dev.greetprobe.probe.config.ShardAssignment;
+import dev.greetprobe.probe.config.Target;
+import dev.greetprobe.probe.config.Transport;
+import dev.greetprobe.probe.net.ProbeResult;
+import dev.greetprobe.probe.net.Result;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The only place that defines the probe's metrics. Names follow blackbox_exporter's where the meaning is the same
+ * ({@code probe_success}, {@code probe_duration_seconds}, {@code probe_dns_lookup_time_seconds},
+ * {@code probe_ip_protocol}, {@code probe_ssl_earliest_cert_expiry}), so its dashboards and alerts keep working.
+ * Every series of a target is registered when the target is, so none appears late or only after a failure; a
+ * phase's histogram only for targets that go through the phase. They are the Prometheus client's, in the registry
+ * Micrometer scrapes: its histograms can be native ({@code metrics.histograms}), and a labelled series costs a
+ * fraction of the memory of a Micrometer meter, which matters at tens of thousands of targets.
+ */
+public final class ProbeMetrics {
+
+  /** Classic bucket bounds for phase durations, in seconds: from a connect on loopback to a DNS lookup across a WAN. */
+  static final double[] PHASE_BUCKETS = {
+      0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+  /** Classic bucket bounds for schedule lateness, in seconds, around the 50 ms a probe may start late. */
+  static final double[] LATENESS_BUCKETS = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+
+  private final PrometheusRegistry registry;
+  private final Histogram lateness;
+  private final Histogram phaseDurations;
+  private final Gauge success;
+  private final Gauge duration;
+  private final Gauge dnsLookup;
+  private final Gauge ipProtocol;
+  private final Gauge certExpiry;
+  private final Counter results;
+  private final Counter skipped;
+  private final GaugeDataPoint targets;
+  private final GaugeDataPoint configTargets;
+  private final GaugeDataPoint shardIndex;
+  private final GaugeDataPoint shardCount;
+  private final GaugeDataPoint reloadSuccessful;
+  private final GaugeDataPoint reloadSuccessSeconds;
+
+  public ProbeMetrics(PrometheusMeterRegistry meters, Histograms histograms) {
+    registry = meters.getPrometheusRegistry();
+    lateness = histograms.builder(LATENESS_BUCKETS).name("probe_schedule_lateness_seconds")
+        .help("How late probes start against their schedule").unit(Unit.SECONDS).register(registry);
+    phaseDurations = histograms.builder(PHASE_BUCKETS).name("probe_phase_duration_seconds")
+        .help("Duration of each phase of a probe").unit(Unit.SECONDS).labelNames("target", "phase")
+        .register(registry);
+    success = perTarget("probe_success", "Whether the last probe succeeded", null);
+    duration = perTarget("probe_duration_seconds", "How long the last probe took", Unit.SECONDS);
+    dnsLookup = perTarget("probe_dns_lookup_time_seconds", "How long the last probe's DNS lookup took", Unit.SECONDS);
+    ipProtocol = perTarget("probe_ip_protocol",
+        "IP protocol of the last probe's address: 4, 6, or 0 when unresolved", null);
+    certExpiry = perTarget("probe_ssl_earliest_cert_expiry",
+        "Earliest expiry of the peer's certificates, in Unix seconds", null);
+    results = Counter.builder().withoutExemplars().name("probe_results").help("Probes by result: success or the reason for failing")
+        .labelNames("target", "result").register(registry);
+    skipped = Counter.builder().withoutExemplars().name("probe_skipped")
+        .help("Scheduled probes skipped because the previous one was still running").labelNames("target")
+        .register(registry);
+    targets = gauge("probe_targets", "Targets this instance probes (its shard of the config)", null);
+    configTargets = gauge("probe_config_targets", "Targets in the config, over all shards", null);
+    shardIndex = gauge("probe_shard_index", "This instance's shard, 0 to probe_shards - 1", null);
+    shardCount = gauge("probe_shards", "How many shards share the config's targets", null);
+    shardCount.set(1);
+    reloadSuccessful = gauge("probe_config_last_reload_successful",
+        "Whether the last config load succeeded (1) or was refused (0)", null);
+    reloadSuccessful.set(1);
+    reloadSuccessSeconds = gauge("probe_config_last_reload_success_timestamp_seconds",
+        "When the running config was loaded, in Unix seconds", Unit.SECONDS);
+  }
+
+  private Gauge perTarget(String name, String help, Unit unit) {
+    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help).labelNames("target");
+    return (unit == null ? builder : builder.unit(unit)).register(registry);
+  }
+
+  private GaugeDataPoint gauge(String name, String help, Unit unit) {
+    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help);
+    return (unit == null ? builder : builder.unit(unit)).register(registry);
+  }
+
+  /** Exports which transport the probe connects over, as {@code probe_transport_info{transport}} = 1. */
+  public void transport(Transport transport) {
+    Info.builder().name("probe_transport").help("The transport probes connect over (the transport label); always 1")
+        .labelNames("transport").register(registry).setLabelValues(transport.label());
+  }
+
+  /** A config took effect; this instance probes its shard's part of it. */
+  public void configLoaded(ShardAssignment assignment, Instant at) {
+    targets.set(assignment.held().size());
+    configTargets.set(assignment.total());
+    shardIndex.set(assignment.shard().index());
+    shardCount.set(assignment.shard().count());
+    reloadSuccessful.set(1);
+    reloadSuccessSeconds.set(at.toEpochMilli() / 1000.0);
+  }
+
+  /** A config was refused; the running one stays. */
+  public void configRefused() {
+    reloadSuccessful.set(0);
+  }
+
+  public void lateness(long nanos) {
+    lateness.observe(Math.max(0, nanos) / 1e9);
+  }
+
+  public TargetMeters register(Target target) {
+    return new TargetMeters(target);
+  }
+
+  /** One target's series. */
+  public final class TargetMeters {
+
+    private final String name;
+    private final GaugeDataPoint lastSuccess;
+    private final GaugeDataPoint lastDuration;
+    private final GaugeDataPoint lastDnsLookup;
+    private final GaugeDataPoint lastIpProtocol;
+    private final GaugeDataPoint earliestCertExpiry;
+    private final Map<Phase, DistributionDataPoint> phases = new EnumMap<>(Phase.class);
+    private final Map<Result, CounterDataPoint> byResult = new EnumMap<>(Result.class);
+    private final CounterDataPoint skippedRuns;
+
+    private TargetMeters(Target target) {
+      name = target.name();
+      // NaN until the target's first probe ends: a target not probed yet is not a failed one, and alerts on
+      // probe_success == 0 or a dashboard's red must not see every restart as an outage.
+      lastSuccess = notYet(success);
+      lastDuration = notYet(duration);
+      lastDnsLookup = notYet(dnsLookup);
+      lastIpProtocol = notYet(ipProtocol);
+      earliestCertExpiry = target.tls() == null ? null : notYet(certExpiry);
+      // Only the phases the target goes through: a classic histogram that can never count is still 18 series in
+      // every scrape, which Prometheus stores and the probe renders, for nothing.
+      for (Phase phase : target.phases()) {
+        phases.put(phase, phaseDurations.labelValues(name, phase.label()));
+      }
+      for (Result result : Result.values()) {
+        byResult.put(result, results.labelValues(name, result.label()));
+      }
+      skippedRuns = skipped.labelValues(name);
+    }
+
+    private GaugeDataPoint notYet(Gauge gauge) {
+      GaugeDataPoint point = gauge.labelValues(name);
+      point.set(Double.NaN);
+      return point;
+    }
+
+    public void record(ProbeResult result) {
+      result.phases().forEach((phase, d) -> phases.get(phase).observe(seconds(d)));
+      byResult.get(result.result()).inc();
+      lastSuccess.set(result.success() ? 1 : 0);
+      lastDuration.set(seconds(result.duration()));
+      Duration resolve = result.phases().get(Phase.RESOLVE);
+      lastDnsLookup.set(resolve == null ? 0 : seconds(resolve));
+      lastIpProtocol.set(result.ipProtocol());
+      if (result.certExpiry() != null && earliestCertExpiry != null) {
+        earliestCertExpiry.set(result.certExpiry().getEpochSecond());
+      }
+    }
+
+    public void skipped() {
+      skippedRuns.inc();
+    }
+
+    /** Takes the target's series out of {@code /metrics}. */
+    public void remove() {
+      for (Gauge gauge : new Gauge[] {success, duration, dnsLookup, ipProtocol}) {
+        gauge.remove(name);
+      }
+      if (earliestCertExpiry != null) {
+        certExpiry.remove(name);
+      }
+      phases.keySet().forEach(phase -> phaseDurations.remove(name, phase.label()));
+      for (Result result : Result.values()) {
+        results.remove(name, result.label());
+      }
+      skipped.remove(name);
+    }
+  }
+
+  /**
+   * One probe's result as blackbox_exporter prints it for {@code /probe}, in a registry of its own: the last probe's
+   * gauges under the names {@code /metrics} uses, and each phase's duration as a gauge, since one probe has no
+   * distribution.
+   */
+  public static String oneOff(Target target, ProbeResult result) {
+    PrometheusRegistry one = new PrometheusRegistry();
+    set(one, "probe_success", "Whether the probe succeeded", null, result.success() ? 1 : 0);
+    set(one, "probe_duration_seconds", "How long the probe took", Unit.SECONDS, seconds(result.duration()));
+    Duration resolve = result.phases().get(Phase.RESOLVE);
+    set(one, "probe_dns_lookup_time_seconds", "How long the DNS lookup took", Unit.SECONDS,
+        resolve == null ? 0 : seconds(resolve));
+    set(one, "probe_ip_protocol", "IP protocol of the address probed: 4, 6, or 0 when unresolved", null,
+        result.ipProtocol());
+    if (target.expect() != null) {
+      set(one, "probe_failed_due_to_regex", "Whether the received text failed to match expect", null,
+          result.result() == Result.BANNER_MISMATCH ? 1 : 0);
+    }
+    if (result.certExpiry() != null) {
+      set(one, "probe_ssl_earliest_cert_expiry", "Earliest expiry of the peer's certificates, in Unix seconds", null,
+          result.certExpiry().getEpochSecond());
+    }
+    if (!result.phases().isEmpty()) {
+      Gauge phases = Gauge.builder().withoutExemplars().name("probe_phase_duration_seconds").help("Duration of each phase of the probe")
+          .unit(Unit.SECONDS).labelNames("phase").register(one);
+      result.phases().forEach((phase, d) -> phases.labelValues(phase.label()).set(seconds(d)));
+    }
+    return OpsRoutes.text(one);
+  }
+
+  private static void set(PrometheusRegistry registry, String name, String help, Unit unit, double value) {
+    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help);
+    (unit == null ? builder : builder.unit(unit)).register(registry).set(value);
+  }
+
+  public static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.greetprobe.probe.schedule;
+
+import io.vertx.core.Timer;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the config file every {@code reload.interval} and reloads when its content changed and has settled: read the
+ * same at two checks in a row, so that a file rewritten in place is not applied half-written. Content, not
+ * modification times or inode events: Kubernetes updates a mounted ConfigMap by pointing a {@code ..data} symlink at a
+ * new directory, which leaves the file's own path, and any watch on it, untouched.
+ */
+public final class ConfigWatcher {
+
+  private final Vertx vertx;
+  private final Reloader reloader;
+  private volatile boolean stopped;
+  private volatile Timer timer;
+  /** The fingerprint of what the last check read. */
+  private volatile String previous;
+
+  public ConfigWatcher(Vertx vertx, Reloader reloader) {
+    this.vertx = vertx;
+    this.reloader = reloader;
+  }
+
+  public void start() {
+    next();
+  }
+
+  public void stop() {
+    stopped = true;
+    Timer pending = timer;
+    if (pending != null) {
+      pending.cancel();
+    }
+  }
+
+  /** One check after another, never two at once; the interval is read each time, so a reload can change it. */
+  private void next() {
+    if (stopped) {
+      return;
+    }
+    timer = vertx.timer(reloader.running().reload().interval().toMillis(), TimeUnit.MILLISECONDS);
+    timer.compose(fired -> reloader.reloadIfSettled(previous)).onComplete(checked -> {
+      if (checked.succeeded()) {
+        previous = checked.result();
+      }
+      next();
+    });
+  }
+}

@@ -1,0 +1,311 @@
+package dev.greetprobe.probe.schedule;
+
+import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.Durations;
+import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.Shard;
+import dev.greetprobe.probe.config.ShardAssignment;
+import dev.greetprobe.probe.config.TargetBudget;
+import dev.greetprobe.probe.metrics.ProbeMetrics;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way a config takes effect, whoever asks (the file watcher, SIGHUP, {@code POST /-/reload}): read the
+ * source, validate it, apply this shard's targets to the scheduler as a diff, then record the outcome in the metrics
+ * and the log. Reloads queue up and run one at a time, each reading the source when its turn comes, so two applies
+ * never overlap and the last to run applies the newest text. A refused config changes nothing but
+ * {@code probe_config_last_reload_successful}.
+ *
+ * <p>Reading and validating run on workers and are given the running config's {@code reload.timeout}: a reload that
+ * has not got that far by then is refused, and the queue moves on without it, so a stalled read holds back neither the
+ * next reload, nor the watcher, nor a stop. Applying a validated config is never cut short: it would leave the
+ * schedules half changed.
+ *
+ * <p>A config is applied whole or not at all: one whose targets are more than the heap holds ({@link TargetBudget}) is
+ * refused before anything changes, and an apply that fails part way is undone by applying the targets before it again,
+ * so the scheduler, {@code /targets} and {@code probe_targets} keep showing one and the same set.
+ */
+public final class Reloader {
+
+  private static final Logger log = LoggerFactory.getLogger(Reloader.class);
+
+  /** What a reload did: applied a config, or refused it. */
+  public sealed interface Outcome permits Applied, Refused {
+  }
+
+  /**
+   * @param diff how this shard's targets changed
+   * @param assignment this shard's part of the new config
+   * @param restartRequired sections that changed but take effect only after a restart ({@code transport},
+   *     {@code http}, {@code probe_endpoint}, {@code dns})
+   * @param sha256 the hash of the text applied, to tell which version of a file each instance runs
+   */
+  public record Applied(ProbeScheduler.Diff diff, ShardAssignment assignment, List<String> restartRequired,
+      String sha256) implements Outcome {
+  }
+
+  /** @param reason what is wrong, naming the key, as in {@code target 'db': address: port 70000 is outside 1..65535} */
+  public record Refused(String reason) implements Outcome {
+  }
+
+  /**
+   * A text read and, when it was worth it, validated: {@code config} when valid, {@code refusal} when not, neither
+   * when it was not validated.
+   *
+   * @param fingerprint the hash of the text, or why there is none
+   */
+  private record Candidate(String fingerprint, ProbeConfig config, String refusal) {
+
+    static Candidate refused(String fingerprint, String refusal) {
+      return new Candidate(fingerprint, null, refusal);
+    }
+
+    boolean validated() {
+      return config != null || refusal != null;
+    }
+  }
+
+  private final Vertx vertx;
+  private final ConfigSource source;
+  private final ProbeScheduler scheduler;
+  private final ProbeMetrics metrics;
+  private final TargetBudget budget;
+  private volatile ProbeConfig running;
+  private volatile ShardAssignment assignment;
+  /** The hash of the text last read, applied or refused, or why it could not be read: the watcher compares it. */
+  private volatile String lastRead;
+  private Future<?> queue = Future.succeededFuture();
+  private boolean stopped;
+  /** The reading and validating under way, which {@link #stop} ends at once. */
+  private Promise<Candidate> preparing;
+
+  /**
+   * {@code config} is {@code text}, the source's text as the probe started with it; throws {@link ConfigException} if
+   * its targets are more than this heap holds.
+   */
+  public Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
+      String text) {
+    this(vertx, source, scheduler, metrics, config, text, TargetBudget.ofThisHeap());
+  }
+
+  Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
+      String text, TargetBudget budget) {
+    this.budget = budget;
+    this.vertx = vertx;
+    this.source = source;
+    this.scheduler = scheduler;
+    this.metrics = metrics;
+    this.running = config;
+    this.assignment = ShardAssignment.of(config.shard(), config.targets());
+    budget.check(assignment);
+    this.lastRead = sha256(text);
+  }
+
+  /** Schedules the targets of the config the probe started with. */
+  public Future<Void> start() {
+    return enqueue(() -> schedule(assignment)
+        .onSuccess(diff -> metrics.configLoaded(assignment, Instant.now()))
+        .mapEmpty());
+  }
+
+  /** Reads the source and applies it, even when its text has not changed; {@code trigger} names who asked. */
+  public Future<Outcome> reload(String trigger) {
+    return enqueue(() -> prepare(fingerprint -> true).compose(candidate -> conclude(candidate, trigger)));
+  }
+
+  /**
+   * The watcher's check: reloads if the source's text differs from the text last read and has settled, that is, is
+   * what the watcher's check before read too ({@code previous}, the fingerprint this returned then). A file caught in
+   * the middle of a rewrite is thus left alone until it reads the same twice, one check apart.
+   */
+  Future<String> reloadIfSettled(String previous) {
+    return enqueue(() -> prepare(fingerprint -> !fingerprint.equals(lastRead) && fingerprint.equals(previous))
+        .compose(candidate -> (candidate.validated() ? conclude(candidate, "file changed").mapEmpty()
+            : Future.<Void>succeededFuture()).map(candidate.fingerprint())));
+  }
+
+  /**
+   * Refuses new reloads, ends the reading or validating under way, and lets an apply under way finish, so that no
+   * reload restarts the schedules of a stopping probe and none keeps it from stopping.
+   */
+  public synchronized Future<Void> stop() {
+    stopped = true;
+    if (preparing != null) {
+      preparing.tryComplete(Candidate.refused("stopped", "the probe is stopping"));
+    }
+    return queue.transform(done -> Future.succeededFuture());
+  }
+
+  /** The config in effect: the last one applied, with the http and dns settings the probe started with. */
+  public ProbeConfig running() {
+    return running;
+  }
+
+  public ShardAssignment assignment() {
+    return assignment;
+  }
+
+  private synchronized <T> Future<T> enqueue(Supplier<Future<T>> step) {
+    if (stopped) {
+      return Future.failedFuture("the probe is stopping");
+    }
+    Future<T> next = queue.transform(previous -> step.get());
+    queue = next;
+    return next;
+  }
+
+  /**
+   * Reads the source and, if {@code wanted} says so of its fingerprint, validates it, within {@code reload.timeout}:
+   * what is unfinished by then is abandoned (it ends on its worker, unused) and the candidate is refused.
+   */
+  private Future<Candidate> prepare(Predicate<String> wanted) {
+    Duration readLimit = running.reload().timeout();
+    Promise<Candidate> prepared = Promise.promise();
+    synchronized (this) {
+      preparing = prepared;
+    }
+    long timer = vertx.setTimer(readLimit.toMillis(), fired -> prepared.tryComplete(Candidate.refused("unfinished",
+        "reading and validating " + source.origin() + " took longer than " + Durations.format(readLimit)
+            + ", so it was abandoned")));
+    source.read(vertx).transform(read -> {
+      String fingerprint = fingerprint(read);
+      if (!wanted.test(fingerprint)) {
+        return Future.succeededFuture(new Candidate(fingerprint, null, null));
+      }
+      if (read.failed()) {
+        return Future.succeededFuture(Candidate.refused(fingerprint, read.cause().getMessage()));
+      }
+      // A worker thread, unordered: validating checks on disk the files a config names (ca_file).
+      return vertx.executeBlocking(() -> source.parse(read.result()), false)
+          .transform(parsed -> Future.succeededFuture(parsed.succeeded()
+              ? new Candidate(fingerprint, parsed.result(), null)
+              : Candidate.refused(fingerprint, reason(parsed.cause()))));
+    }).onComplete(done -> {
+      vertx.cancelTimer(timer);
+      prepared.tryComplete(done.result());
+    });
+    return prepared.future().onComplete(done -> {
+      synchronized (this) {
+        preparing = null;
+      }
+    });
+  }
+
+  private Future<Outcome> conclude(Candidate candidate, String trigger) {
+    synchronized (this) {
+      if (stopped) {
+        return Future.failedFuture("the probe is stopping");
+      }
+    }
+    lastRead = candidate.fingerprint();
+    if (candidate.refusal() != null) {
+      return Future.succeededFuture(refuse(candidate.refusal(), trigger));
+    }
+    ProbeConfig next = candidate.config();
+    try {
+      budget.check(ShardAssignment.of(next.shard(), next.targets()));
+    } catch (ConfigException e) {
+      return Future.succeededFuture(refuse(e.getMessage(), trigger));
+    }
+    return apply(next, candidate.fingerprint(), trigger).recover(failure -> restore(failure, trigger));
+  }
+
+  /** After an apply that failed part way: the targets before it, applied again, so that no half of it stays. */
+  private Future<Outcome> restore(Throwable failure, String trigger) {
+    log.error("{}: applying failed part way ({}); restoring the targets before it", source.origin(),
+        failure.toString());
+    return schedule(assignment).transform(restored -> Future.succeededFuture(refuse("applying failed part way ("
+        + failure.getMessage() + "); " + (restored.succeeded() ? "the targets before it were restored"
+            : "restoring the targets before it failed too (" + restored.cause().getMessage() + ")"), trigger)));
+  }
+
+  private Future<Outcome> apply(ProbeConfig next, String sha256, String trigger) {
+    List<String> restartRequired = new ArrayList<>();
+    if (!next.http().equals(running.http())) {
+      restartRequired.add("http");
+    }
+    if (!next.dns().equals(running.dns())) {
+      restartRequired.add("dns");
+    }
+    if (!next.probeEndpoint().equals(running.probeEndpoint())) {
+      restartRequired.add("probe_endpoint");
+    }
+    if (next.transport() != running.transport()) {
+      restartRequired.add("transport");
+    }
+    if (next.histograms() != running.histograms()) {
+      restartRequired.add("metrics.histograms");
+    }
+    // The HTTP server, the resolver and the verticles keep the settings they were built with, and so does the running
+    // config, so that every reload until the restart says a restart is still needed.
+    ProbeConfig effective = new ProbeConfig(running.transport(), running.http(), running.probeEndpoint(), running.dns(),
+        next.reload(), next.shard(), next.targets(), running.histograms());
+    ShardAssignment nextAssignment = ShardAssignment.of(effective.shard(), effective.targets());
+    return schedule(nextAssignment).map(diff -> {
+      running = effective;
+      assignment = nextAssignment;
+      metrics.configLoaded(nextAssignment, Instant.now());
+      log.info("{} reloaded ({}, sha256 {}): {} added, {} changed, {} removed, {} unchanged; {}", source.origin(),
+          trigger, sha256.substring(0, 12), diff.added().size(), diff.changed().size(), diff.removed().size(),
+          diff.unchanged(), describe(nextAssignment));
+      if (!restartRequired.isEmpty()) {
+        log.warn("{}: {} changed, which takes effect only after a restart", source.origin(),
+            String.join(" and ", restartRequired));
+      }
+      return new Applied(diff, nextAssignment, List.copyOf(restartRequired), sha256);
+    });
+  }
+
+  /** On a worker: registering the series of thousands of new targets takes too long for a loop. */
+  private Future<ProbeScheduler.Diff> schedule(ShardAssignment next) {
+    return vertx.executeBlocking(() -> scheduler.apply(next.held())).compose(applied -> applied);
+  }
+
+  private Outcome refuse(String reason, String trigger) {
+    metrics.configRefused();
+    log.error("{} refused ({}), still probing with the config loaded before: {}", source.origin(), trigger, reason);
+    return new Refused(reason);
+  }
+
+  /** How many targets this instance probes, and of which shard, for a log line. */
+  public static String describe(ShardAssignment assignment) {
+    Shard shard = assignment.shard();
+    if (shard.count() == 1) {
+      return "probing all " + assignment.total() + " targets";
+    }
+    return "shard " + shard.index() + " (of shards 0.." + (shard.count() - 1) + ") probes " + assignment.held().size() + " of "
+        + assignment.total() + " targets";
+  }
+
+  private static String fingerprint(AsyncResult<String> read) {
+    return read.succeeded() ? sha256(read.result()) : "unreadable: " + read.cause().getMessage();
+  }
+
+  private static String reason(Throwable failure) {
+    return failure instanceof ConfigException ? failure.getMessage() : failure.toString();
+  }
+
+  public static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package dev.greetprobe.probe.schedule;
+
+import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.probe.config.TestTargets.target;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.MetricValues;
+import dev.greetprobe.probe.TestGreeter;
+import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.Target;
+import dev.greetprobe.probe.metrics.ProbeMetrics;
+import dev.greetprobe.probe.net.ProbeResult;
+import dev.greetprobe.probe.net.Prober;
+import dev.greetprobe.probe.net.Resolver;
+import dev.greetprobe.probe.net.Result;
+import dev.greetprobe.probe.net.TcpProber;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProbeSchedulerTest {
+
+  private Vertx vertx;
+  private PrometheusMeterRegistry registry;
+  private ProbeMetrics metrics;
+  private Resolver resolver;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    registry = Instrumentation.registry();
+    metrics = new ProbeMetrics(registry, Histograms.BOTH);
+    resolver = new Resolver(new ProbeConfig.Dns(List.of(), null, -1, Duration.ofSeconds(1)));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    join(vertx.close());
+    resolver.close();
+  }
+
+  @Test
+  void fiveHundredTargetsAtOneSecondRunOnScheduleWithoutOverlap() throws Exception {
+    int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
+    Recording prober = new Recording(TcpProber.factory(resolver));
+    List<Target> targets = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      targets.add(target("127.0.0.1:" + greeterPort).name("t" + i).expect("^Thank You for Connecting$")
+          .interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(900)).build());
+    }
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, prober, metrics);
+    join(scheduler.apply(targets));
+
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        targets.stream().allMatch(t -> prober.starts(t.name()).size() >= 5));
+    join(scheduler.stop());
+
+    assertThat(prober.maxInFlight.get()).as("probes of one target never overlap").isEqualTo(1);
+    for (Target t : targets) {
+      List<Long> starts = prober.starts(t.name());
+      for (int k = 1; k < starts.size(); k++) {
+        long drift = Math.abs(starts.get(k) - starts.get(0) - k * 1_000_000_000L);
+        assertThat(drift).as("%s run %d drift (ns)", t.name(), k).isLessThan(500_000_000L);
+      }
+      assertThat(MetricValues.value(registry, "probe_results", Map.of("target", t.name(), "result", "success")))
+          .as("%s succeeded on every run", t.name()).isGreaterThanOrEqualTo(4);
+    }
+    long firstStart = targets.stream().mapToLong(t -> prober.starts(t.name()).get(0)).min().orElseThrow();
+    long tenthsUsed = targets.stream()
+        .mapToLong(t -> (prober.starts(t.name()).get(0) - firstStart) / 100_000_000L).distinct().count();
+    assertThat(tenthsUsed).as("first runs spread over the interval, not all at once").isGreaterThanOrEqualTo(9);
+
+    SlotGrid grid = SlotGrid.of(targets);
+    Map<Long, Set<String>> threadsBySlot = new HashMap<>();
+    targets.forEach(t -> threadsBySlot.computeIfAbsent(grid.slot(t), slot -> new HashSet<>())
+        .addAll(prober.startsOf(t.name()).stream().map(Start::thread).toList()));
+    assertThat(threadsBySlot.values()).as("each slot's targets start on one event loop")
+        .allSatisfy(threads -> assertThat(threads).hasSize(1));
+    assertThat(threadsBySlot.values().stream().flatMap(Set::stream).distinct().count()).as("slots spread over the loops")
+        .isEqualTo(Math.min(Instrumentation.EVENT_LOOPS, threadsBySlot.size()));
+  }
+
+  @Test
+  void aProbeStillRunningWhenTheNextIsDueSkipsThatRunAndCountsIt() {
+    List<Promise<ProbeResult>> stalled = new CopyOnWriteArrayList<>();
+    Prober stalling = target -> {
+      Promise<ProbeResult> promise = Promise.promise();
+      stalled.add(promise);
+      return promise.future();
+    };
+    Target slow = target("127.0.0.1:1").name("slow").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(100)).build();
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> stalling, metrics);
+    scheduler.apply(List.of(slow));
+
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        MetricValues.value(registry, "probe_skipped", Map.of("target", "slow")) >= 3);
+
+    assertThat(stalled).as("only the first run started").hasSize(1);
+  }
+
+  @Test
+  void aTargetNotProbedYetReportsNeitherSuccessNorFailure() throws Exception {
+    Prober never = target -> Promise.<ProbeResult>promise().future();
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> never, metrics);
+
+    join(scheduler.apply(List.of(target("127.0.0.1:1").name("a").build())));
+
+    for (String lastProbe : List.of("probe_success", "probe_duration_seconds", "probe_dns_lookup_time_seconds",
+        "probe_ip_protocol")) {
+      assertThat(MetricValues.value(registry, lastProbe, Map.of("target", "a"))).as(lastProbe).isNaN();
+    }
+  }
+
+  @Test
+  void aChangedTargetRestartsWithItsSeriesStillRegistered() throws Exception {
+    Target before = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(2)).build();
+    Target after = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(1)).build();
+    Prober never = target -> Promise.<ProbeResult>promise().future();
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> never, metrics);
+
+    ProbeScheduler.Diff diff = join(scheduler.apply(List.of(before)).compose(d -> scheduler.apply(List.of(after))));
+
+    assertThat(diff.changed()).containsExactly("a");
+    assertThat(scheduler.schedules()).singleElement().satisfies(s -> assertThat(s.target()).isEqualTo(after));
+    assertThat(MetricValues.of(registry, "probe_results", Map.of("target", "a"))).hasSize(Result.values().length);
+    assertThat(MetricValues.of(registry, "probe_success", Map.of("target", "a"))).hasSize(1);
+    assertThat(scheduler.liveTimers()).isEqualTo(1);
+  }
+
+  /**
+   * Twenty reloads of a thousand targets while they probe a real greeter: each reload removes 50, changes 50 and adds
+   * 50, leaving 900 as they were. After every apply exactly one timer runs per target, and once an apply completes no
+   * removed target and no replaced setting is probed again.
+   */
+  @Test
+  void aThousandTargetsReloadedTwentyTimesWhileProbingKeepOneTimerEach() throws Exception {
+    int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
+    Recording prober = new Recording(TcpProber.factory(resolver));
+    String address = "127.0.0.1:" + greeterPort;
+    Map<String, Target> current = new LinkedHashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      current.put("t" + i, greeterTarget(address, "t" + i, Duration.ofMillis(900)));
+    }
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, prober, metrics);
+    join(scheduler.apply(List.copyOf(current.values())));
+    Random random = new Random(20);
+    // By identity: a target whose timeout goes back and forth comes back equal to a version it replaced.
+    Map<Target, Long> replacedAt = new IdentityHashMap<>();
+    int nextName = 1000;
+    long lastApplied = 0;
+
+    for (int reload = 0; reload < 20; reload++) {
+      int probesSoFar = prober.total();
+      await().atMost(Duration.ofSeconds(10)).until(() -> prober.total() >= probesSoFar + 200);
+      List<String> names = new ArrayList<>(current.keySet());
+      Collections.shuffle(names, random);
+      Map<String, Target> next = new LinkedHashMap<>(current);
+      List<Target> replaced = new ArrayList<>();
+      names.subList(0, 50).forEach(name -> replaced.add(next.remove(name)));
+      for (String name : names.subList(50, 100)) {
+        Target old = next.get(name);
+        Duration timeout = old.timeout().equals(Duration.ofMillis(900)) ? Duration.ofMillis(800) : Duration.ofMillis(900);
+        next.put(name, greeterTarget(address, name, timeout));
+        replaced.add(old);
+      }
+      for (int i = 0; i < 50; i++) {
+        String name = "t" + nextName++;
+        next.put(name, greeterTarget(address, name, Duration.ofMillis(900)));
+      }
+
+      ProbeScheduler.Diff diff = join(scheduler.apply(List.copyOf(next.values())));
+      lastApplied = System.nanoTime();
+
+      assertThat(List.of(diff.added().size(), diff.changed().size(), diff.removed().size(), diff.unchanged()))
+          .as("reload %d: added, changed, removed, unchanged", reload).containsExactly(50, 50, 50, 900);
+      assertThat(scheduler.liveTimers()).as("timers after reload %d", reload).isEqualTo(1000);
+      assertThat(scheduler.schedules()).hasSize(1000);
+      for (Target old : replaced) {
+        replacedAt.put(old, lastApplied);
+      }
+      current.clear();
+      current.putAll(next);
+    }
+    long settled = lastApplied;
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> current.keySet().stream().allMatch(name -> prober.startsSince(name, settled) >= 2));
+    join(scheduler.stop());
+
+    assertThat(scheduler.liveTimers()).isZero();
+    for (String name : current.keySet()) {
+      assertThat(prober.startsSince(name, settled)).as("%s probed once per interval, not by two timers", name)
+          .isLessThanOrEqualTo(3);
+    }
+    prober.starts.values().stream().flatMap(List::stream).forEach(start -> {
+      Long replacedWhen = replacedAt.get(start.target());
+      if (replacedWhen != null) {
+        assertThat(start.nanos()).as("%s probed with settings replaced or removed before", start.target().name())
+            .isLessThan(replacedWhen);
+      }
+    });
+  }
+
+  private static Target greeterTarget(String address, String name, Duration timeout) {
+    return target(address).name(name).expect("^Thank You for Connecting$").interval(Duration.ofSeconds(1))
+        .timeout(timeout).build();
+  }
+
+  /** One probe as it started: with which settings, when, and on which thread. */
+  private record Start(Target target, long nanos, String thread) {
+  }
+
+  /**
+   * Passes probes through to the real probers of every verticle, noting when each started and how many of one target
+   * overlap.
+   */
+  private static final class Recording implements Prober.Factory {
+
+    private final Prober.Factory delegates;
+    private final Map<String, List<Start>> starts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+
+    Recording(Prober.Factory delegates) {
+      this.delegates = delegates;
+    }
+
+    @Override
+    public Prober create(Context context, NetClient client) {
+      Prober delegate = delegates.create(context, client);
+      return target -> probe(delegate, target);
+    }
+
+    private Future<ProbeResult> probe(Prober delegate, Target target) {
+      Start start = new Start(target, System.nanoTime(), Thread.currentThread().getName());
+      starts.computeIfAbsent(target.name(), n -> new CopyOnWriteArrayList<>()).add(start);
+      total.incrementAndGet();
+      AtomicInteger running = inFlight.computeIfAbsent(target.name(), n -> new AtomicInteger());
+      maxInFlight.accumulateAndGet(running.incrementAndGet(), Math::max);
+      return delegate.probe(target).onComplete(done -> running.decrementAndGet());
+    }
+
+    List<Long> starts(String name) {
+      return startsOf(name).stream().map(Start::nanos).toList();
+    }
+
+    List<Start> startsOf(String name) {
+      return starts.getOrDefault(name, List.of());
+    }
+
+    long startsSince(String name, long nanos) {
+      return startsOf(name).stream().filter(s -> s.nanos() > nanos).count();
+    }
+
+    int total() {
+      return total.get();
+    }
+  }
+}

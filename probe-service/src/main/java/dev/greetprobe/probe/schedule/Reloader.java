@@ -113,7 +113,8 @@ public final class Reloader {
    */
   public Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
       String text) {
-    this(vertx, source, scheduler, metrics, config, text, TargetBudget.ofThisHeap());
+    this(vertx, source, scheduler, metrics, config, text,
+        TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(config.status().history())));
   }
 
   Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,

@@ -16,6 +16,11 @@ import java.util.Arrays;
  */
 public final class ResultHistory {
 
+  /** What each result kept costs: its finish time, its outcome and its duration. */
+  public static final int BYTES_PER_RESULT = Long.BYTES + Byte.BYTES + Integer.BYTES;
+  /** The ring itself and the headers and padding of its three arrays, on a 64-bit JVM with compressed pointers. */
+  public static final int OVERHEAD_BYTES = 104;
+
   private static final Result[] RESULTS = Result.values();
 
   private final long[] finishedAtMillis;
@@ -60,6 +65,11 @@ public final class ResultHistory {
 
   public int capacity() {
     return results.length;
+  }
+
+  /** What a full history of {@code capacity} results takes on the heap, at most. */
+  public static long bytes(int capacity) {
+    return (long) capacity * BYTES_PER_RESULT + OVERHEAD_BYTES;
   }
 
   /** The results a history held at one moment, the oldest first; never changes. */

@@ -32,8 +32,6 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
   /** Rows on one page: a page of them renders in a few milliseconds and reads without scrolling for long. */
   public static final int PAGE_ROWS = 100;
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
   /** The strip's cells, in the units of its view box: a cell and the gap after it. */
@@ -195,26 +193,44 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
 
   /** When, as the page shows times of day: UTC, to the second. */
   public static String time(Instant instant) {
-    return TIME.format(instant);
+    int second = (int) Math.floorMod(instant.getEpochSecond(), 86_400L);
+    StringBuilder text = new StringBuilder(9);
+    twoDigits(text, second / 3600).append(':');
+    twoDigits(text, second / 60 % 60).append(':');
+    return twoDigits(text, second % 60).append('Z').toString();
   }
 
   public static String dateTime(Instant instant) {
     return DATE_TIME.format(instant);
   }
 
-  /** A duration as a person reads it: milliseconds with three figures, or seconds from ten of them. */
+  /**
+   * A duration as a person reads it: milliseconds to three figures, or seconds from ten of them. By hand rather than
+   * through {@link String#format}: a page formats thousands of them, and the formatter is what would take its time.
+   */
   public static String millis(Duration duration) {
-    double ms = duration.toNanos() / 1e6;
-    if (ms >= 10_000) {
-      return String.format(Locale.ROOT, "%.1f s", ms / 1000);
+    long nanos = duration.toNanos();
+    if (nanos >= 10_000_000_000L) {
+      return decimal((nanos + 50_000_000) / 100_000_000, 1) + " s";
     }
-    if (ms >= 100) {
-      return String.format(Locale.ROOT, "%.0f ms", ms);
+    if (nanos >= 100_000_000) {
+      return (nanos + 500_000) / 1_000_000 + " ms";
     }
-    if (ms >= 10) {
-      return String.format(Locale.ROOT, "%.1f ms", ms);
+    if (nanos >= 10_000_000) {
+      return decimal((nanos + 50_000) / 100_000, 1) + " ms";
     }
-    return String.format(Locale.ROOT, "%.2f ms", ms);
+    return decimal((nanos + 5_000) / 10_000, 2) + " ms";
+  }
+
+  /** {@code scaled} with its last {@code digits} digits after the point, as in 123 and 2 for 1.23. */
+  private static String decimal(long scaled, int digits) {
+    long unit = digits == 1 ? 10 : 100;
+    String fraction = Long.toString(scaled % unit);
+    return scaled / unit + "." + "0".repeat(digits - fraction.length()) + fraction;
+  }
+
+  private static StringBuilder twoDigits(StringBuilder text, int value) {
+    return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
   }
 
   private static Row row(Entry entry) {
@@ -239,7 +255,7 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
         last == null ? "" : time(last.finishedAt()) + " in " + millis(last.duration()),
         last == null ? List.of() : segments(last),
         List.copyOf(strip), capacity * CELL_PITCH,
-        Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.1f %%", ratio * 100),
+        Double.isNaN(ratio) ? "–" : decimal(Math.round(ratio * 1000), 1) + " %",
         p50 == null ? "–" : millis(p50), p99 == null ? "–" : millis(p99));
   }
 

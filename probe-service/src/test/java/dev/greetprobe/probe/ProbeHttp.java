@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 
 /** A running probe as Prometheus and an operator reach it: over HTTP on loopback. */
@@ -20,6 +21,12 @@ public final class ProbeHttp {
 
   public static HttpResponse<String> get(int port, String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(10)).build());
+  }
+
+  /** A GET that is answered later, for a test to check what else answers meanwhile. */
+  public static CompletableFuture<HttpResponse<String>> getAsync(int port, String path) {
+    return client.sendAsync(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   public static HttpResponse<String> post(int port, String path) throws Exception {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -95,7 +96,7 @@ class TargetsEndpointTest {
           return null;
         }, false))
         .toList();
-    busy.await();
+    assertThat(busy.await(10, TimeUnit.SECONDS)).as("every worker held").isTrue();
 
     CompletableFuture<HttpResponse<String>> targets = ProbeHttp.getAsync(service.httpPort(), "/targets");
     await("/targets waits for a worker, while the loop answers /health/live").during(Duration.ofMillis(500))

@@ -167,7 +167,7 @@ class ProbeServiceTest {
         .contains("probe_success 1.0")
         .contains("probe_failed_due_to_regex 0.0")
         .contains("probe_ip_protocol 4.0")
-        .contains("probe_phase_duration_seconds{phase=\"first_byte\"}")
+        .contains("probe_tcp_duration_seconds{phase=\"first_byte\"}")
         .containsPattern("probe_duration_seconds [0-9.E-]+");
 
     HttpResponse<String> refused = get("/probe?target=127.0.0.1:" + closedPort);

@@ -39,8 +39,8 @@ class ProbeMetricsTest {
 
     ProtobufScrape scrape = protobuf();
 
-    // 4 gauges, 11 result counters, the skip counter, and one series for each of resolve, connect and first_byte.
-    assertThat(scrape.series(labels -> "greeter".equals(labels.get("target")))).isEqualTo(19);
+    // 4 gauges, 12 result counters, the skip counter, and one series for each of resolve, connect and first_byte.
+    assertThat(scrape.series(labels -> "greeter".equals(labels.get("target")))).isEqualTo(20);
     for (Phase phase : GREETER.phases()) {
       assertThat(ProtobufScrape.isNative(phaseHistogram(scrape, phase))).as(phase.label()).isTrue();
     }

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Plain HTTP/1.1 requests from a test to a server on loopback, each bounded by a timeout. HTTP/1.1 without an h2c
@@ -33,6 +34,11 @@ public final class Http {
 
   public static HttpResponse<String> get(String url, Duration timeout) throws IOException, InterruptedException {
     return CLIENT.send(request(url, timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET answered later, for a test to check what else answers meanwhile. */
+  public static CompletableFuture<HttpResponse<String>> getAsync(String url, Duration timeout) {
+    return CLIENT.sendAsync(request(url, timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A GET with {@code accept} as its Accept header, its body as bytes: a scrape in a binary format. */

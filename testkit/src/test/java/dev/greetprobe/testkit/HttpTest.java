@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,13 @@ class HttpTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("GET HTTP_1_1");
+  }
+
+  @Test
+  void anAsynchronousGetIsAnsweredLater() throws Exception {
+    var pending = Http.getAsync(Http.loopback(port, "/hello"), Duration.ofSeconds(5));
+
+    assertThat(pending.get(10, TimeUnit.SECONDS).body()).isEqualTo("GET HTTP_1_1");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.testkit.Ports;
@@ -25,12 +26,20 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Peers that send what a pattern can only fail to match, slowly: each costs its own probe a bounded amount of work,
- * and never the loop its probe shares with healthy targets, the HTTP endpoint, or shutdown.
+ * and never the loop its probe shares with healthy targets, the HTTP endpoint, or shutdown; over each transport.
  */
+@ParameterizedClass(name = "transport {0}")
+@EnumSource(Transport.class)
 class HostileExpectTest {
+
+  @Parameter
+  Transport transport;
 
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   /** Enough of each that some of both share every event loop. */
@@ -55,10 +64,11 @@ class HostileExpectTest {
     HOSTILE.forEach(name -> targets.append(
         target.formatted(name, as.actualPort(), "expect: '^(a+)+b', timeout: 400ms")));
     String config = """
+        transport: %s
         http: {host: 127.0.0.1, port: %d}
         defaults: {interval: 500ms, timeout: 200ms}
         targets:
-        %s""".formatted(Ports.free(), targets);
+        %s""".formatted(transport.label(), Ports.free(), targets);
     service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());
   }

@@ -6,12 +6,13 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** A running probe as Prometheus and an operator reach it: over HTTP on loopback. */
 public final class ProbeHttp {
 
-  /** A reload reads, resolves and diffs the whole config: it may take longer than a page. */
-  private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
+  /** A reload reads, resolves and diffs the whole config, and a request held for a worker waits: longer than a page. */
+  private static final Duration LONG = Duration.ofSeconds(30);
 
   private ProbeHttp() {
   }
@@ -20,8 +21,13 @@ public final class ProbeHttp {
     return Http.get(Http.loopback(port, path));
   }
 
+  /** A GET that is answered later, for a test to check what else answers meanwhile. */
+  public static CompletableFuture<HttpResponse<String>> getAsync(int port, String path) {
+    return Http.getAsync(Http.loopback(port, path), LONG);
+  }
+
   public static HttpResponse<String> post(int port, String path) throws Exception {
-    return Http.post(Http.loopback(port, path), RELOAD_TIMEOUT);
+    return Http.post(Http.loopback(port, path), LONG);
   }
 
   public static String metrics(int port) throws Exception {

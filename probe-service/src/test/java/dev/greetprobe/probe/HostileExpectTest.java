@@ -1,6 +1,6 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +9,8 @@ import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -66,7 +68,7 @@ class HostileExpectTest {
         http: {host: 127.0.0.1, port: %d}
         defaults: {interval: 500ms, timeout: 200ms}
         targets:
-        %s""".formatted(transport.label(), ProbeHttp.freePort(), targets);
+        %s""".formatted(transport.label(), Ports.free(), targets);
     service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());
   }
@@ -82,7 +84,7 @@ class HostileExpectTest {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       String metrics = ProbeHttp.metrics(service.httpPort());
       for (String name : HOSTILE) {
-        assertThat(ProbeHttp.sample(metrics, readTimeouts(name))).as(name).isGreaterThanOrEqualTo(2);
+        assertThat(PrometheusText.parse(metrics).value(readTimeouts(name))).as(name).isGreaterThanOrEqualTo(2);
       }
     });
     String before = ProbeHttp.metrics(service.httpPort());
@@ -92,10 +94,12 @@ class HostileExpectTest {
       for (String name : HEALTHY) {
         assertThat(ProbeHttp.successes(metrics, name) - ProbeHttp.successes(before, name)).as(name)
             .isGreaterThanOrEqualTo(6);
-        assertThat(ProbeHttp.sample(metrics, skips(name))).as(name).isEqualTo(ProbeHttp.sample(before, skips(name)));
+        assertThat(PrometheusText.parse(metrics).value(skips(name))).as(name)
+            .isEqualTo(PrometheusText.parse(before).value(skips(name)));
       }
       for (String name : HOSTILE) {
-        assertThat(ProbeHttp.sample(metrics, readTimeouts(name)) - ProbeHttp.sample(before, readTimeouts(name)))
+        assertThat(PrometheusText.parse(metrics).value(readTimeouts(name))
+            - PrometheusText.parse(before).value(readTimeouts(name)))
             .as(name).isGreaterThanOrEqualTo(6);
       }
     });

@@ -1,6 +1,6 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +8,7 @@ import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.TcpProber;
+import dev.greetprobe.testkit.Ports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -53,7 +54,7 @@ class TargetsEndpointTest {
         defaults: {interval: 2s, timeout: 1s}
         targets:
         %s
-        """.formatted(ProbeHttp.freePort(), targets);
+        """.formatted(Ports.free(), targets);
     service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());
   }

@@ -1,16 +1,17 @@
 package dev.greetprobe.probe.http;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.probe.ProbeHttp;
 import dev.greetprobe.probe.ProbeService;
 import dev.greetprobe.probe.TestGreeter;
 import dev.greetprobe.probe.TestServers;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.dns.TestDnsServer;
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -72,7 +73,7 @@ class ProbeEndpointTest {
         probe_endpoint: %s
         dns: {servers: ['%s']}
         targets: %s
-        """.formatted(ProbeHttp.freePort(), probeEndpoint, dns.address(), targets);
+        """.formatted(Ports.free(), probeEndpoint, dns.address(), targets);
     ConfigSource source = new ConfigSource.Fixed(config, "test config", Map.of());
     service = new ProbeService(vertx, Instrumentation.registry(), source, config);
     join(service.start());
@@ -142,7 +143,7 @@ class ProbeEndpointTest {
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(answer.statusCode()).isEqualTo(200);
-    assertThat(ProbeHttp.sample(answer.body(), "probe_duration_seconds")).isBetween(1.0, 1.4);
+    assertThat(PrometheusText.parse(answer.body()).value("probe_duration_seconds")).isBetween(1.0, 1.4);
     HttpResponse<String> none = http.send(request(held).header("X-Prometheus-Scrape-Timeout-Seconds", "0.2").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(none.statusCode()).isEqualTo(400);

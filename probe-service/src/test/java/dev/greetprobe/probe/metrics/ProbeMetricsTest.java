@@ -10,6 +10,7 @@ import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
+import dev.greetprobe.testkit.ProtobufScrape;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_31_1.Metrics.Histogram;

@@ -1,7 +1,7 @@
 package dev.greetprobe.probe.schedule;
 
-import static dev.greetprobe.probe.TestServers.join;
 import static dev.greetprobe.probe.config.TestTargets.target;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

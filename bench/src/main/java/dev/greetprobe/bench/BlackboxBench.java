@@ -1,5 +1,6 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +33,8 @@ final class BlackboxBench {
     if (!Files.exists(binary)) {
       throw new IllegalStateException("blackbox_exporter is missing: apt-get install -y prometheus-blackbox-exporter");
     }
-    int greeterPort = Proc.freePort();
-    int greeterHttp = Proc.freePort();
+    int greeterPort = Ports.free();
+    int greeterHttp = Ports.free();
     Path greeterConfig = Files.writeString(work.resolve("greeter-bb.yaml"),
         "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + greeterHttp + "}\n");
     Path modules = Files.writeString(work.resolve("blackbox.yml"), """
@@ -46,7 +47,7 @@ final class BlackboxBench {
               query_response:
                 - expect: "^Thank You for Connecting$"
         """);
-    int exporterPort = Proc.freePort();
+    int exporterPort = Ports.free();
     try (Proc greeter = Proc.start(Path.of("greeter-service/target/greeter-service.jar").toAbsolutePath(), greeterConfig,
             greeterHttp, work.resolve("greeter-bb.log"));
          ServerProcess exporter = ServerProcess.command("blackbox_exporter", List.of(binary.toString(),

@@ -1,5 +1,6 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.Ports;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +39,8 @@ final class FootprintBench {
 
   private static List<Figures> run(Path root, Path work, List<String> jvmArgs) throws Exception {
     String heap = jvmArgs.isEmpty() ? "JVM defaults" : String.join(" ", jvmArgs);
-    int greeterPort = Proc.freePort();
-    int greeterHttp = Proc.freePort();
+    int greeterPort = Ports.free();
+    int greeterHttp = Ports.free();
     Path greeterConfig = Files.writeString(work.resolve("greeter-footprint.yaml"),
         "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + greeterHttp + "}\n");
     Path greeterJar = root.resolve("greeter-service/target/greeter-service.jar");
@@ -65,7 +66,7 @@ final class FootprintBench {
    */
   private static Figures probe(Path jar, Path work, int greeterPort, int targets, boolean loaded, List<String> jvmArgs)
       throws Exception {
-    int http = Proc.freePort();
+    int http = Ports.free();
     StringBuilder config = new StringBuilder("http: {host: 127.0.0.1, port: " + http + "}\n"
         + "defaults: {interval: 1s, timeout: 900ms}\ntargets:\n");
     for (int i = 0; i < targets; i++) {

@@ -1,10 +1,13 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +36,10 @@ final class ProbeBench {
 
   static Figures run(Path root, Path work, String transport, int targets, int seconds, int warmupSeconds)
       throws Exception {
-    int greeterPort = Proc.freePort();
+    int greeterPort = Ports.free();
     Path greeterConfig = Files.writeString(work.resolve("greeter.yaml"),
-        "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + Proc.freePort() + "}\n");
-    int probeHttp = Proc.freePort();
+        "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + Ports.free() + "}\n");
+    int probeHttp = Ports.free();
     StringBuilder probeConfig = new StringBuilder()
         .append("transport: ").append(transport).append("\n")
         .append("http: {host: 127.0.0.1, port: ").append(probeHttp).append("}\n")
@@ -60,26 +63,26 @@ final class ProbeBench {
       prometheus.scheduleAtFixedRate(() -> scrape(probe), SCRAPE_INTERVAL_SECONDS, SCRAPE_INTERVAL_SECONDS,
           TimeUnit.SECONDS);
       double warmedUp = warmUp(probe, warmupSeconds);
-      Scrape before = new Scrape(probe.metrics());
+      PrometheusText before = PrometheusText.parse(probe.metrics());
       double cpuBefore = probe.cpuSeconds();
       double compilerBefore = probe.compilerSeconds();
       long start = System.nanoTime();
       Thread.sleep(seconds * 1000L);
-      Scrape after = new Scrape(probe.metrics());
+      PrometheusText after = PrometheusText.parse(probe.metrics());
       double cpuAfter = probe.cpuSeconds();
       double compilerAfter = probe.compilerSeconds();
       prometheus.shutdownNow();
       double elapsed = (System.nanoTime() - start) / 1e9;
 
-      double probes = after.sum("probe_results_total", "") - before.sum("probe_results_total", "");
-      double ok = after.sum("probe_results_total", "result=\"success\"")
-          - before.sum("probe_results_total", "result=\"success\"");
-      TreeMap<Double, Double> lateBefore = before.buckets("probe_schedule_lateness_seconds");
-      TreeMap<Double, Double> lateAfter = after.buckets("probe_schedule_lateness_seconds");
+      double probes = after.sum("probe_results_total") - before.sum("probe_results_total");
+      Map<String, String> success = Map.of("result", "success");
+      double ok = after.sum("probe_results_total", success) - before.sum("probe_results_total", success);
+      NavigableMap<Double, Double> lateBefore = before.buckets("probe_schedule_lateness_seconds", Map.of());
+      NavigableMap<Double, Double> lateAfter = after.buckets("probe_schedule_lateness_seconds", Map.of());
       double rss = probe.rssMiB();
       return new Figures(transport, targets, elapsed, warmedUp, probes / elapsed, probes - ok,
           (cpuAfter - cpuBefore) / probes * 1000, (compilerAfter - compilerBefore) / (cpuAfter - cpuBefore),
-          probe.heapAfterGcMiB(), rss, Scrape.quantileBound(lateBefore, lateAfter, 0.99) * 1000);
+          probe.heapAfterGcMiB(), rss, BucketQuantile.upperBound(lateBefore, lateAfter, 0.99) * 1000);
     }
   }
 

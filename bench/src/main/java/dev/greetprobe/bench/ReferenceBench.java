@@ -1,5 +1,6 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,8 +32,8 @@ final class ReferenceBench {
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(binary + " is missing: build it with the reference's build.sh " + reference);
     }
-    int greeterPort = Proc.freePort();
-    int greeterHttp = Proc.freePort();
+    int greeterPort = Ports.free();
+    int greeterHttp = Ports.free();
     Path greeterConfig = Files.writeString(work.resolve("greeter-reference.yaml"),
         "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + greeterHttp + "}\n");
     try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,

@@ -1,10 +1,14 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
+import dev.greetprobe.testkit.ProtobufScrape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +24,7 @@ final class ScaleBench {
   private ScaleBench() {
   }
 
-  static final String PROTOBUF =
-      "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+  static final String PROTOBUF = ProtobufScrape.ACCEPT;
   static final String TEXT = "text/plain; version=0.0.4";
   /** The heap of a pod of deploy/base/probe-statefulset.yaml: MaxRAMPercentage=75 of its 1Gi limit. */
   static final String POD_HEAP = "-Xmx768m";
@@ -37,11 +40,11 @@ final class ScaleBench {
 
   static Figures run(Path root, Path work, String mode, int targets, int intervalSeconds, int seconds,
       int warmupSeconds) throws Exception {
-    int greeterPort = Proc.freePort();
-    int greeterHttp = Proc.freePort();
+    int greeterPort = Ports.free();
+    int greeterHttp = Ports.free();
     Path greeterConfig = Files.writeString(work.resolve("scale-greeter.yaml"),
         "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + greeterHttp + "}\n");
-    int probeHttp = Proc.freePort();
+    int probeHttp = Ports.free();
     StringBuilder probeConfig = new StringBuilder()
         .append("http: {host: 127.0.0.1, port: ").append(probeHttp).append("}\n")
         .append("metrics: {histograms: ").append(mode).append("}\n")
@@ -67,30 +70,31 @@ final class ScaleBench {
       prometheus.scheduleAtFixedRate(() -> scrapeInBackground(probe, scraperAccept), SCRAPE_INTERVAL_SECONDS,
           SCRAPE_INTERVAL_SECONDS, TimeUnit.SECONDS);
       Thread.sleep(warmupSeconds * 1000L);
-      Scrape before = new Scrape(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
+      PrometheusText before = PrometheusText.parse(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
       ProtobufScrape protobufBefore = ProtobufScrape.parse(scrape(probe, PROTOBUF));
       double cpuBefore = probe.cpuSeconds();
       long start = System.nanoTime();
       Thread.sleep(seconds * 1000L);
-      Scrape after = new Scrape(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
+      PrometheusText after = PrometheusText.parse(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
       ProtobufScrape protobufAfter = ProtobufScrape.parse(scrape(probe, PROTOBUF));
       double cpuAfter = probe.cpuSeconds();
       double elapsed = (System.nanoTime() - start) / 1e9;
       prometheus.shutdownNow();
       double probingCpuRate = (cpuAfter - cpuBefore) / elapsed;
 
-      double probes = after.sum("probe_results_total", "") - before.sum("probe_results_total", "");
-      double ok = after.sum("probe_results_total", "result=\"success\"")
-          - before.sum("probe_results_total", "result=\"success\"");
-      double lateP99 = Scrape.quantileBound(protobufBefore.buckets("probe_schedule_lateness_seconds"),
+      double probes = after.sum("probe_results_total") - before.sum("probe_results_total");
+      Map<String, String> success = Map.of("result", "success");
+      double ok = after.sum("probe_results_total", success) - before.sum("probe_results_total", success);
+      double lateP99 = BucketQuantile.upperBound(protobufBefore.buckets("probe_schedule_lateness_seconds"),
           protobufAfter.buckets("probe_schedule_lateness_seconds"), 0.99);
 
       Render text = render(probe, TEXT, probingCpuRate);
       Render protobuf = render(probe, PROTOBUF, probingCpuRate);
-      String page = new String(text.bytes(), StandardCharsets.UTF_8);
-      int seriesText = (int) page.lines().filter(l -> !l.startsWith("#") && l.contains("target=\"t0\"")).count();
+      int seriesText = (int) PrometheusText.parse(new String(text.bytes(), StandardCharsets.UTF_8)).samples().stream()
+          .filter(sample -> "t0".equals(sample.label("target"))).count();
+      int seriesNative = ProtobufScrape.parse(protobuf.bytes()).series(labels -> "t0".equals(labels.get("target")));
       return new Figures(mode, targets, elapsed, probes / elapsed, probes - ok, (cpuAfter - cpuBefore) / probes * 1000,
-          probe.heapAfterGcMiB(), probe.rssMiB(), lateP99 * 1000, ProtobufScrape.parse(protobuf.bytes()).seriesOf("t0"),
+          probe.heapAfterGcMiB(), probe.rssMiB(), lateP99 * 1000, seriesNative,
           seriesText, text.bytes().length, protobuf.bytes().length, text.wallSeconds(), text.cpuSeconds(),
           protobuf.wallSeconds(), protobuf.cpuSeconds());
     }

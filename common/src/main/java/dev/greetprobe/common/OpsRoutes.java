@@ -9,11 +9,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /** The HTTP routes both services serve operators, Prometheus and Kubernetes, and the scrape formats behind them. */
@@ -64,7 +61,12 @@ public final class OpsRoutes {
    * into the buffer that is sent, not through a byte array copied into it: a text scrape of many thousands of targets
    * is a large share of the heap, and a second copy of it is what runs a pod out of memory.
    */
-  public static Buffer render(PrometheusMeterRegistry registry, ExpositionFormatWriter writer) throws Exception {
+  public static Buffer render(PrometheusMeterRegistry registry, ExpositionFormatWriter writer) throws IOException {
+    return render(registry.getPrometheusRegistry(), writer);
+  }
+
+  /** One scrape of a registry of the Prometheus client's own, written as the one above writes. */
+  public static Buffer render(PrometheusRegistry registry, ExpositionFormatWriter writer) throws IOException {
     Buffer buffer = Buffer.buffer(1 << 16);
     writer.write(new OutputStream() {
       @Override
@@ -76,19 +78,8 @@ public final class OpsRoutes {
       public void write(byte[] bytes, int offset, int length) {
         buffer.appendBytes(bytes, offset, length);
       }
-    }, registry.getPrometheusRegistry().scrape());
+    }, registry.scrape());
     return buffer;
-  }
-
-  /** {@code registry} in Prometheus text, as a scraper that asks for no format gets it. */
-  public static String text(PrometheusRegistry registry) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      FORMATS.getPrometheusTextFormatWriter().write(out, registry.scrape());
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing to memory cannot fail", e);
-    }
-    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** The writer for a scraper whose {@code Accept} header is {@code accept} (null for none). */

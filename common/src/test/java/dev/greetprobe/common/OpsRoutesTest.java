@@ -1,7 +1,11 @@
 package dev.greetprobe.common;
 
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.greetprobe.testkit.Http;
+import dev.greetprobe.testkit.PrometheusText;
+import dev.greetprobe.testkit.ProtobufScrape;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_31_1.Metrics.MetricFamily;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -10,15 +14,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,9 +26,6 @@ import org.junit.jupiter.api.Test;
 /** {@code /metrics} as each kind of scraper asks for it. */
 class OpsRoutesTest {
 
-  private static final String PROTOBUF =
-      "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
-  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final List<Boolean> scrapedOnEventLoop = new CopyOnWriteArrayList<>();
   private Vertx vertx;
@@ -46,40 +43,33 @@ class OpsRoutesTest {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, registry, () -> true);
-    server = vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = join(vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router).listen(0, "127.0.0.1"));
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    join(vertx.close());
   }
 
   @Test
   void aScraperThatAsksForProtobufGetsNativeHistograms() throws Exception {
-    HttpResponse<byte[]> response = scrape(PROTOBUF);
+    HttpResponse<byte[]> response = scrape(ProtobufScrape.ACCEPT);
 
-    assertThat(response.headers().firstValue("content-type")).hasValue(PROTOBUF);
-    List<MetricFamily> families = new ArrayList<>();
-    ByteArrayInputStream in = new ByteArrayInputStream(response.body());
-    MetricFamily family;
-    while ((family = MetricFamily.parseDelimitedFrom(in)) != null) {
-      families.add(family);
-    }
-    MetricFamily histogram = families.stream().filter(f -> f.getName().equals("test_duration_seconds")).findFirst()
-        .orElseThrow();
-    assertThat(histogram.getMetric(0).getHistogram().getPositiveSpanCount()).isPositive();
-    assertThat(families).extracting(MetricFamily::getName).contains("process_cpu_seconds_total");
+    assertThat(response.headers().firstValue("content-type")).hasValue(ProtobufScrape.ACCEPT);
+    ProtobufScrape scrape = ProtobufScrape.parse(response.body());
+    assertThat(scrape.histogram("test_duration_seconds", Map.of()).getPositiveSpanCount()).isPositive();
+    assertThat(scrape.families()).extracting(MetricFamily::getName).contains("process_cpu_seconds_total");
   }
 
   @Test
   void aScraperThatAsksForNothingGetsPrometheusText() throws Exception {
-    HttpResponse<byte[]> response = scrape(null);
+    HttpResponse<String> response = Http.get(metricsUrl());
 
+    assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type")).hasValue(OpsRoutes.TEXT_FORMAT);
-    assertThat(new String(response.body()))
-        .contains("test_duration_seconds_bucket{le=\"0.01\"} 1")
-        .contains("process_cpu_seconds_total");
+    PrometheusText text = PrometheusText.parse(response.body());
+    assertThat(text.value("test_duration_seconds_bucket{le=\"0.01\"}")).isEqualTo(1);
+    assertThat(text.names()).contains("process_cpu_seconds_total");
   }
 
   @Test
@@ -93,20 +83,19 @@ class OpsRoutesTest {
 
   @Test
   void theScrapeIsRenderedOffTheEventLoop() throws Exception {
-    scrape(PROTOBUF);
-    scrape(null);
+    scrape(ProtobufScrape.ACCEPT);
+    Http.body(metricsUrl());
 
     assertThat(scrapedOnEventLoop).containsExactly(false, false);
   }
 
   private HttpResponse<byte[]> scrape(String accept) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.actualPort() + "/metrics"));
-    if (accept != null) {
-      request.header("accept", accept);
-    }
-    HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response = Http.get(metricsUrl(), accept, Duration.ofSeconds(10));
     assertThat(response.statusCode()).isEqualTo(200);
     return response;
+  }
+
+  private String metricsUrl() {
+    return Http.loopback(server.actualPort(), "/metrics");
   }
 }

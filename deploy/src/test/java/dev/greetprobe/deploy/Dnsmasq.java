@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
@@ -28,7 +30,7 @@ final class Dnsmasq implements AutoCloseable {
   private final Path log;
   private final int port;
   private final Map<String, String> records;
-  private BackgroundProcess process;
+  private ChildProcess process;
 
   private Dnsmasq(Path log, int port, Map<String, String> records) {
     this.binary = Tools.require("dnsmasq");
@@ -56,7 +58,7 @@ final class Dnsmasq implements AutoCloseable {
         // Everything else under .test is answered locally: NXDOMAIN, and no AAAA for the names given.
         "--local=/test/"));
     records.forEach((name, address) -> command.add("--address=/" + name + "/" + address));
-    process = BackgroundProcess.startAppending("dnsmasq", log, command.toArray());
+    process = ChildProcess.startAppending("dnsmasq", Command.of(command), log);
     awaitAnswering();
   }
 

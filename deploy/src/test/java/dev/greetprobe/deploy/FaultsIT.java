@@ -1,17 +1,17 @@
 package dev.greetprobe.deploy;
 
-import static dev.greetprobe.deploy.SystemProcesses.awaitReady;
-import static dev.greetprobe.deploy.SystemProcesses.freePort;
+import static dev.greetprobe.deploy.SystemProcesses.STARTUP;
 import static dev.greetprobe.deploy.SystemProcesses.jar;
 import static dev.greetprobe.deploy.SystemProcesses.startJar;
+import static dev.greetprobe.testkit.Ports.freeTcpAndUdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Http;
+import dev.greetprobe.testkit.PrometheusText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,15 +44,14 @@ class FaultsIT {
 
   private static final String GREETING = "Thank You for Connecting";
   private static final String GREETER_NAME = "greeter.test";
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static Path work;
   private static Path greeterJar;
   private static Path greeterConfig;
   private static String greeterReady;
   private static Dnsmasq dns;
-  private static BackgroundProcess greeter;
-  private static BackgroundProcess probe;
+  private static ChildProcess greeter;
+  private static ChildProcess probe;
   private static String probeUrl;
   private static Path probeConfig;
   private static int greeterPort;
@@ -66,10 +65,10 @@ class FaultsIT {
     greeterJar = jar("greeter.jar");
     Path probeJar = jar("probe.jar");
     work = SystemProcesses.workDirectory("faults-it");
-    dns = Dnsmasq.start(work.resolve("dnsmasq.log"), freePort(), Map.of(GREETER_NAME, "127.0.0.1"));
+    dns = Dnsmasq.start(work.resolve("dnsmasq.log"), freeTcpAndUdp(), Map.of(GREETER_NAME, "127.0.0.1"));
 
-    greeterPort = freePort();
-    int greeterHttpPort = freePort();
+    greeterPort = freeTcpAndUdp();
+    int greeterHttpPort = freeTcpAndUdp();
     greeterConfig = Files.writeString(work.resolve("greeter.yaml"), """
         host: 127.0.0.1
         port: %d
@@ -78,11 +77,11 @@ class FaultsIT {
     greeterReady = "http://127.0.0.1:" + greeterHttpPort + "/health/ready";
     startGreeter();
 
-    int probeHttpPort = freePort();
+    int probeHttpPort = freeTcpAndUdp();
     probeUrl = "http://127.0.0.1:" + probeHttpPort;
     probeConfig = Files.writeString(work.resolve("probe.yaml"), probeConfig(probeHttpPort, false));
     probe = startJar("probe", probeJar, probeConfig, work.resolve("probe.log"));
-    awaitReady(probe, probeUrl + "/health/ready");
+    probe.awaitReady(probeUrl + "/health/ready", STARTUP);
 
     reloads = Executors.newSingleThreadScheduledExecutor();
     reloads.scheduleAtFixedRate(() -> reload(probeHttpPort), 1, 1, TimeUnit.SECONDS);
@@ -144,13 +143,13 @@ class FaultsIT {
     }
     String metrics = Http.body(probeUrl + "/metrics");
     assertThat(metrics).contains("probe_config_last_reload_successful 1.0");
-    assertThat(sample(metrics, "probe_results_total{result=\"success\",target=\"by-address\"}"))
+    assertThat(PrometheusText.parse(metrics).value("probe_results_total{result=\"success\",target=\"by-address\"}"))
         .as("the unchanged target's counter, never reset by a reload").isGreaterThan(seen.size());
   }
 
   private static void startGreeter() {
     greeter = startJar("greeter", greeterJar, greeterConfig, work.resolve("greeter-" + System.nanoTime() + ".log"));
-    awaitReady(greeter, greeterReady);
+    greeter.awaitReady(greeterReady, STARTUP);
   }
 
   /** The probe's config: two targets that stay, and one more on every other reload. */
@@ -171,9 +170,7 @@ class FaultsIT {
   private static void reload(int httpPort) {
     try {
       Files.writeString(probeConfig, probeConfig(httpPort, answers.size() % 2 == 0));
-      HttpRequest request = HttpRequest.newBuilder(URI.create(probeUrl + "/-/reload"))
-          .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
-      answers.add(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
+      answers.add(Http.post(probeUrl + "/-/reload", Duration.ofSeconds(5)));
     } catch (Exception e) {
       // The last test finds fewer answers than reloads and says so; the schedule must not stop at the first error.
       e.printStackTrace();
@@ -194,11 +191,5 @@ class FaultsIT {
                 .isEqualTo(e.getValue());
           }
         });
-  }
-
-  private static double sample(String metrics, String series) {
-    return metrics.lines().filter(line -> line.startsWith(series + " "))
-        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst()
-        .orElseThrow(() -> new AssertionError(series + " not in /metrics"));
   }
 }

@@ -2,6 +2,8 @@ package dev.greetprobe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,8 +20,8 @@ final class Kubectl {
 
   /** The YAML stream {@code kubectl kustomize dir} renders; the test fails with kubectl's message if it cannot. */
   static String kustomize(Path dir) {
-    Tools.Output render = tryKustomize(dir);
-    assertThat(render.exitCode()).as("kubectl kustomize %s: %s", Project.ROOT.relativize(dir), render).isZero();
+    ChildProcess.Exit render = tryKustomize(dir);
+    assertThat(render.code()).as("kubectl kustomize %s: %s", Project.ROOT.relativize(dir), render).isZero();
     return render.text();
   }
 
@@ -27,13 +29,14 @@ final class Kubectl {
    * Renders {@code dir}: on success the output's text is the YAML; on failure, kubectl's message. The YAML goes to a
    * file of its own, so that a warning kubectl prints cannot mix into it.
    */
-  static Tools.Output tryKustomize(Path dir) {
+  static ChildProcess.Exit tryKustomize(Path dir) {
     Path kubectl = Tools.kubectl();
     try {
       Path output = Files.createTempFile("kustomize", ".yaml");
       try {
-        Tools.Output run = Tools.run(dir, "", TIMEOUT, kubectl, "kustomize", dir, "--output", output);
-        return run.exitCode() == 0 ? new Tools.Output(0, Files.readString(output)) : run;
+        ChildProcess.Exit run = ChildProcess.run(Command.of(kubectl, "kustomize", dir, "--output", output).in(dir),
+            TIMEOUT);
+        return run.code() == 0 ? new ChildProcess.Exit(0, Files.readString(output), "") : run;
       } finally {
         Files.deleteIfExists(output);
       }

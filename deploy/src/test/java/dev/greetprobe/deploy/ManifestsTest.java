@@ -3,6 +3,8 @@ package dev.greetprobe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
@@ -220,10 +222,10 @@ class ManifestsTest {
       Files.writeString(dir.resolve(file.getKey()), file.getValue());
     }
 
-    Tools.Output check = Tools.run(dir, "", Duration.ofSeconds(60), Tools.require("promtool"), "check", "config",
-        "prometheus.yml");
+    ChildProcess.Exit check = ChildProcess.run(Command.of(Tools.require("promtool"), "check", "config",
+        "prometheus.yml").in(dir), Duration.ofSeconds(60));
 
-    assertThat(check.exitCode()).as(check.toString()).isZero();
+    assertThat(check.code()).as(check.toString()).isZero();
     assertThat(check.text()).as(check.toString()).contains("SUCCESS: " + AlertRule.load().size() + " rules found");
   }
 

@@ -6,7 +6,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Metric names in PromQL and in the Prometheus text format. */
+/** Metric names in PromQL, and whether a scrape exports them. */
 final class MetricNames {
 
   /**
@@ -29,17 +29,6 @@ final class MetricNames {
     Matcher m = IN_PROMQL.matcher(STRING_LITERAL.matcher(expr).replaceAll("\"\""));
     while (m.find()) {
       names.add(m.group(1));
-    }
-    return names;
-  }
-
-  /** The names of the samples of a scrape. */
-  static Set<String> inExposition(String text) {
-    Set<String> names = new TreeSet<>();
-    for (String line : text.split("\n")) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        names.add(line.split("[{ ]", 2)[0]);
-      }
     }
     return names;
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** How the tests find metric names in PromQL and in scrapes. */
+/** How the tests find metric names in PromQL, and tell whether a scrape exports them. */
 class MetricNamesTest {
 
   @Test
@@ -22,20 +22,6 @@ class MetricNamesTest {
   void findsTheMetricsOfALabelValuesQuery() {
     assertThat(MetricNames.inPromQl("label_values(up{job=~\"$probe_job|$greeter_job\"}, instance)"))
         .containsExactly("up");
-  }
-
-  @Test
-  void readsSampleNamesFromTheTextFormat() {
-    String scrape = """
-        # HELP probe_success Whether the last probe succeeded
-        # TYPE probe_success gauge
-        probe_success{target="greeter"} 1.0
-        probe_phase_duration_seconds_bucket{phase="connect",target="greeter",le="0.001"} 3
-        process_cpu_seconds_total 0.52
-        """;
-
-    assertThat(MetricNames.inExposition(scrape))
-        .containsExactlyInAnyOrder("probe_success", "probe_phase_duration_seconds_bucket", "process_cpu_seconds_total");
   }
 
   @Test

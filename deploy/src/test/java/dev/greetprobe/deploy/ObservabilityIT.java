@@ -1,12 +1,16 @@
 package dev.greetprobe.deploy;
 
-import static dev.greetprobe.deploy.SystemProcesses.awaitReady;
-import static dev.greetprobe.deploy.SystemProcesses.freePort;
 import static dev.greetprobe.deploy.SystemProcesses.jar;
-import static dev.greetprobe.deploy.SystemProcesses.java;
+import static dev.greetprobe.deploy.SystemProcesses.startJar;
+import static dev.greetprobe.testkit.Ports.freeTcpAndUdp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
+import dev.greetprobe.testkit.Http;
+import dev.greetprobe.testkit.JavaCommand;
+import dev.greetprobe.testkit.PrometheusText;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -91,28 +95,27 @@ class ObservabilityIT {
 
     work = SystemProcesses.workDirectory("observability-it");
 
-    int dnsPort = freePort();
+    int dnsPort = freeTcpAndUdp();
     started(Dnsmasq.start(work.resolve("dnsmasq.log"), dnsPort, Map.of(GREETER_NAME, "127.0.0.1")));
 
-    int greeterPort = freePort();
-    int greeterHttpPort = freePort();
+    int greeterPort = freeTcpAndUdp();
+    int greeterHttpPort = freeTcpAndUdp();
     Path greeterConfig = Files.writeString(work.resolve("greeter.yaml"), """
         host: 127.0.0.1
         port: %d
         http: {host: 127.0.0.1, port: %d}
         """.formatted(greeterPort, greeterHttpPort));
-    BackgroundProcess greeter = started(BackgroundProcess.start("greeter", work.resolve("greeter.log"),
-        java(), "-jar", greeterJar, "--config", greeterConfig));
+    ChildProcess greeter = started(startJar("greeter", greeterJar, greeterConfig, work.resolve("greeter.log")));
     greeterInstance = "127.0.0.1:" + greeterHttpPort;
     greeterMetricsUrl = "http://" + greeterInstance + "/metrics";
-    awaitReady(greeter, "http://" + greeterInstance + "/health/ready");
+    greeter.awaitReady("http://" + greeterInstance + "/health/ready", STARTUP);
 
     int tlsPort = startTlsGreeter();
-    int closedPort = freePort();
+    int closedPort = freeTcpAndUdp();
     Path certificate = work.resolve("greeter-test.crt");
-    List<BackgroundProcess> probes = new ArrayList<>();
+    List<ChildProcess> probes = new ArrayList<>();
     for (String mode : HISTOGRAM_MODES) {
-      int probeHttpPort = freePort();
+      int probeHttpPort = freeTcpAndUdp();
       Path probeConfig = Files.writeString(work.resolve("probe-" + mode + ".yaml"), """
         http: {host: 127.0.0.1, port: %d}
         metrics: {histograms: %s}
@@ -135,26 +138,25 @@ class ObservabilityIT {
             address: %s:%d
         """.formatted(probeHttpPort, mode, dnsPort, GREETER_NAME, greeterPort, GREETING, GREETER_NAME, tlsPort,
           certificate, GREETING, closedPort, MISSING_NAME, greeterPort));
-      probes.add(started(BackgroundProcess.start("probe " + mode, work.resolve("probe-" + mode + ".log"),
-          java(), "-jar", probeJar, "--config", probeConfig)));
+      probes.add(started(startJar("probe " + mode, probeJar, probeConfig, work.resolve("probe-" + mode + ".log"))));
       probeInstances.put(mode, "127.0.0.1:" + probeHttpPort);
     }
     for (int i = 0; i < probes.size(); i++) {
-      awaitReady(probes.get(i), "http://" + probeInstances.get(HISTOGRAM_MODES.get(i)) + "/health/ready");
+      probes.get(i).awaitReady("http://" + probeInstances.get(HISTOGRAM_MODES.get(i)) + "/health/ready", STARTUP);
     }
     probeOneOffUrl = "http://" + probeInstances.get("both") + "/probe?target=127.0.0.1:" + greeterPort + "&expect="
         + URLEncoder.encode("^" + GREETING + "$", StandardCharsets.UTF_8);
 
     // A collection in each JVM, so the GC panels have a pause to show however large the heap is.
-    List<BackgroundProcess> services = new ArrayList<>(probes);
+    List<ChildProcess> services = new ArrayList<>(probes);
     services.add(greeter);
-    for (BackgroundProcess service : services) {
-      Tools.Output gc = Tools.run(work, "", STARTUP, Path.of(System.getProperty("java.home"), "bin", "jcmd"),
-          service.pid(), "GC.run");
-      assertThat(gc.exitCode()).as("jcmd GC.run in %s: %s", service, gc).isZero();
+    for (ChildProcess service : services) {
+      ChildProcess.Exit gc = ChildProcess.run(Command.of(JavaCommand.jdkTool("jcmd"), service.pid(), "GC.run"),
+          STARTUP);
+      assertThat(gc.code()).as("jcmd GC.run in %s: %s", service, gc).isZero();
     }
 
-    int prometheusPort = freePort();
+    int prometheusPort = freeTcpAndUdp();
     Files.copy(Project.RULES, work.resolve("rules.yaml"));
     Path prometheusConfig = Files.writeString(work.resolve("prometheus.yml"), """
         global:
@@ -171,12 +173,12 @@ class ObservabilityIT {
             static_configs:
               - targets: ['%s']
         """.formatted(greeterInstance, String.join("', '", probeInstances.values())));
-    BackgroundProcess prometheusProcess = started(BackgroundProcess.start("prometheus",
-        work.resolve("prometheus.log"), prometheusBinary, "--config.file=" + prometheusConfig,
-        "--enable-feature=native-histograms",
-        "--storage.tsdb.path=" + work.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + prometheusPort));
+    ChildProcess prometheusProcess = started(ChildProcess.start("prometheus", Command.of(prometheusBinary,
+        "--config.file=" + prometheusConfig, "--enable-feature=native-histograms",
+        "--storage.tsdb.path=" + work.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + prometheusPort),
+        work.resolve("prometheus.log")));
     String prometheusUrl = "http://127.0.0.1:" + prometheusPort;
-    awaitReady(prometheusProcess, prometheusUrl + "/-/ready");
+    prometheusProcess.awaitReady(prometheusUrl + "/-/ready", STARTUP);
     prometheus = new PrometheusApi(prometheusUrl);
 
     List<String> scraped = new ArrayList<>(probeInstances.values());
@@ -207,10 +209,10 @@ class ObservabilityIT {
     endpoints.put("probe /probe", probeOneOffUrl);
     return endpoints.entrySet().stream().map(endpoint -> DynamicTest.dynamicTest(endpoint.getKey(), () -> {
       String metrics = Http.body(endpoint.getValue());
-      Tools.Output check = Tools.run(work, metrics, STARTUP, promtool, "check", "metrics");
+      ChildProcess.Exit check = ChildProcess.run(Command.of(promtool, "check", "metrics").in(work), metrics, STARTUP);
 
       assertThat(check.text()).as("promtool check metrics on %s", endpoint.getKey()).isEmpty();
-      assertThat(check.exitCode()).as("promtool check metrics on %s", endpoint.getKey()).isZero();
+      assertThat(check.code()).as("promtool check metrics on %s", endpoint.getKey()).isZero();
     }));
   }
 
@@ -287,9 +289,9 @@ class ObservabilityIT {
 
   @Test
   void everyMetricTheDashboardAndTheRulesUseIsExported() throws Exception {
-    Set<String> exported = new TreeSet<>(MetricNames.inExposition(Http.body(greeterMetricsUrl)));
+    Set<String> exported = new TreeSet<>(PrometheusText.parse(Http.body(greeterMetricsUrl)).names());
     for (String instance : probeInstances.values()) {
-      exported.addAll(MetricNames.inExposition(Http.body(metricsUrl(instance))));
+      exported.addAll(PrometheusText.parse(Http.body(metricsUrl(instance))).names());
     }
     Map<String, String> used = new TreeMap<>();
     Dashboard dashboard = Dashboard.load();

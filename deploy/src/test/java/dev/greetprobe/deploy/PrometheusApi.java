@@ -1,5 +1,6 @@
 package dev.greetprobe.deploy;
 
+import dev.greetprobe.testkit.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

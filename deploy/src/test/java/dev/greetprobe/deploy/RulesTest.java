@@ -2,6 +2,8 @@ package dev.greetprobe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,28 +25,28 @@ class RulesTest {
 
   @Test
   void promtoolAcceptsTheRules() {
-    Tools.Output check = Tools.run(DIR, "", PROMTOOL_TIMEOUT, Tools.require("promtool"), "check", "rules",
-        Project.RULES.getFileName());
+    ChildProcess.Exit check = ChildProcess.run(Command.of(Tools.require("promtool"), "check", "rules",
+        Project.RULES.getFileName()).in(DIR), PROMTOOL_TIMEOUT);
 
-    assertThat(check.exitCode()).as(check.toString()).isZero();
+    assertThat(check.code()).as(check.toString()).isZero();
     assertThat(check.text()).as(check.toString()).contains("SUCCESS: " + alerts.size() + " rules found");
   }
 
   @Test
   void everyUnitTestOfTheRulesPasses() {
-    Tools.Output test = Tools.run(DIR, "", PROMTOOL_TIMEOUT, Tools.require("promtool"), "test", "rules",
-        Project.RULES_TEST.getFileName());
+    ChildProcess.Exit test = ChildProcess.run(Command.of(Tools.require("promtool"), "test", "rules",
+        Project.RULES_TEST.getFileName()).in(DIR), PROMTOOL_TIMEOUT);
 
-    assertThat(test.exitCode()).as(test.toString()).isZero();
+    assertThat(test.code()).as(test.toString()).isZero();
     assertThat(test.text()).as(test.toString()).contains("SUCCESS").doesNotContain("FAILED");
   }
 
   @Test
   void theLocalPrometheusConfigIsValidAndLoadsTheRules() {
-    Tools.Output check = Tools.run(DIR, "", PROMTOOL_TIMEOUT, Tools.require("promtool"), "check", "config",
-        "prometheus.yml");
+    ChildProcess.Exit check = ChildProcess.run(Command.of(Tools.require("promtool"), "check", "config",
+        "prometheus.yml").in(DIR), PROMTOOL_TIMEOUT);
 
-    assertThat(check.exitCode()).as(check.toString()).isZero();
+    assertThat(check.code()).as(check.toString()).isZero();
     assertThat(check.text()).as(check.toString()).contains("SUCCESS: " + alerts.size() + " rules found");
   }
 

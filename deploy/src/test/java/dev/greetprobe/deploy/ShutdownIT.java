@@ -1,11 +1,12 @@
 package dev.greetprobe.deploy;
 
-import static dev.greetprobe.deploy.SystemProcesses.awaitReady;
-import static dev.greetprobe.deploy.SystemProcesses.freePort;
+import static dev.greetprobe.deploy.SystemProcesses.STARTUP;
 import static dev.greetprobe.deploy.SystemProcesses.jar;
 import static dev.greetprobe.deploy.SystemProcesses.startJar;
+import static dev.greetprobe.testkit.Ports.freeTcpAndUdp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.greetprobe.testkit.ChildProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,15 +46,15 @@ class ShutdownIT {
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void sigtermUnderLoadDrainsBothServicesAndCutsNoGreeting() throws Exception {
     Path work = SystemProcesses.workDirectory("shutdown-it");
-    int greeterPort = freePort();
-    int greeterHttpPort = freePort();
+    int greeterPort = freeTcpAndUdp();
+    int greeterHttpPort = freeTcpAndUdp();
     Path greeterConfig = Files.writeString(work.resolve("greeter.yaml"), """
         host: 127.0.0.1
         port: %d
         drain_timeout: %ds
         http: {host: 127.0.0.1, port: %d}
         """.formatted(greeterPort, DRAIN_TIMEOUT.toSeconds(), greeterHttpPort));
-    int probeHttpPort = freePort();
+    int probeHttpPort = freeTcpAndUdp();
     StringBuilder probeConfig = new StringBuilder("""
         http: {host: 127.0.0.1, port: %d}
         defaults: {interval: 100ms, timeout: 100ms}
@@ -65,10 +66,10 @@ class ShutdownIT {
     }
     Path probeYaml = Files.writeString(work.resolve("probe.yaml"), probeConfig);
 
-    try (BackgroundProcess greeter = startJar("greeter", jar("greeter.jar"), greeterConfig, work.resolve("greeter.log"));
-         BackgroundProcess probe = startJar("probe", jar("probe.jar"), probeYaml, work.resolve("probe.log"))) {
-      awaitReady(greeter, "http://127.0.0.1:" + greeterHttpPort + "/health/ready");
-      awaitReady(probe, "http://127.0.0.1:" + probeHttpPort + "/health/ready");
+    try (ChildProcess greeter = startJar("greeter", jar("greeter.jar"), greeterConfig, work.resolve("greeter.log"));
+         ChildProcess probe = startJar("probe", jar("probe.jar"), probeYaml, work.resolve("probe.log"))) {
+      greeter.awaitReady("http://127.0.0.1:" + greeterHttpPort + "/health/ready", STARTUP);
+      probe.awaitReady("http://127.0.0.1:" + probeHttpPort + "/health/ready", STARTUP);
 
       CountDownLatch busy = new CountDownLatch(5_000);
       AtomicLong whole = new AtomicLong();

@@ -2,21 +2,16 @@ package dev.greetprobe.deploy;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
 import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -68,10 +63,10 @@ final class Tools {
     Path kubectl = Files.isExecutable(cached) ? cached
         : find("kubectl").orElseGet(() -> fail("kubectl is not installed: run `" + INSTALL + "`, which installs a"
             + " current one into " + cached.getParent() + " and then runs the tests"));
-    Output version = run(kubectl.getParent(), "", KUBECTL_VERSION_TIMEOUT, kubectl, "version", "--client",
-        "--output=json");
+    ChildProcess.Exit version = ChildProcess.run(Command.of(kubectl, "version", "--client", "--output=json")
+        .in(kubectl.getParent()), KUBECTL_VERSION_TIMEOUT);
     Matcher minor = KUBECTL_MINOR.matcher(version.text());
-    if (version.exitCode() != 0 || !minor.find()) {
+    if (version.code() != 0 || !minor.find()) {
       return fail(kubectl + " version --client: " + version);
     }
     if (Integer.parseInt(minor.group(1)) < KUBECTL_MINIMUM_MINOR) {
@@ -94,50 +89,5 @@ final class Tools {
         .filter(dir -> !dir.isEmpty())
         .map(Path::of);
     return Stream.concat(path, SBIN.stream()).map(dir -> dir.resolve(name)).filter(Files::isExecutable).findFirst();
-  }
-
-  /** A finished command: its exit code, and its standard output and error as one text. */
-  record Output(int exitCode, String text) {
-
-    @Override
-    public String toString() {
-      return "exit code " + exitCode + ", output:\n" + text;
-    }
-  }
-
-  /** Runs {@code command} in {@code dir} with {@code stdin} as its input, and waits at most {@code timeout}. */
-  static Output run(Path dir, String stdin, Duration timeout, Object... command) {
-    List<String> args = new ArrayList<>();
-    for (Object arg : command) {
-      args.add(arg.toString());
-    }
-    try {
-      Process process = new ProcessBuilder(args).directory(dir.toFile()).redirectErrorStream(true).start();
-      CompletableFuture<Void> input = CompletableFuture.runAsync(() -> {
-        try (OutputStream out = process.getOutputStream()) {
-          out.write(stdin.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-        try {
-          return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor();
-        return fail(String.join(" ", args) + " did not finish within " + timeout);
-      }
-      input.join();
-      return new Output(process.exitValue(), output.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

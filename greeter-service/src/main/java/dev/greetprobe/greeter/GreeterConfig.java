@@ -50,26 +50,6 @@ public record GreeterConfig(
     Transport transport,
     Histograms histograms) {
 
-  /** Plain TCP with no access rules, the default limits and no PROXY protocol, on the default transport. */
-  public GreeterConfig(String host, int port, String greeting, int listeners, int backlog, Duration drainTimeout,
-      boolean logConnections, Http http) {
-    this(host, port, greeting, listeners, backlog, drainTimeout, logConnections, http, null, Access.EVERYONE,
-        Limits.DEFAULT, false);
-  }
-
-  /** On the default transport, with classic and native histograms. */
-  public GreeterConfig(String host, int port, String greeting, int listeners, int backlog, Duration drainTimeout,
-      boolean logConnections, Http http, Tls tls, Access access, Limits limits, boolean proxyProtocol) {
-    this(host, port, greeting, listeners, backlog, drainTimeout, logConnections, http, tls, access, limits,
-        proxyProtocol, Transport.VERTX, Histograms.BOTH);
-  }
-
-  /** This config, served by {@code other}. */
-  public GreeterConfig withTransport(Transport other) {
-    return new GreeterConfig(host, port, greeting, listeners, backlog, drainTimeout, logConnections, http, tls, access,
-        limits, proxyProtocol, other, histograms);
-  }
-
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
 
   private static final int MAX_LISTENERS = 1024;

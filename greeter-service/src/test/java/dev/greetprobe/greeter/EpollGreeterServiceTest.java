@@ -1,6 +1,6 @@
 package dev.greetprobe.greeter;
 
-import static dev.greetprobe.greeter.GreeterTests.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,8 +37,7 @@ class EpollGreeterServiceTest extends GreeterServiceTest {
     PrometheusMeterRegistry nioRegistry = Instrumentation.registry();
     Vertx nio = Instrumentation.vertx(nioRegistry, false);
     try {
-      service = new GreeterService(nio, config(GreeterConfig.DEFAULT_GREETING).withTransport(Transport.EPOLL),
-          nioRegistry);
+      service = new GreeterService(nio, TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING)), nioRegistry);
 
       assertThatThrownBy(() -> join(service.start()))
           .hasRootCauseMessage("transport epoll needs Linux's native epoll transport, which is not available here"

@@ -1,15 +1,15 @@
 package dev.greetprobe.greeter;
 
-import static dev.greetprobe.greeter.GreeterTests.join;
-import static dev.greetprobe.greeter.GreeterTests.metric;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.testkit.ConfigYaml;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientAuth;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +60,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void aDeniedAddressIsClosedBeforeAnyGreetingAndCounted() throws Exception {
-    start(config(new GreeterConfig.Access(List.of("127.0.0.0/8", "::1"), List.of("127.0.0.2/32")), unlimited(), false));
+    start(config().with("access.allow", List.of("127.0.0.0/8", "::1")).with("access.deny", List.of("127.0.0.2/32")));
 
     assertThat(connectFrom(HOST_A)).isEqualTo(GREETING);
     assertThat(connectFrom(HOST_B)).isEmpty();
@@ -69,7 +70,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void anAddressOutsideTheAllowListIsClosed() throws Exception {
-    start(config(new GreeterConfig.Access(List.of("127.0.0.1/32"), List.of()), unlimited(), false));
+    start(config().with("access.allow", List.of("127.0.0.1/32")));
 
     assertThat(connectFrom(HOST_B)).isEmpty();
     assertThat(connectFrom(HOST_A)).isEqualTo(GREETING);
@@ -78,7 +79,8 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void aFloodFromOneSourceHitsItsRateLimitWhileAnotherSourceIsStillGreeted() throws Exception {
-    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 5, 5, 100, Duration.ofSeconds(5)), false));
+    start(config().with("limits.rate_per_source", 5).with("limits.burst_per_source", 5)
+        .with("limits.handshake_timeout", Duration.ofSeconds(5)));
 
     int floodGreeted = 0;
     for (int i = 0; i < 50; i++) {
@@ -99,8 +101,8 @@ abstract class GreeterAdmissionTest {
   @Test
   void connectionNPlusOneIsRefusedWhileNAreHeldOpen() throws Exception {
     TestPki ca = TestPki.authority("test CA");
-    startWithTls(ca, config(GreeterConfig.Access.EVERYONE,
-        new GreeterConfig.Limits(3, 0, 0, 100, Duration.ofSeconds(20)), false));
+    startWithTls(ca, config().with("limits.max_connections", 3)
+        .with("limits.handshake_timeout", Duration.ofSeconds(20)));
 
     // Clients that connect and never start their TLS handshake hold their connections open.
     List<Socket> held = new ArrayList<>();
@@ -108,7 +110,7 @@ abstract class GreeterAdmissionTest {
       for (int i = 0; i < 3; i++) {
         held.add(new Socket("127.0.0.1", service.greetingPort()));
       }
-      await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isEqualTo(3));
+      await().untilAsserted(() -> assertThat(activeConnections()).isEqualTo(3));
 
       try (Socket fourth = new Socket("127.0.0.1", service.greetingPort())) {
         fourth.setSoTimeout(5000);
@@ -120,7 +122,7 @@ abstract class GreeterAdmissionTest {
         s.close();
       }
     }
-    await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
+    await().untilAsserted(() -> assertThat(activeConnections()).isZero());
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) TestPki.trusting(ca.certificate).getSocketFactory()
         .createSocket("127.0.0.1", service.greetingPort())) {
       socket.setSoTimeout(5000);
@@ -130,7 +132,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void proxyProtocolV1TellsTheAccessPolicyTheRealClient() throws Exception {
-    start(config(new GreeterConfig.Access(List.of(), List.of("10.0.0.0/8")), unlimited(), true));
+    start(config().with("access.deny", List.of("10.0.0.0/8")).with("proxy_protocol", true));
 
     assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))).isEqualTo(GREETING);
     assertThat(sendAndRead(ascii("PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))).isEmpty();
@@ -139,7 +141,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void proxyProtocolV2TellsTheAccessPolicyTheRealClient() throws Exception {
-    start(config(new GreeterConfig.Access(List.of(), List.of("2001:db8::/32")), unlimited(), true));
+    start(config().with("access.deny", List.of("2001:db8::/32")).with("proxy_protocol", true));
 
     assertThat(sendAndRead(proxyV2("192.0.2.10", "10.0.0.1"))).isEqualTo(GREETING);
     assertThat(sendAndRead(proxyV2("2001:db8::7", "2001:db8::1"))).isEmpty();
@@ -148,21 +150,22 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void aClientThatSendsNoProxyHeaderIsClosedAfterTheHandshakeTimeoutAndCounted() throws Exception {
-    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofMillis(300)), true));
+    start(config().with("limits.handshake_timeout", Duration.ofMillis(300)).with("proxy_protocol", true));
 
     try (Socket silent = new Socket("127.0.0.1", service.greetingPort())) {
       silent.setSoTimeout(5000);
       assertThat(readUntilClosed(silent)).isEmpty();
     }
     await().untilAsserted(() -> assertThat(rejected("timeout")).isEqualTo(1));
-    await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
+    await().untilAsserted(() -> assertThat(activeConnections()).isZero());
     assertThat(greetings()).isZero();
   }
 
   /** Clients that never send their header used to stay open past the limit: admission waited for the header. */
   @Test
   void connectionsWaitingForTheirProxyHeaderCountAgainstMaxConnections() throws Exception {
-    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(5, 0, 0, 100, Duration.ofSeconds(20)), true));
+    start(config().with("limits.max_connections", 5).with("limits.handshake_timeout", Duration.ofSeconds(20))
+        .with("proxy_protocol", true));
 
     List<Socket> silent = new ArrayList<>();
     try {
@@ -170,13 +173,13 @@ abstract class GreeterAdmissionTest {
         silent.add(new Socket("127.0.0.1", service.greetingPort()));
       }
       await().untilAsserted(() -> assertThat(rejected("max_connections")).isEqualTo(15));
-      assertThat(metric(registry, "greeter_connections_active")).isEqualTo(5);
+      assertThat(activeConnections()).isEqualTo(5);
     } finally {
       for (Socket socket : silent) {
         socket.close();
       }
     }
-    await().untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
+    await().untilAsserted(() -> assertThat(activeConnections()).isZero());
     assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))).isEqualTo(GREETING);
   }
 
@@ -186,7 +189,7 @@ abstract class GreeterAdmissionTest {
    */
   @Test
   void aV2HeaderLongerThanAHeaderNeedsIsRefusedOnceItPassesTheCap() throws Exception {
-    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofSeconds(20)), true));
+    start(config().with("limits.handshake_timeout", Duration.ofSeconds(20)).with("proxy_protocol", true));
     ByteBuffer start = ByteBuffer.allocate(16 + 4096);
     start.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
     start.put((byte) 0x21).put((byte) 0x11).putShort((short) 0xFFFF);
@@ -203,8 +206,8 @@ abstract class GreeterAdmissionTest {
   /** Anyone who reaches the port directly could otherwise claim any source, dodging the access rules and rates. */
   @Test
   void aProxyHeaderFromOutsideTheTrustedProxiesIsRefusedAndCounted() throws Exception {
-    start(config(new GreeterConfig.Access(List.of(), List.of("127.0.0.0/8"), List.of("127.0.0.1/32")), unlimited(),
-        true));
+    start(config().with("access.deny", List.of("127.0.0.0/8"))
+        .with("proxy_protocol", Map.of("trusted", List.of("127.0.0.1/32"))));
 
     byte[] header = ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n");
     assertThat(sendFrom(HOST_A, header)).as("through the trusted proxy").isEqualTo(GREETING);
@@ -216,7 +219,7 @@ abstract class GreeterAdmissionTest {
   /** A v2 header for a UDP flow names its client as a TCP one does; that client is the one admitted. */
   @Test
   void aV2UdpHeaderTellsTheAccessPolicyTheRealClient() throws Exception {
-    start(config(new GreeterConfig.Access(List.of(), List.of("192.0.2.0/24")), unlimited(), true));
+    start(config().with("access.deny", List.of("192.0.2.0/24")).with("proxy_protocol", true));
 
     assertThat(sendAndRead(proxyV2((byte) 0x12, "198.51.100.7", "10.0.0.1"))).isEqualTo(GREETING);
     assertThat(sendAndRead(proxyV2((byte) 0x12, "192.0.2.10", "10.0.0.1"))).isEmpty();
@@ -226,7 +229,7 @@ abstract class GreeterAdmissionTest {
   @Test
   void tlsAfterAProxyHeaderGreetsTheClientTheHeaderNames() throws Exception {
     TestPki ca = TestPki.authority("test CA");
-    startWithTls(ca, config(new GreeterConfig.Access(List.of(), List.of("10.0.0.0/8")), unlimited(), true));
+    startWithTls(ca, config().with("access.deny", List.of("10.0.0.0/8")).with("proxy_protocol", true));
 
     assertThat(proxiedTls(ca, "PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")).isEqualTo(GREETING);
     assertThatThrownBy(() -> proxiedTls(ca, "PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))
@@ -238,7 +241,7 @@ abstract class GreeterAdmissionTest {
   @Test
   void aClientHelloInTheSameSegmentAsItsProxyHeaderIsAnswered() throws Exception {
     TestPki ca = TestPki.authority("test CA");
-    startWithTls(ca, config(GreeterConfig.Access.EVERYONE, unlimited(), true));
+    startWithTls(ca, config().with("proxy_protocol", true));
 
     for (int i = 0; i < 3; i++) {
       try (Socket socket = new HeaderAheadOfFirstWrite(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))) {
@@ -296,7 +299,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void aGarbageProxyHeaderIsClosedAndCounted() throws Exception {
-    start(config(GreeterConfig.Access.EVERYONE, unlimited(), true));
+    start(config().with("proxy_protocol", true));
 
     assertThat(sendAndRead(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))).isEmpty();
     await().untilAsserted(() -> assertThat(rejected("proxy_protocol")).isEqualTo(1));
@@ -305,7 +308,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void randomBytesAsAProxyHeaderNeverEscapeToTheEventLoopNorLeaveAConnectionOpen() throws Exception {
-    start(config(GreeterConfig.Access.EVERYONE, new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofMillis(500)), true));
+    start(config().with("limits.handshake_timeout", Duration.ofMillis(500)).with("proxy_protocol", true));
     Random random = new Random(42);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     int sent = 0;
@@ -320,32 +323,31 @@ abstract class GreeterAdmissionTest {
     }
 
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
+        .untilAsserted(() -> assertThat(activeConnections()).isZero());
     assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")))
         .as("still greeting after %d junk headers", sent).isEqualTo(GREETING);
   }
 
-  private void start(GreeterConfig config) throws Exception {
-    service = new GreeterService(vertx, config.withTransport(transport()), registry);
+  private void start(ConfigYaml config) throws Exception {
+    service = new GreeterService(vertx, TestConfig.parse(config), registry);
     join(service.start());
   }
 
   /** Starts {@code base} with TLS on, serving a certificate for localhost that {@code ca} issued. */
-  private void startWithTls(TestPki ca, GreeterConfig base) throws Exception {
+  private void startWithTls(TestPki ca, ConfigYaml base) throws Exception {
     TestPki.Issued server = ca.issue("localhost");
-    GreeterConfig.Tls tls = new GreeterConfig.Tls(server.writeCertificate(dir.resolve("tls.crt")),
-        server.writeKey(dir.resolve("tls.key")), null, ClientAuth.NONE, Duration.ofSeconds(10));
-    start(new GreeterConfig(base.host(), base.port(), base.greeting(), base.listeners(), base.backlog(),
-        base.drainTimeout(), false, base.http(), tls, base.access(), base.limits(), base.proxyProtocol()));
+    start(base.with("tls.cert_file", server.writeCertificate(dir.resolve("tls.crt")))
+        .with("tls.key_file", server.writeKey(dir.resolve("tls.key"))));
   }
 
-  private static GreeterConfig config(GreeterConfig.Access access, GreeterConfig.Limits limits, boolean proxy) {
-    return new GreeterConfig("127.0.0.1", 0, "Thank You for Connecting", 2, 1024, Duration.ofSeconds(1), false,
-        new GreeterConfig.Http("127.0.0.1", 0), null, access, limits, proxy);
-  }
-
-  private static GreeterConfig.Limits unlimited() {
-    return new GreeterConfig.Limits(0, 0, 0, 100, Duration.ofSeconds(2));
+  /** Two listeners on loopback, no limit on connections and a short drain; each test adds what it is about. */
+  private ConfigYaml config() {
+    return TestConfig.loopback(transport())
+        .with("listeners", 2)
+        .with("backlog", 1024)
+        .with("drain_timeout", Duration.ofSeconds(1))
+        .with("limits", Map.of("max_connections", 0, "source_table_size", 100,
+            "handshake_timeout", Duration.ofSeconds(2)));
   }
 
   /** Connects from a chosen loopback address (Linux routes all of 127.0.0.0/8 to lo) and reads to the end. */
@@ -427,6 +429,11 @@ abstract class GreeterAdmissionTest {
 
   private double rejected(String reason) {
     return registry.get("greeter.connections.rejected").tag("reason", reason).counter().count();
+  }
+
+  /** Open connections as a scrape shows them. */
+  private double activeConnections() {
+    return PrometheusText.parse(registry.scrape()).sum("greeter_connections_active");
   }
 
   private double greetings() {

@@ -36,11 +36,9 @@ class GreeterConfigTest {
   void everyKeyIsRead() throws Exception {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
 
-    GreeterConfig plain = new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128, Duration.ofSeconds(2), true,
-        new GreeterConfig.Http("127.0.0.1", 9999));
-    assertThat(config).isEqualTo(new GreeterConfig(plain.host(), plain.port(), plain.greeting(), plain.listeners(),
-        plain.backlog(), plain.drainTimeout(), plain.logConnections(), plain.http(), plain.tls(), plain.access(),
-        plain.limits(), plain.proxyProtocol(), Transport.EPOLL, Histograms.CLASSIC));
+    assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
+        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999), null, GreeterConfig.Access.EVERYONE,
+        GreeterConfig.Limits.DEFAULT, false, Transport.EPOLL, Histograms.CLASSIC));
   }
 
   @Test

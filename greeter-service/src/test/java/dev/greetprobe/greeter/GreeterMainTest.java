@@ -1,21 +1,20 @@
 package dev.greetprobe.greeter;
 
-import static dev.greetprobe.greeter.GreeterTests.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
+import dev.greetprobe.testkit.ConfigYaml;
+import dev.greetprobe.testkit.JavaCommand;
+import dev.greetprobe.testkit.Ports;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,24 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as an operator meets it: a real JVM, real signals. */
 class GreeterMainTest {
 
+  private static final Duration WITHIN = Duration.ofSeconds(30);
+
   @TempDir
   Path dir;
 
-  private Process process;
+  private ChildProcess greeter;
 
   @AfterEach
-  void kill() {
-    if (process != null) {
-      process.destroyForcibly();
+  void stop() {
+    if (greeter != null) {
+      greeter.close();
     }
   }
 
   @Test
   void helpListsTheOptionsAndTheEnvironment() throws Exception {
-    Result result = run("--help");
+    ChildProcess.Exit result = run("--help");
 
-    assertThat(result.code).isZero();
-    assertThat(result.out).contains("--config FILE").contains("--check-config FILE").contains("GREETER_PORT")
+    assertThat(result.code()).isZero();
+    assertThat(result.out()).contains("--config FILE").contains("--check-config FILE").contains("GREETER_PORT")
         .contains("GREETER_HTTP_PORT").contains("GREETER_LISTENERS");
   }
 
@@ -48,18 +49,18 @@ class GreeterMainTest {
   void aConfigErrorNamesTheKeyAndExitsTwo() throws Exception {
     Path config = Files.writeString(dir.resolve("greeter.yaml"), "port: 70000\n");
 
-    Result result = run("--config", config.toString());
+    ChildProcess.Exit result = run("--config", config);
 
-    assertThat(result.code).isEqualTo(2);
-    assertThat(result.err).isEqualTo("greeter: port: 70000 is outside 1..65535\n");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).isEqualTo("greeter: port: 70000 is outside 1..65535\n");
   }
 
   @Test
   void unexpectedArgumentsAreRefused() throws Exception {
-    Result result = run("--port", "1");
+    ChildProcess.Exit result = run("--port", "1");
 
-    assertThat(result.code).isEqualTo(2);
-    assertThat(result.err).contains("unexpected arguments --port 1").contains("Usage:");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("unexpected arguments --port 1").contains("Usage:");
   }
 
   /** Beside a greeter that runs on the same ports, as a new config is checked before it is rolled out. */
@@ -67,15 +68,16 @@ class GreeterMainTest {
   void checkConfigSummarisesAValidFileAndStartsNothing() throws Exception {
     try (ServerSocket greeting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         ServerSocket http = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Path config = Files.writeString(dir.resolve("greeter.yaml"), "host: 127.0.0.1\nport: " + greeting.getLocalPort()
-          + "\nhttp: {host: 127.0.0.1, port: " + http.getLocalPort() + "}\nproxy_protocol: true\n");
+      Path config = ConfigYaml.empty().with("host", "127.0.0.1").with("port", greeting.getLocalPort())
+          .with("http.host", "127.0.0.1").with("http.port", http.getLocalPort()).with("proxy_protocol", true)
+          .write(dir.resolve("greeter.yaml"));
 
-      Result result = run("--check-config", config.toString());
+      ChildProcess.Exit result = run("--check-config", config);
 
-      assertThat(result.code).isZero();
-      assertThat(result.out).isEqualTo("greeter config OK: port " + greeting.getLocalPort()
+      assertThat(result.code()).isZero();
+      assertThat(result.out()).isEqualTo("greeter config OK: port " + greeting.getLocalPort()
           + " on 127.0.0.1, transport vertx, tls off, proxy_protocol on\n");
-      assertThat(result.err).isEmpty();
+      assertThat(result.err()).isEmpty();
     }
   }
 
@@ -83,102 +85,74 @@ class GreeterMainTest {
   void checkConfigRefusesAnInvalidFileWithTheMessageAStartStopsWith() throws Exception {
     Path config = Files.writeString(dir.resolve("greeter.yaml"), "port: 70000\n");
 
-    Result check = run("--check-config", config.toString());
-    Result start = run("--config", config.toString());
+    ChildProcess.Exit check = run("--check-config", config);
+    ChildProcess.Exit start = run("--config", config);
 
-    assertThat(check.code).isEqualTo(2);
-    assertThat(check.err).isEqualTo("greeter: port: 70000 is outside 1..65535\n").isEqualTo(start.err);
-    assertThat(check.out).isEmpty();
+    assertThat(check.code()).isEqualTo(2);
+    assertThat(check.err()).isEqualTo("greeter: port: 70000 is outside 1..65535\n").isEqualTo(start.err());
+    assertThat(check.out()).isEmpty();
   }
 
   @Test
   void checkConfigRefusesAMissingFileAsAStartDoes() throws Exception {
     Path missing = dir.resolve("missing.yaml");
 
-    Result check = run("--check-config", missing.toString());
-    Result start = run("--config", missing.toString());
+    ChildProcess.Exit check = run("--check-config", missing);
+    ChildProcess.Exit start = run("--config", missing);
 
-    assertThat(check.code).isEqualTo(2);
-    assertThat(check.err).isEqualTo("greeter: cannot read config file " + missing + ": no such file\n")
-        .isEqualTo(start.err);
+    assertThat(check.code()).isEqualTo(2);
+    assertThat(check.err()).isEqualTo("greeter: cannot read config file " + missing + ": no such file\n")
+        .isEqualTo(start.err());
   }
 
   @Test
   void checkConfigAppliesTheEnvironmentAsAStartDoesAndNamesWhatItApplied() throws Exception {
     Path config = Files.writeString(dir.resolve("greeter.yaml"), "port: 2345\n");
 
-    Result epoll = run(Map.of("GREETER_TRANSPORT", "epoll", "GREETER_HOST", "::"), "--check-config",
-        config.toString());
-    Result badPort = run(Map.of("GREETER_PORT", "abc"), "--check-config", config.toString());
+    ChildProcess.Exit epoll = run(Map.of("GREETER_TRANSPORT", "epoll", "GREETER_HOST", "::"), "--check-config",
+        config);
+    ChildProcess.Exit badPort = run(Map.of("GREETER_PORT", "abc"), "--check-config", config);
 
-    assertThat(epoll.code).isZero();
-    assertThat(epoll.out).isEqualTo("greeter config OK: port 2345 on ::, transport epoll, tls off, proxy_protocol off;"
+    assertThat(epoll.code()).isZero();
+    assertThat(epoll.out()).isEqualTo("greeter config OK: port 2345 on ::, transport epoll, tls off, proxy_protocol off;"
         + " from the environment: GREETER_HOST, GREETER_TRANSPORT\n");
-    assertThat(badPort.code).isEqualTo(2);
-    assertThat(badPort.err).isEqualTo("greeter: port (from GREETER_PORT): 'abc' is not a whole number\n")
-        .isEqualTo(run(Map.of("GREETER_PORT", "abc"), "--config", config.toString()).err);
+    assertThat(badPort.code()).isEqualTo(2);
+    assertThat(badPort.err()).isEqualTo("greeter: port (from GREETER_PORT): 'abc' is not a whole number\n")
+        .isEqualTo(run(Map.of("GREETER_PORT", "abc"), "--config", config).err());
   }
 
   @Test
   void itGreetsLogsWhereItListensAndExitsZeroOnSigterm() throws Exception {
-    int port = freePort();
-    int httpPort = freePort();
-    Path config = Files.writeString(dir.resolve("greeter.yaml"),
-        "host: 127.0.0.1\nport: " + port + "\nhttp: {host: 127.0.0.1, port: " + httpPort + "}\nlog_connections: true\n");
-    process = java("--config", config.toString()).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    int port = Ports.free();
+    Path config = TestConfig.loopback(Transport.VERTX).with("port", port).with("log_connections", true)
+        .write(dir.resolve("greeter.yaml"));
+    greeter = ChildProcess.start("greeter", greeter("--config", config), dir.resolve("greeter.log"));
 
-    assertThat(readUntil(out, "greeter listening on")).contains("127.0.0.1:" + port).contains("(vertx transport)");
+    assertThat(greeter.awaitLine("greeter listening on", WITHIN)).contains("127.0.0.1:" + port)
+        .contains("(vertx transport)");
     try (Socket socket = new Socket("127.0.0.1", port)) {
       assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
           .isEqualTo("Thank You for Connecting");
     }
-    assertThat(readUntil(out, "Got connection from")).contains("127.0.0.1");
+    assertThat(greeter.awaitLine("Got connection from", WITHIN)).contains("127.0.0.1");
 
-    process.toHandle().destroy(); // SIGTERM, leaving the output readable
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
-    assertThat(readUntil(out, "stopped")).isNotNull();
+    greeter.signalTerm();
+    assertThat(greeter.awaitExit(Duration.ofSeconds(20))).isZero();
+    assertThat(greeter.awaitLine("stopped", WITHIN)).isNotNull();
   }
 
-  private record Result(int code, String out, String err) {
-  }
-
-  private Result run(String... args) throws Exception {
+  private static ChildProcess.Exit run(Object... args) {
     return run(Map.of(), args);
   }
 
-  /** Runs to its end with {@code environment} added; standard error goes to a file, so neither stream can fill up. */
-  private Result run(Map<String, String> environment, String... args) throws Exception {
-    Path err = Files.createTempFile(dir, "stderr", ".txt");
-    ProcessBuilder builder = java(args).redirectErrorStream(false).redirectError(err.toFile());
-    builder.environment().putAll(environment);
-    Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), out, Files.readString(err));
+  /** Runs to its end with {@code environment} added. */
+  private static ChildProcess.Exit run(Map<String, String> environment, Object... args) {
+    return ChildProcess.run(greeter(args).withEnvironment(environment), WITHIN);
   }
 
   /** A JVM running the greeter's main, without the overrides the environment this test runs in may set. */
-  private static ProcessBuilder java(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        GreeterMain.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(GreeterConfig.ENVIRONMENT::containsKey);
-    return builder;
-  }
-
-  /** The first line containing {@code text}; fails if the process ends first. */
-  private static String readUntil(BufferedReader out, String text) throws IOException {
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.contains(text)) {
-        return line;
-      }
-    }
-    throw new AssertionError("the process ended without printing '" + text + "'");
+  private static Command greeter(Object... args) {
+    return JavaCommand.mainClass(GreeterMain.class).arguments(args)
+        .withoutEnvironment(GreeterConfig.ENVIRONMENT.keySet());
   }
 }

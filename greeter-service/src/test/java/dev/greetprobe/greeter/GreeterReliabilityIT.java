@@ -1,13 +1,12 @@
 package dev.greetprobe.greeter;
 
-import static dev.greetprobe.greeter.GreeterTests.freePort;
-import static dev.greetprobe.greeter.GreeterTests.join;
-import static dev.greetprobe.greeter.GreeterTests.metric;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -65,9 +63,7 @@ abstract class GreeterReliabilityIT {
   void startTheGreeterWithItsDefaults() throws Exception {
     registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, true);
-    GreeterConfig config = GreeterConfig.from(Map.of("host", "127.0.0.1", "port", freePort(),
-        "http", Map.of("host", "127.0.0.1", "port", freePort())), Map.of());
-    service = new GreeterService(vertx, config.withTransport(transport()), registry);
+    service = new GreeterService(vertx, TestConfig.parse(TestConfig.loopback(transport())), registry);
     join(service.start());
   }
 
@@ -92,7 +88,8 @@ abstract class GreeterReliabilityIT {
     assertThat(run.stuck()).as("connections that took a second or more: a dropped SYN waits that long").isZero();
     assertThat(run.whole()).as("whole greetings in 30 s").isGreaterThan(30_000);
     awaitIdle();
-    assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(warmUp.whole() + run.whole());
+    assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_greetings_total"))
+        .isEqualTo(warmUp.whole() + run.whole());
     assertThat(openFileDescriptors()).as("open descriptors after the run, %d before it", fdsBefore)
         .isLessThanOrEqualTo(fdsBefore + FD_SLACK);
     assertThat(heapAfterGc()).as("heap after a full GC, %d MiB before the run", heapBefore >> 20)
@@ -128,8 +125,8 @@ abstract class GreeterReliabilityIT {
 
       assertThat(received).allSatisfy(f -> assertThat(f.result().getBytes()).isEqualTo(GREETING));
       awaitIdle();
-      assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(connections);
-      assertThat(metric(registry, "greeter_connections_rejected_total")).isZero();
+      assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_greetings_total")).isEqualTo(connections);
+      assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_connections_rejected_total")).isZero();
     } finally {
       join(clients.close());
     }
@@ -191,7 +188,8 @@ abstract class GreeterReliabilityIT {
 
   private void awaitIdle() {
     await().atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(metric(registry, "greeter_connections_active")).isZero());
+        .untilAsserted(() -> assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_connections_active"))
+            .isZero());
   }
 
   private static long openFileDescriptors() throws IOException {

@@ -1,22 +1,21 @@
 package dev.greetprobe.greeter;
 
-import static dev.greetprobe.greeter.GreeterTests.join;
-import static dev.greetprobe.greeter.GreeterTests.metric;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.greeter.epoll.DirectGreeter;
+import dev.greetprobe.testkit.ConfigYaml;
+import dev.greetprobe.testkit.Http;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
 abstract class GreeterServiceTest {
 
   static final byte[] GREETING = "Thank You for Connecting".getBytes(StandardCharsets.US_ASCII);
-  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade: plain HTTP/1.1, as Prometheus scrapes
 
   PrometheusMeterRegistry registry;
   Vertx vertx;
@@ -74,9 +72,8 @@ abstract class GreeterServiceTest {
   void aSecondGreeterOnATakenPortFailsToStartInsteadOfSharingIt() throws Exception {
     start(config(GreeterConfig.DEFAULT_GREETING));
     int port = service.greetingPort();
-    GreeterConfig samePort = new GreeterConfig("127.0.0.1", port, GreeterConfig.DEFAULT_GREETING, 2, 1024,
-        Duration.ofSeconds(5), false, new GreeterConfig.Http("127.0.0.1", 0));
-    GreeterService second = new GreeterService(vertx, samePort.withTransport(transport()), Instrumentation.registry());
+    GreeterConfig samePort = TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING).with("port", port));
+    GreeterService second = new GreeterService(vertx, samePort, Instrumentation.registry());
 
     assertThatThrownBy(() -> join(second.startGreeting()))
         .hasMessageContaining("cannot listen on 127.0.0.1:" + port);
@@ -100,7 +97,8 @@ abstract class GreeterServiceTest {
     for (int i = 0; i < 20; i++) {
       assertThat(new String(readGreeting(service.greetingPort()), StandardCharsets.UTF_8)).isEqualTo(long64k);
     }
-    await().untilAsserted(() -> assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(20));
+    await().untilAsserted(() -> assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_greetings_total"))
+        .isEqualTo(20));
   }
 
   @Test
@@ -129,15 +127,15 @@ abstract class GreeterServiceTest {
     }
 
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(metric(registry, "greeter_greetings_total")).isEqualTo(clients);
-      assertThat(metric(registry, "greeter_connections_accepted_total")).isEqualTo(clients);
-      assertThat(metric(registry, "greeter_connections_active")).isZero();
+      assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_greetings_total")).isEqualTo(clients);
+      assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_connections_accepted_total")).isEqualTo(clients);
+      assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_connections_active")).isZero();
     });
   }
 
   @Test
   void readinessFollowsTheLifecycleWhileLivenessStaysUp() throws Exception {
-    service = new GreeterService(vertx, config(GreeterConfig.DEFAULT_GREETING).withTransport(transport()), registry);
+    service = new GreeterService(vertx, TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING)), registry);
     join(service.startHttp());
     assertThat(status("/health/live")).isEqualTo(200);
     assertThat(status("/health/ready")).as("before the greeting port listens").isEqualTo(503);
@@ -192,7 +190,7 @@ abstract class GreeterServiceTest {
         whole += tally.get(20, TimeUnit.SECONDS)[0];
       }
       assertThat(whole).isGreaterThanOrEqualTo(clients * 20);
-      assertThat(metric(registry, "greeter_greetings_total"))
+      assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_greetings_total"))
           .as("every connection the server accepted was greeted in full")
           .isEqualTo(whole);
     } finally {
@@ -223,14 +221,18 @@ abstract class GreeterServiceTest {
     };
   }
 
-  void start(GreeterConfig config) throws Exception {
-    service = new GreeterService(vertx, config.withTransport(transport()), registry);
+  void start(ConfigYaml config) throws Exception {
+    service = new GreeterService(vertx, TestConfig.parse(config), registry);
     join(service.start());
   }
 
-  static GreeterConfig config(String greeting) {
-    return new GreeterConfig("127.0.0.1", 0, greeting, 2, 1024, Duration.ofSeconds(5), false,
-        new GreeterConfig.Http("127.0.0.1", 0));
+  /** Two listeners on loopback greeting with {@code greeting}, on this class's transport. */
+  ConfigYaml config(String greeting) {
+    return TestConfig.loopback(transport())
+        .with("greeting", greeting)
+        .with("listeners", 2)
+        .with("backlog", 1024)
+        .with("drain_timeout", Duration.ofSeconds(5));
   }
 
   static byte[] readGreeting(int port) throws IOException {
@@ -258,8 +260,6 @@ abstract class GreeterServiceTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-        .timeout(Duration.ofSeconds(5)).build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    return Http.get(Http.loopback(service.httpPort(), path), Duration.ofSeconds(5));
   }
 }

@@ -1,14 +1,14 @@
 package dev.greetprobe.greeter;
 
-import static dev.greetprobe.greeter.GreeterTests.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.testkit.ConfigYaml;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientAuth;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -62,14 +63,14 @@ abstract class GreeterTlsTest {
 
   @Test
   void aJdkTlsClientReadsTheGreeting() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10)));
+    start(tls(certFile, keyFile, Duration.ofSeconds(10)));
 
     assertThat(readOverTls(TestPki.trusting(ca.certificate))).isEqualTo(GREETING);
   }
 
   @Test
   void onlyTls12AndNewerAreOffered() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10)));
+    start(tls(certFile, keyFile, Duration.ofSeconds(10)));
 
     // Written by hand: the JDK's own client no longer offers TLS 1.1, and gives up without a word to the server.
     try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
@@ -83,7 +84,7 @@ abstract class GreeterTlsTest {
 
   @Test
   void aPlaintextClientOnTheTlsPortIsClosedAndCounted() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10)));
+    start(tls(certFile, keyFile, Duration.ofSeconds(10)));
 
     try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
       socket.setSoTimeout(5000);
@@ -97,8 +98,8 @@ abstract class GreeterTlsTest {
 
   @Test
   void aClientThatNeverStartsItsHandshakeTimesOut() throws Exception {
-    GreeterConfig.Tls tls = new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofSeconds(10));
-    start(withLimits(config(tls), new GreeterConfig.Limits(100, 0, 0, 100, Duration.ofMillis(300))));
+    start(tls(certFile, keyFile, Duration.ofSeconds(10)).with("limits", Map.of("max_connections", 100,
+        "source_table_size", 100, "handshake_timeout", Duration.ofMillis(300))));
 
     try (Socket socket = new Socket("127.0.0.1", service.greetingPort())) {
       socket.setSoTimeout(5000);
@@ -109,14 +110,14 @@ abstract class GreeterTlsTest {
 
   @Test
   void mutualTlsGreetsAClientWithACertificateFromTheCa() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, caFile, ClientAuth.REQUIRED, Duration.ofSeconds(10)));
+    start(tls(certFile, keyFile, Duration.ofSeconds(10)).with("tls.client_ca_file", caFile));
 
     assertThat(readOverTls(ca.issue("probe").clientContext(ca.certificate))).isEqualTo(GREETING);
   }
 
   @Test
   void mutualTlsRefusesExpiredUntrustedAndMissingClientCertificates() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, caFile, ClientAuth.REQUIRED, Duration.ofSeconds(10)));
+    start(tls(certFile, keyFile, Duration.ofSeconds(10)).with("tls.client_ca_file", caFile));
     Instant now = Instant.now();
     SSLContext expired = ca.issue("expired", now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)))
         .clientContext(ca.certificate);
@@ -132,7 +133,7 @@ abstract class GreeterTlsTest {
 
   @Test
   void aRotatedCertificateIsServedWithoutARestart() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    start(tls(certFile, keyFile, Duration.ofMillis(100)));
     X509Certificate before = servedCertificate();
 
     TestPki.Issued renewed = ca.issue("localhost");
@@ -148,7 +149,7 @@ abstract class GreeterTlsTest {
 
   @Test
   void aBrokenCertificateFileKeepsTheCurrentCertificate() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    start(tls(certFile, keyFile, Duration.ofMillis(100)));
     X509Certificate before = servedCertificate();
     assertThat(gauge("greeter.tls.certificate.expiry")).isEqualTo(before.getNotAfter().toInstant().getEpochSecond());
 
@@ -172,7 +173,7 @@ abstract class GreeterTlsTest {
 
   @Test
   void aKeyThatIsNotTheCertificatesIsRefusedAndTheCurrentCertificateStays() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    start(tls(certFile, keyFile, Duration.ofMillis(100)));
     X509Certificate before = servedCertificate();
 
     Files.move(ca.issue("localhost").writeKey(dir.resolve("tls.key.new")), keyFile, StandardCopyOption.ATOMIC_MOVE);
@@ -186,14 +187,14 @@ abstract class GreeterTlsTest {
   void aKeyThatIsNotTheCertificatesFailsTheStartAndSaysSo() throws Exception {
     Path otherKey = ca.issue("localhost").writeKey(dir.resolve("other.key"));
 
-    assertThatThrownBy(() -> start(new GreeterConfig.Tls(certFile, otherKey, null, ClientAuth.NONE,
-        Duration.ofSeconds(10)))).hasRootCauseMessage("the private key does not match the certificate");
+    assertThatThrownBy(() -> start(tls(certFile, otherKey, Duration.ofSeconds(10))))
+        .hasRootCauseMessage("the private key does not match the certificate");
   }
 
   /** The gauge tells of the last read: the files served, copied back after a bad copy, are a good read. */
   @Test
   void theGoodFilesRestoredAfterABadOneSetTheReloadGaugeBackToOne() throws Exception {
-    start(new GreeterConfig.Tls(certFile, keyFile, null, ClientAuth.NONE, Duration.ofMillis(100)));
+    start(tls(certFile, keyFile, Duration.ofMillis(100)));
     String good = Files.readString(certFile);
 
     Files.writeString(certFile, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
@@ -204,23 +205,19 @@ abstract class GreeterTlsTest {
     assertThat(readOverTls(TestPki.trusting(ca.certificate))).isEqualTo(GREETING);
   }
 
-  private void start(GreeterConfig.Tls tls) throws Exception {
-    start(config(tls));
-  }
-
-  private void start(GreeterConfig config) throws Exception {
-    service = new GreeterService(vertx, config.withTransport(transport()), registry);
+  private void start(ConfigYaml config) throws Exception {
+    service = new GreeterService(vertx, TestConfig.parse(config), registry);
     join(service.start());
   }
 
-  private static GreeterConfig config(GreeterConfig.Tls tls) {
-    return new GreeterConfig("127.0.0.1", 0, GREETING, 2, 128, Duration.ofSeconds(1), false,
-        new GreeterConfig.Http("127.0.0.1", 0), tls, GreeterConfig.Access.EVERYONE, GreeterConfig.Limits.DEFAULT, false);
-  }
-
-  private static GreeterConfig withLimits(GreeterConfig c, GreeterConfig.Limits limits) {
-    return new GreeterConfig(c.host(), c.port(), c.greeting(), c.listeners(), c.backlog(), c.drainTimeout(),
-        c.logConnections(), c.http(), c.tls(), c.access(), limits, c.proxyProtocol());
+  /** Two listeners on loopback serving {@code cert} and {@code key}, checked for new files every {@code reload}. */
+  private ConfigYaml tls(Path cert, Path key, Duration reload) {
+    return TestConfig.loopback(transport())
+        .with("greeting", GREETING)
+        .with("listeners", 2)
+        .with("backlog", 128)
+        .with("drain_timeout", Duration.ofSeconds(1))
+        .with("tls", Map.of("cert_file", cert, "key_file", key, "reload_interval", reload));
   }
 
   private String readOverTls(SSLContext context) throws IOException {

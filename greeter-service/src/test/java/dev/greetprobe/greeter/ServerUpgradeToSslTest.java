@@ -1,8 +1,9 @@
 package dev.greetprobe.greeter;
 
-import static dev.greetprobe.greeter.GreeterTests.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.greetprobe.testkit.Ports;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,7 +62,7 @@ class ServerUpgradeToSslTest {
         .setCertValue(Buffer.buffer(Files.readAllBytes(server.writeCertificate(dir.resolve("tls.crt")))))
         .setKeyValue(Buffer.buffer(Files.readAllBytes(server.writeKey(dir.resolve("tls.key"))))));
     clientHello = clientHello(TestPki.trusting(ca.certificate));
-    port = GreeterTests.freePort();
+    port = Ports.free();
   }
 
   @AfterEach

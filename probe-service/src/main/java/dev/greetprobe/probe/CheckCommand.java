@@ -1,12 +1,10 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Durations;
-import dev.greetprobe.probe.config.Expect;
-import dev.greetprobe.probe.config.HostPort;
-import dev.greetprobe.probe.config.IpProtocol;
 import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Target;
+import dev.greetprobe.probe.config.TargetFactory;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Resolver;
 import dev.greetprobe.probe.net.TcpProber;
@@ -35,9 +33,9 @@ final class CheckCommand {
         --send TEXT     write TEXT after connecting (then read a reply)
         --tls           shake hands over TLS, verifying the certificate against HOST
         --insecure      with --tls: accept any certificate
-        --timeout D     deadline of the whole probe (default 5s)
+        --timeout D     deadline of the whole probe (default %s)
         --ip4, --ip6    resolve and connect over IPv4 or IPv6 only (default: IPv4 if the name has it)
-      """;
+      """.formatted(Durations.format(TargetFactory.DEFAULT_TIMEOUT));
 
   /** How long past its deadline a probe may take to report before the command gives up on it. */
   private static final Duration GRACE = Duration.ofSeconds(1);
@@ -49,7 +47,7 @@ final class CheckCommand {
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     Target target;
     try {
-      target = parse(args);
+      target = TargetFactory.fromArguments(args);
     } catch (IllegalArgumentException e) {
       err.println("check: " + e.getMessage());
       err.print(USAGE);
@@ -109,51 +107,5 @@ final class CheckCommand {
   private static String quote(String text) {
     String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
     return '"' + shown.replace("\r", "\\r").replace("\n", "\\n") + '"';
-  }
-
-  static Target parse(List<String> args) {
-    if (args.isEmpty()) {
-      throw new IllegalArgumentException("HOST:PORT is missing");
-    }
-    HostPort address = HostPort.parse(args.get(0));
-    Expect expect = null;
-    String send = null;
-    boolean tls = false;
-    boolean insecure = false;
-    Duration timeout = Duration.ofSeconds(5);
-    IpProtocol ipProtocol = IpProtocol.AUTO;
-    for (int i = 1; i < args.size(); i++) {
-      String arg = args.get(i);
-      switch (arg) {
-        case "--expect" -> expect = expect(value(args, ++i, arg));
-        case "--send" -> send = value(args, ++i, arg);
-        case "--tls" -> tls = true;
-        case "--insecure" -> insecure = true;
-        case "--timeout" -> timeout = Durations.parse(value(args, ++i, arg));
-        case "--ip4" -> ipProtocol = IpProtocol.IP4;
-        case "--ip6" -> ipProtocol = IpProtocol.IP6;
-        default -> throw new IllegalArgumentException("unknown option " + arg);
-      }
-    }
-    if (insecure && !tls) {
-      throw new IllegalArgumentException("--insecure is set, but --tls is not");
-    }
-    return new Target("check", address, expect, send, tls ? new Target.Tls(address.host(), null, insecure) : null,
-        ipProtocol, timeout, timeout);
-  }
-
-  private static Expect expect(String regex) {
-    try {
-      return Expect.compile(regex);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--expect: " + e.getMessage());
-    }
-  }
-
-  private static String value(List<String> args, int i, String option) {
-    if (i >= args.size()) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args.get(i);
   }
 }

@@ -1,6 +1,6 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
@@ -82,10 +82,10 @@ class CheckCommandTest {
   void badArgumentsPrintUsageAndExitTwo() throws Exception {
     assertThat(check("localhost", "--tls")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("check: 'localhost' is not host:port")
+        .contains("check: HOST:PORT: 'localhost' is not host:port")
         .contains("Usage: java -jar probe-service.jar check HOST:PORT");
     assertThat(check("localhost:1", "--insecure")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--insecure is set, but --tls is not");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("check: --insecure: is set, but --tls is false");
   }
 
   private int check(String... args) throws Exception {

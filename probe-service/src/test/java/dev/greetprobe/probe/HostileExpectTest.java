@@ -1,13 +1,16 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -23,12 +26,20 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Peers that send what a pattern can only fail to match, slowly: each costs its own probe a bounded amount of work,
- * and never the loop its probe shares with healthy targets, the HTTP endpoint, or shutdown.
+ * and never the loop its probe shares with healthy targets, the HTTP endpoint, or shutdown; over each transport.
  */
+@ParameterizedClass(name = "transport {0}")
+@EnumSource(Transport.class)
 class HostileExpectTest {
+
+  @Parameter
+  Transport transport;
 
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   /** Enough of each that some of both share every event loop. */
@@ -53,10 +64,11 @@ class HostileExpectTest {
     HOSTILE.forEach(name -> targets.append(
         target.formatted(name, as.actualPort(), "expect: '^(a+)+b', timeout: 400ms")));
     String config = """
+        transport: %s
         http: {host: 127.0.0.1, port: %d}
         defaults: {interval: 500ms, timeout: 200ms}
         targets:
-        %s""".formatted(ProbeHttp.freePort(), targets);
+        %s""".formatted(transport.label(), Ports.free(), targets);
     service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());
   }
@@ -72,7 +84,7 @@ class HostileExpectTest {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
       String metrics = ProbeHttp.metrics(service.httpPort());
       for (String name : HOSTILE) {
-        assertThat(ProbeHttp.sample(metrics, readTimeouts(name))).as(name).isGreaterThanOrEqualTo(2);
+        assertThat(PrometheusText.parse(metrics).value(readTimeouts(name))).as(name).isGreaterThanOrEqualTo(2);
       }
     });
     String before = ProbeHttp.metrics(service.httpPort());
@@ -82,10 +94,12 @@ class HostileExpectTest {
       for (String name : HEALTHY) {
         assertThat(ProbeHttp.successes(metrics, name) - ProbeHttp.successes(before, name)).as(name)
             .isGreaterThanOrEqualTo(6);
-        assertThat(ProbeHttp.sample(metrics, skips(name))).as(name).isEqualTo(ProbeHttp.sample(before, skips(name)));
+        assertThat(PrometheusText.parse(metrics).value(skips(name))).as(name)
+            .isEqualTo(PrometheusText.parse(before).value(skips(name)));
       }
       for (String name : HOSTILE) {
-        assertThat(ProbeHttp.sample(metrics, readTimeouts(name)) - ProbeHttp.sample(before, readTimeouts(name)))
+        assertThat(PrometheusText.parse(metrics).value(readTimeouts(name))
+            - PrometheusText.parse(before).value(readTimeouts(name)))
             .as(name).isGreaterThanOrEqualTo(6);
       }
     });

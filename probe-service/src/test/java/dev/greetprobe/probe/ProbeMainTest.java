@@ -1,25 +1,23 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.epoll.BareSockets;
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
+import dev.greetprobe.testkit.JavaCommand;
+import dev.greetprobe.testkit.Ports;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,18 @@ class ProbeMainTest {
           tls: true
       """;
 
+  private static final Duration WITHIN = Duration.ofSeconds(30);
+
   @TempDir
   Path dir;
 
-  private Process process;
+  private ChildProcess probe;
   private Vertx vertx;
 
   @AfterEach
-  void kill() throws Exception {
-    if (process != null) {
-      process.destroyForcibly();
+  void stop() throws Exception {
+    if (probe != null) {
+      probe.close();
     }
     if (vertx != null) {
       join(vertx.close());
@@ -56,10 +56,10 @@ class ProbeMainTest {
 
   @Test
   void helpListsTheEnvironmentOverrides() throws Exception {
-    Result result = run("--help");
+    ChildProcess.Exit result = run("--help");
 
-    assertThat(result.code).isZero();
-    assertThat(result.out).contains("--config FILE").contains("--check-config FILE").contains("check HOST:PORT")
+    assertThat(result.code()).isZero();
+    assertThat(result.out()).contains("--config FILE").contains("--check-config FILE").contains("check HOST:PORT")
         .contains("SIGHUP").contains("POST /-/reload").contains("PROBE_SHARD_COUNT").contains("PROBE_SHARD_INDEX");
   }
 
@@ -67,20 +67,20 @@ class ProbeMainTest {
   void aConfigErrorAtStartNamesTheKeyAndExitsTwo() throws Exception {
     Path config = Files.writeString(dir.resolve("probe.yaml"), "shard: {count: 2, index: 2}\n");
 
-    Result result = run("--config", config.toString());
+    ChildProcess.Exit result = run("--config", config);
 
-    assertThat(result.code).isEqualTo(2);
-    assertThat(result.err).isEqualTo("probe: shard.index: 2 is outside 0..1 (shard.count is 2)\n");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).isEqualTo("probe: shard.index: 2 is outside 0..1 (shard.count is 2)\n");
   }
 
   @Test
   void aMissingConfigFileExitsTwo() throws Exception {
     Path missing = dir.resolve("missing.yaml");
 
-    Result result = run("--config", missing.toString());
+    ChildProcess.Exit result = run("--config", missing);
 
-    assertThat(result.code).isEqualTo(2);
-    assertThat(result.err).isEqualTo("probe: cannot read config file " + missing + ": no such file\n");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).isEqualTo("probe: cannot read config file " + missing + ": no such file\n");
   }
 
   /** Beside a probe that runs on the same port, as a new config is checked before it is rolled out. */
@@ -90,11 +90,11 @@ class ProbeMainTest {
       Path config = Files.writeString(dir.resolve("probe.yaml"), "http: {host: 127.0.0.1, port: "
           + http.getLocalPort() + "}\n" + TWO_TARGETS);
 
-      Result result = run("--check-config", config.toString());
+      ChildProcess.Exit result = run("--check-config", config);
 
-      assertThat(result.code).isZero();
-      assertThat(result.out).isEqualTo("probe config OK: 2 targets (1 tls), shard 0/1, transport vertx\n");
-      assertThat(result.err).isEmpty();
+      assertThat(result.code()).isZero();
+      assertThat(result.out()).isEqualTo("probe config OK: 2 targets (1 tls), shard 0/1, transport vertx\n");
+      assertThat(result.err()).isEmpty();
     }
   }
 
@@ -102,25 +102,25 @@ class ProbeMainTest {
   void checkConfigRefusesAnInvalidFileWithTheMessageAStartStopsWith() throws Exception {
     Path config = Files.writeString(dir.resolve("probe.yaml"), "shard: {count: 2, index: 2}\ntargets: []\n");
 
-    Result check = run("--check-config", config.toString());
-    Result start = run("--config", config.toString());
+    ChildProcess.Exit check = run("--check-config", config);
+    ChildProcess.Exit start = run("--config", config);
 
-    assertThat(check.code).isEqualTo(2);
-    assertThat(check.err).isEqualTo("probe: shard.index: 2 is outside 0..1 (shard.count is 2)\n")
-        .isEqualTo(start.err);
-    assertThat(check.out).isEmpty();
+    assertThat(check.code()).isEqualTo(2);
+    assertThat(check.err()).isEqualTo("probe: shard.index: 2 is outside 0..1 (shard.count is 2)\n")
+        .isEqualTo(start.err());
+    assertThat(check.out()).isEmpty();
   }
 
   @Test
   void checkConfigRefusesAMissingFileAsAStartDoes() throws Exception {
     Path missing = dir.resolve("missing.yaml");
 
-    Result check = run("--check-config", missing.toString());
-    Result start = run("--config", missing.toString());
+    ChildProcess.Exit check = run("--check-config", missing);
+    ChildProcess.Exit start = run("--config", missing);
 
-    assertThat(check.code).isEqualTo(2);
-    assertThat(check.err).isEqualTo("probe: cannot read config file " + missing + ": no such file\n")
-        .isEqualTo(start.err);
+    assertThat(check.code()).isEqualTo(2);
+    assertThat(check.err()).isEqualTo("probe: cannot read config file " + missing + ": no such file\n")
+        .isEqualTo(start.err());
   }
 
   /** A pod passes its own name as the shard index; the check takes it as that pod's start would. */
@@ -130,16 +130,16 @@ class ProbeMainTest {
     Map<String, String> pod = Map.of("PROBE_SHARD_COUNT", "2", "PROBE_SHARD_INDEX", "probe-1");
     long held = Stream.of("greeter", "apple").filter(new Shard(1, 2)::holds).count();
 
-    Result second = run(pod, "--check-config", config.toString());
+    ChildProcess.Exit second = run(pod, "--check-config", config);
     Map<String, String> podTooMany = Map.of("PROBE_SHARD_COUNT", "2", "PROBE_SHARD_INDEX", "probe-2");
-    Result third = run(podTooMany, "--check-config", config.toString());
+    ChildProcess.Exit third = run(podTooMany, "--check-config", config);
 
-    assertThat(second.code).isZero();
-    assertThat(second.out).isEqualTo("probe config OK: 2 targets (1 tls), shard 1/2 probes " + held
+    assertThat(second.code()).isZero();
+    assertThat(second.out()).isEqualTo("probe config OK: 2 targets (1 tls), shard 1/2 probes " + held
         + ", transport vertx; from the environment: PROBE_SHARD_COUNT, PROBE_SHARD_INDEX\n");
-    assertThat(third.code).isEqualTo(2);
-    assertThat(third.err).isEqualTo("probe: shard.index (from PROBE_SHARD_INDEX): 'probe-2' is shard 2, which is"
-        + " outside 0..1 (shard.count is 2)\n").isEqualTo(run(podTooMany, "--config", config.toString()).err);
+    assertThat(third.code()).isEqualTo(2);
+    assertThat(third.err()).isEqualTo("probe: shard.index (from PROBE_SHARD_INDEX): 'probe-2' is shard 2, which is"
+        + " outside 0..1 (shard.count is 2)\n").isEqualTo(run(podTooMany, "--config", config).err());
   }
 
   /** Transport epoll is refused at start where Vert.x cannot run it: the check, starting no Vert.x, says the same. */
@@ -149,73 +149,46 @@ class ProbeMainTest {
     String atStart = BareSockets.unavailable(vertx);
     Path config = Files.writeString(dir.resolve("probe.yaml"), "transport: epoll\n" + TWO_TARGETS);
 
-    Result check = run("--check-config", config.toString());
+    ChildProcess.Exit check = run("--check-config", config);
 
     assertThat(BareSockets.unavailableHere()).isEqualTo(atStart);
-    assertThat(check.code).isEqualTo(atStart == null ? 0 : 2);
+    assertThat(check.code()).isEqualTo(atStart == null ? 0 : 2);
   }
 
   @Test
   void sighupReloadsTheConfigAsADiff() throws Exception {
     vertx = Vertx.vertx();
     int greeterPort = TestGreeter.start(vertx);
-    ReloadScenario scenario = new ReloadScenario(greeterPort, ProbeHttp.freePort());
+    ReloadScenario scenario = new ReloadScenario(greeterPort, Ports.free());
     // Checked too seldom to matter: only the signal can reload.
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before("1h"));
-    Path log = dir.resolve("probe.log");
-    process = java("--config", config.toString()).redirectOutput(log.toFile()).start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("probe running"));
+    probe = ChildProcess.start("probe", probe("--config", config), dir.resolve("probe.log"));
+    probe.awaitLine("probe running", WITHIN);
     double keep = scenario.awaitRunning();
     Files.writeString(config, scenario.after("1h"));
 
-    assertThat(sighup(process).waitFor()).isZero();
+    probe.signal("HUP");
 
     scenario.awaitApplied(keep);
-    assertThat(Files.readString(log))
+    assertThat(probe.output())
         .contains("probe running on transport vertx, probing all 3 targets")
         .contains("reloaded (SIGHUP")
         .contains("1 added, 1 changed, 1 removed, 1 unchanged; probing all 3 targets");
-    process.toHandle().destroy(); // SIGTERM
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isZero();
+    probe.signalTerm();
+    assertThat(probe.awaitExit(Duration.ofSeconds(20))).isZero();
   }
 
-  private record Result(int code, String out, String err) {
-  }
-
-  private Result run(String... args) throws Exception {
+  private static ChildProcess.Exit run(Object... args) {
     return run(Map.of(), args);
   }
 
-  /** Runs to its end with {@code environment} added; standard error goes to a file, so neither stream can fill up. */
-  private Result run(Map<String, String> environment, String... args) throws Exception {
-    Path err = Files.createTempFile(dir, "stderr", ".txt");
-    ProcessBuilder builder = java(args).redirectErrorStream(false).redirectError(err.toFile());
-    builder.environment().putAll(environment);
-    Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Result(p.exitValue(), out, Files.readString(err));
-  }
-
-  /**
-   * The JDK sends only SIGTERM and SIGKILL; bash's builtin kill sends SIGHUP, on machines without procps' kill
-   * program too (minimal Debian, slim container images).
-   */
-  private static Process sighup(Process target) throws IOException {
-    return new ProcessBuilder("bash", "-c", "kill -HUP \"$1\"", "bash", String.valueOf(target.pid()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+  /** Runs to its end with {@code environment} added. */
+  private static ChildProcess.Exit run(Map<String, String> environment, Object... args) {
+    return ChildProcess.run(probe(args).withEnvironment(environment), WITHIN);
   }
 
   /** A JVM running the probe's main, without the overrides the environment this test runs in may set. */
-  private static ProcessBuilder java(String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        ProbeMain.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(ProbeConfig.ENVIRONMENT::containsKey);
-    return builder;
+  private static Command probe(Object... args) {
+    return JavaCommand.mainClass(ProbeMain.class).arguments(args).withoutEnvironment(ProbeConfig.ENVIRONMENT.keySet());
   }
 }

@@ -1,6 +1,6 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +9,7 @@ import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.dns.TestDnsServer;
 import dev.greetprobe.probe.net.Result;
+import dev.greetprobe.testkit.Ports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -206,7 +207,7 @@ class ProbeReliabilityIT {
         dns: {servers: ['%s']}
         defaults: {interval: 1s, timeout: 500ms}
         targets:
-        """.formatted(transport.label(), ProbeHttp.freePort(), dns.address()));
+        """.formatted(transport.label(), Ports.free(), dns.address()));
     List<Map.Entry<Result, String>> kindList = List.copyOf(kinds.entrySet());
     for (int i = 0; i < TARGETS; i++) {
       Map.Entry<Result, String> kind = kindList.get(i % kindList.size());

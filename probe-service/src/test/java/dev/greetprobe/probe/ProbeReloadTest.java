@@ -2,9 +2,8 @@ package dev.greetprobe.probe;
 
 import static dev.greetprobe.probe.ProbeHttp.metrics;
 import static dev.greetprobe.probe.ProbeHttp.post;
-import static dev.greetprobe.probe.ProbeHttp.sample;
 import static dev.greetprobe.probe.ProbeHttp.successes;
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +16,8 @@ import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.ProbeConfigTest;
 import dev.greetprobe.probe.schedule.Reloader;
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -67,7 +68,7 @@ class ProbeReloadTest {
     registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, true);
     int greeterPort = TestGreeter.start(vertx, 1, registry);
-    httpPort = ProbeHttp.freePort();
+    httpPort = Ports.free();
     scenario = new ReloadScenario(greeterPort, httpPort);
   }
 
@@ -145,7 +146,7 @@ class ProbeReloadTest {
   void httpAndDnsChangesWaitForARestartAndSaySo() throws Exception {
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
     start(new ConfigSource.File(config, Map.of()));
-    int otherPort = ProbeHttp.freePort();
+    int otherPort = Ports.free();
     Files.writeString(config, scenario.before(NEVER)
         .replace("port: " + httpPort, "port: " + otherPort)
         .replace("targets:", "dns: {servers: ['127.0.0.1:5353']}\ntargets:"));
@@ -190,8 +191,8 @@ class ProbeReloadTest {
     assertThat(after)
         .contains("probe_config_last_reload_successful 0.0")
         .contains("probe_targets 3.0");
-    assertThat(sample(after, "probe_config_last_reload_success_timestamp_seconds"))
-        .isEqualTo(sample(before, "probe_config_last_reload_success_timestamp_seconds"));
+    assertThat(PrometheusText.parse(after).value("probe_config_last_reload_success_timestamp_seconds"))
+        .isEqualTo(PrometheusText.parse(before).value("probe_config_last_reload_success_timestamp_seconds"));
     for (String target : List.of("keep", "change", "gone")) {
       double runs = successes(after, target);
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
@@ -203,8 +204,8 @@ class ProbeReloadTest {
 
     String recovered = metrics(httpPort);
     assertThat(recovered).contains("probe_config_last_reload_successful 1.0");
-    assertThat(sample(recovered, "probe_config_last_reload_success_timestamp_seconds"))
-        .isGreaterThan(sample(before, "probe_config_last_reload_success_timestamp_seconds"));
+    assertThat(PrometheusText.parse(recovered).value("probe_config_last_reload_success_timestamp_seconds"))
+        .isGreaterThan(PrometheusText.parse(before).value("probe_config_last_reload_success_timestamp_seconds"));
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +10,7 @@ import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.dns.TestDnsServer;
 import dev.greetprobe.probe.net.Result;
+import dev.greetprobe.testkit.Ports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -18,10 +19,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.Test;
 /** The running probe as Prometheus and an operator see it over HTTP. */
 class ProbeServiceTest {
 
-  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // no h2c upgrade: plain HTTP/1.1, as Prometheus scrapes
 
   private Vertx vertx;
   private TestDnsServer dns;
@@ -59,7 +56,7 @@ class ProbeServiceTest {
           - {name: greeter, address: 'greeter.test:%d', expect: '^Thank You for Connecting$'}
           - {name: refused, address: '127.0.0.1:%d'}
           - {name: nowhere, address: 'missing.test:80'}
-        """.formatted(ProbeHttp.freePort(), dns.address(), greeterPort, closedPort);
+        """.formatted(Ports.free(), dns.address(), greeterPort, closedPort);
     service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());
   }
@@ -143,7 +140,7 @@ class ProbeServiceTest {
   @Test
   void transportEpollIsRefusedWhereVertxRunsWithoutItsNativeTransport() throws Exception {
     Vertx nio = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-    String config = "transport: epoll\nhttp: {host: 127.0.0.1, port: " + ProbeHttp.freePort() + "}\ntargets: []\n";
+    String config = "transport: epoll\nhttp: {host: 127.0.0.1, port: " + Ports.free() + "}\ntargets: []\n";
     try {
       assertThatThrownBy(() -> new ProbeService(nio, Instrumentation.registry(),
           new ConfigSource.Fixed(config, "test config", Map.of()), config))
@@ -167,7 +164,7 @@ class ProbeServiceTest {
         .contains("probe_success 1.0")
         .contains("probe_failed_due_to_regex 0.0")
         .contains("probe_ip_protocol 4.0")
-        .contains("probe_phase_duration_seconds{phase=\"first_byte\"}")
+        .contains("probe_tcp_duration_seconds{phase=\"first_byte\"}")
         .containsPattern("probe_duration_seconds [0-9.E-]+");
 
     HttpResponse<String> refused = get("/probe?target=127.0.0.1:" + closedPort);
@@ -206,8 +203,6 @@ class ProbeServiceTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
-        .timeout(Duration.ofSeconds(10)).build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    return ProbeHttp.get(service.httpPort(), path);
   }
 }

@@ -1,6 +1,6 @@
 package dev.greetprobe.probe;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,8 +8,11 @@ import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.TcpProber;
+import dev.greetprobe.testkit.Ports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
@@ -17,13 +20,19 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code /targets} with many talkative targets: each keeps an excerpt of what it read, not all of it. */
+/**
+ * {@code /targets} with many talkative targets: each keeps an excerpt of what it read, not all of it, and the page is
+ * built on a worker, never on the event loops that probe and answer health checks.
+ */
 class TargetsEndpointTest {
 
   private static final int TARGETS = 1000;
@@ -45,7 +54,7 @@ class TargetsEndpointTest {
         defaults: {interval: 2s, timeout: 1s}
         targets:
         %s
-        """.formatted(ProbeHttp.freePort(), targets);
+        """.formatted(Ports.free(), targets);
     service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());
   }
@@ -73,5 +82,30 @@ class TargetsEndpointTest {
     });
     assertThat(response.body().length()).as("a page of excerpts, not of 64 KiB reads")
         .isLessThan(TARGETS * 2 * ProbeResult.RECEIVED_EXCERPT_CHARS);
+  }
+
+  @Test
+  void theListIsBuiltOnAWorkerWhileTheLoopsGoOnAnswering() throws Exception {
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> service.scheduler().schedules().stream().allMatch(s -> s.last() != null));
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(VertxOptions.DEFAULT_WORKER_POOL_SIZE);
+    List<Future<Object>> holds = IntStream.range(0, VertxOptions.DEFAULT_WORKER_POOL_SIZE)
+        .mapToObj(i -> vertx.executeBlocking(() -> {
+          busy.countDown();
+          release.await();
+          return null;
+        }, false))
+        .toList();
+    assertThat(busy.await(10, TimeUnit.SECONDS)).as("every worker held").isTrue();
+
+    CompletableFuture<HttpResponse<String>> targets = ProbeHttp.getAsync(service.httpPort(), "/targets");
+    await("/targets waits for a worker, while the loop answers /health/live").during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5)).until(() ->
+        ProbeHttp.get(service.httpPort(), "/health/live").statusCode() == 200 && !targets.isDone());
+    release.countDown();
+
+    assertThat(targets.get().statusCode()).as("answered once a worker is free").isEqualTo(200);
+    join(Future.all(holds));
   }
 }

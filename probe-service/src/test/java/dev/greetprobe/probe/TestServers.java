@@ -1,13 +1,13 @@
 package dev.greetprobe.probe;
 
-import io.vertx.core.Future;
+import static dev.greetprobe.testkit.Futures.join;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** Real TCP servers on loopback that misbehave in the ways probes must tell apart. */
@@ -51,9 +51,5 @@ public final class TestServers {
     }
     NetServer server = vertx.createNetServer(options.setPort(0)).connectHandler(onConnect::accept);
     return join(server.listen());
-  }
-
-  public static <T> T join(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

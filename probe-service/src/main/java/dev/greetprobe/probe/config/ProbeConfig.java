@@ -6,8 +6,6 @@ import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Histograms;
 import io.netty.util.NetUtil;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +22,6 @@ import java.util.regex.Pattern;
 public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload,
     Shard shard, List<Target> targets, Histograms histograms, Status status) {
 
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
   /** A StatefulSet names its pods {@code <set>-<ordinal>}; the ordinal is the shard. */
   private static final Pattern POD_NAME = Pattern.compile(".+-(\\d{1,9})");
@@ -102,13 +99,8 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     Dns dns = dns(root.section("dns"));
     Reload reload = reload(root.section("reload"));
     Shard shard = shard(root.section("shard"));
-    ConfigReader defaults = root.section("defaults");
-    Duration interval = defaults.duration("interval", Duration.ofSeconds(10));
-    Duration timeout = defaults.duration("timeout", Duration.ofSeconds(5));
-    IpProtocol ipProtocol = ipProtocol(defaults, IpProtocol.AUTO);
-    checkTiming(defaults, interval, timeout);
-    defaults.done();
-    List<Target> targets = targets(root.list("targets"), interval, timeout, ipProtocol);
+    TargetFactory.Defaults defaults = TargetFactory.defaults(root.section("defaults"));
+    List<Target> targets = targets(root.list("targets"), defaults);
     ConfigReader metrics = root.section("metrics");
     Histograms histograms = Histograms.read(metrics);
     metrics.done();
@@ -217,7 +209,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     return result;
   }
 
-  private static List<Target> targets(List<?> nodes, Duration interval, Duration timeout, IpProtocol ipProtocol) {
+  private static List<Target> targets(List<?> nodes, TargetFactory.Defaults defaults) {
     List<Target> targets = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < nodes.size(); i++) {
@@ -226,7 +218,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
           ? "target " + ConfigException.quote(m.get("name").toString())
           : "targets[" + i + "]";
       ConfigReader t = ConfigReader.element(node, label);
-      Target target = target(t, interval, timeout, ipProtocol);
+      Target target = TargetFactory.fromConfig(t, defaults);
       if (!names.add(target.name())) {
         throw t.error("name", ConfigException.quote(target.name()) + " is used by another target");
       }
@@ -235,109 +227,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     return targets;
   }
 
-  private static Target target(ConfigReader t, Duration defaultInterval, Duration defaultTimeout,
-      IpProtocol defaultIpProtocol) {
-    if (!t.has("name")) {
-      throw t.error("name", "is required");
-    }
-    String name = t.string("name", null);
-    if (!NAME.matcher(name).matches()) {
-      throw t.error("name", ConfigException.quote(name) + " may hold only letters, digits, '_', '.' and '-'");
-    }
-    if (!t.has("address")) {
-      throw t.error("address", "is required");
-    }
-    HostPort address;
-    try {
-      address = HostPort.parse(t.string("address", null));
-    } catch (IllegalArgumentException e) {
-      throw t.error("address", e.getMessage());
-    }
-    Expect expect = null;
-    String regex = t.string("expect", null);
-    if (regex != null) {
-      try {
-        expect = Expect.compile(regex);
-      } catch (IllegalArgumentException e) {
-        throw t.error("expect", e.getMessage());
-      }
-    }
-    String send = t.string("send", null);
-    if (send != null && send.isEmpty()) {
-      throw t.error("send", "must not be empty");
-    }
-    Target.Tls tls = tls(t, address);
-    IpProtocol ipProtocol = ipProtocol(t, defaultIpProtocol);
-    Duration interval = t.duration("interval", defaultInterval);
-    Duration timeout = t.duration("timeout", defaultTimeout);
-    checkTiming(t, interval, timeout);
-    t.done();
-    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout);
-  }
-
-  private static Target.Tls tls(ConfigReader t, HostPort address) {
-    boolean tls = t.bool("tls", false);
-    String serverName = t.string("server_name", null);
-    boolean skipVerify = t.bool("insecure_skip_verify", false);
-    String caName = t.string("ca_file", null);
-    String certName = t.string("cert_file", null);
-    String keyName = t.string("key_file", null);
-    if (!tls) {
-      for (String key : List.of("server_name", "ca_file", "insecure_skip_verify", "cert_file", "key_file")) {
-        if (t.has(key)) {
-          throw t.error(key, "is set, but tls is false");
-        }
-      }
-      return null;
-    }
-    Path ca = readableFile(t, "ca_file", caName);
-    if (ca != null && skipVerify) {
-      throw t.error("ca_file", "is set, but insecure_skip_verify turns verification off");
-    }
-    Path cert = readableFile(t, "cert_file", certName);
-    Path key = readableFile(t, "key_file", keyName);
-    if ((cert == null) != (key == null)) {
-      throw t.error(cert == null ? "cert_file" : "key_file", "is required with " + (cert == null ? "key_file" : "cert_file"));
-    }
-    return new Target.Tls(serverName != null ? serverName : address.host(), ca, skipVerify, cert, key);
-  }
-
-  private static Path readableFile(ConfigReader t, String key, String name) {
-    if (name == null) {
-      return null;
-    }
-    Path path = Path.of(name);
-    if (!Files.isReadable(path)) {
-      throw t.error(key, ConfigException.quote(name) + " is not a readable file");
-    }
-    return path;
-  }
-
   private static boolean isIpAddress(String text) {
     return NetUtil.isValidIpV4Address(text) || NetUtil.isValidIpV6Address(text);
-  }
-
-  private static IpProtocol ipProtocol(ConfigReader r, IpProtocol fallback) {
-    String text = r.string("ip_protocol", null);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      return IpProtocol.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw r.error("ip_protocol", e.getMessage());
-    }
-  }
-
-  private static void checkTiming(ConfigReader r, Duration interval, Duration timeout) {
-    if (interval.toMillis() < 100) {
-      throw r.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
-    }
-    if (timeout.isZero()) {
-      throw r.error("timeout", "must be above 0");
-    }
-    if (timeout.compareTo(interval) > 0) {
-      throw r.error("timeout", Durations.format(timeout) + " exceeds the interval of " + Durations.format(interval));
-    }
   }
 }

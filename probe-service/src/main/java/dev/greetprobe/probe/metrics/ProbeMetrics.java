@@ -1,7 +1,6 @@
 package dev.greetprobe.probe.metrics;
 
 import dev.greetprobe.common.Histograms;
-import dev.greetprobe.common.OpsRoutes;
 import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Target;
@@ -17,16 +16,16 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The only place that defines the probe's metrics. Names follow blackbox_exporter's where the meaning is the same
- * ({@code probe_success}, {@code probe_duration_seconds}, {@code probe_dns_lookup_time_seconds},
- * {@code probe_ip_protocol}, {@code probe_ssl_earliest_cert_expiry}), so its dashboards and alerts keep working.
+ * The only place that touches the probe's metrics, each family described by its {@link ProbeFamily}. Names follow
+ * blackbox_exporter's where the meaning is the same ({@code probe_success}, {@code probe_duration_seconds},
+ * {@code probe_dns_lookup_time_seconds}, {@code probe_ip_protocol}, {@code probe_ssl_earliest_cert_expiry}), so its
+ * dashboards and alerts keep working.
  * Every series of a target is registered when the target is, so none appears late or only after a failure; a
  * phase's histogram only for targets that go through the phase. They are the Prometheus client's, in the registry
  * Micrometer scrapes: its histograms can be native ({@code metrics.histograms}), and a labelled series costs a
@@ -60,49 +59,40 @@ public final class ProbeMetrics {
 
   public ProbeMetrics(PrometheusMeterRegistry meters, Histograms histograms) {
     registry = meters.getPrometheusRegistry();
-    lateness = histograms.builder(LATENESS_BUCKETS).name("probe_schedule_lateness_seconds")
-        .help("How late probes start against their schedule").unit(Unit.SECONDS).register(registry);
-    phaseDurations = histograms.builder(PHASE_BUCKETS).name("probe_phase_duration_seconds")
-        .help("Duration of each phase of a probe").unit(Unit.SECONDS).labelNames("target", "phase")
+    lateness = ProbeFamily.LATENESS.describe(histograms.builder(LATENESS_BUCKETS)).register(registry);
+    phaseDurations = ProbeFamily.PHASE_DURATION.describe(histograms.builder(PHASE_BUCKETS))
+        .labelNames("target", "phase").register(registry);
+    success = perTarget(ProbeFamily.SUCCESS);
+    duration = perTarget(ProbeFamily.DURATION);
+    dnsLookup = perTarget(ProbeFamily.DNS_LOOKUP);
+    ipProtocol = perTarget(ProbeFamily.IP_PROTOCOL);
+    certExpiry = perTarget(ProbeFamily.CERT_EXPIRY);
+    results = ProbeFamily.RESULTS.describe(Counter.builder().withoutExemplars()).labelNames("target", "result")
         .register(registry);
-    success = perTarget("probe_success", "Whether the last probe succeeded", null);
-    duration = perTarget("probe_duration_seconds", "How long the last probe took", Unit.SECONDS);
-    dnsLookup = perTarget("probe_dns_lookup_time_seconds", "How long the last probe's DNS lookup took", Unit.SECONDS);
-    ipProtocol = perTarget("probe_ip_protocol",
-        "IP protocol of the last probe's address: 4, 6, or 0 when unresolved", null);
-    certExpiry = perTarget("probe_ssl_earliest_cert_expiry",
-        "Earliest expiry of the peer's certificates, in Unix seconds", null);
-    results = Counter.builder().withoutExemplars().name("probe_results").help("Probes by result: success or the reason for failing")
-        .labelNames("target", "result").register(registry);
-    skipped = Counter.builder().withoutExemplars().name("probe_skipped")
-        .help("Scheduled probes skipped because the previous one was still running").labelNames("target")
+    skipped = ProbeFamily.SKIPPED.describe(Counter.builder().withoutExemplars()).labelNames("target")
         .register(registry);
-    targets = gauge("probe_targets", "Targets this instance probes (its shard of the config)", null);
-    configTargets = gauge("probe_config_targets", "Targets in the config, over all shards", null);
-    shardIndex = gauge("probe_shard_index", "This instance's shard, 0 to probe_shards - 1", null);
-    shardCount = gauge("probe_shards", "How many shards share the config's targets", null);
+    targets = gauge(ProbeFamily.TARGETS).register(registry);
+    configTargets = gauge(ProbeFamily.CONFIG_TARGETS).register(registry);
+    shardIndex = gauge(ProbeFamily.SHARD_INDEX).register(registry);
+    shardCount = gauge(ProbeFamily.SHARDS).register(registry);
     shardCount.set(1);
-    reloadSuccessful = gauge("probe_config_last_reload_successful",
-        "Whether the last config load succeeded (1) or was refused (0)", null);
+    reloadSuccessful = gauge(ProbeFamily.RELOAD_SUCCESSFUL).register(registry);
     reloadSuccessful.set(1);
-    reloadSuccessSeconds = gauge("probe_config_last_reload_success_timestamp_seconds",
-        "When the running config was loaded, in Unix seconds", Unit.SECONDS);
+    reloadSuccessSeconds = gauge(ProbeFamily.RELOAD_SUCCESS_TIMESTAMP).register(registry);
   }
 
-  private Gauge perTarget(String name, String help, Unit unit) {
-    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help).labelNames("target");
-    return (unit == null ? builder : builder.unit(unit)).register(registry);
+  private Gauge perTarget(ProbeFamily family) {
+    return gauge(family).labelNames("target").register(registry);
   }
 
-  private GaugeDataPoint gauge(String name, String help, Unit unit) {
-    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help);
-    return (unit == null ? builder : builder.unit(unit)).register(registry);
+  private static Gauge.Builder gauge(ProbeFamily family) {
+    return family.describe(Gauge.builder().withoutExemplars());
   }
 
   /** Exports which transport the probe connects over, as {@code probe_transport_info{transport}} = 1. */
   public void transport(Transport transport) {
-    Info.builder().name("probe_transport").help("The transport probes connect over (the transport label); always 1")
-        .labelNames("transport").register(registry).setLabelValues(transport.label());
+    ProbeFamily.TRANSPORT.describe(Info.builder()).labelNames("transport").register(registry)
+        .setLabelValues(transport.label());
   }
 
   /** A config took effect; this instance probes its shard's part of it. */
@@ -201,38 +191,32 @@ public final class ProbeMetrics {
   }
 
   /**
-   * One probe's result as blackbox_exporter prints it for {@code /probe}, in a registry of its own: the last probe's
-   * gauges under the names {@code /metrics} uses, and each phase's duration as a gauge, since one probe has no
-   * distribution.
+   * One probe's result as blackbox_exporter answers {@code /probe}, in a registry of its own: the last probe's gauges
+   * as {@code /metrics} has them, without the {@code target} label, which the scraper adds; and each phase's duration
+   * as a gauge, since one probe has no distribution.
    */
-  public static String oneOff(Target target, ProbeResult result) {
+  public static PrometheusRegistry oneOff(Target target, ProbeResult result) {
     PrometheusRegistry one = new PrometheusRegistry();
-    set(one, "probe_success", "Whether the probe succeeded", null, result.success() ? 1 : 0);
-    set(one, "probe_duration_seconds", "How long the probe took", Unit.SECONDS, seconds(result.duration()));
+    set(one, ProbeFamily.SUCCESS, result.success() ? 1 : 0);
+    set(one, ProbeFamily.DURATION, seconds(result.duration()));
     Duration resolve = result.phases().get(Phase.RESOLVE);
-    set(one, "probe_dns_lookup_time_seconds", "How long the DNS lookup took", Unit.SECONDS,
-        resolve == null ? 0 : seconds(resolve));
-    set(one, "probe_ip_protocol", "IP protocol of the address probed: 4, 6, or 0 when unresolved", null,
-        result.ipProtocol());
+    set(one, ProbeFamily.DNS_LOOKUP, resolve == null ? 0 : seconds(resolve));
+    set(one, ProbeFamily.IP_PROTOCOL, result.ipProtocol());
     if (target.expect() != null) {
-      set(one, "probe_failed_due_to_regex", "Whether the received text failed to match expect", null,
-          result.result() == Result.BANNER_MISMATCH ? 1 : 0);
+      set(one, ProbeFamily.FAILED_DUE_TO_REGEX, result.result() == Result.BANNER_MISMATCH ? 1 : 0);
     }
     if (result.certExpiry() != null) {
-      set(one, "probe_ssl_earliest_cert_expiry", "Earliest expiry of the peer's certificates, in Unix seconds", null,
-          result.certExpiry().getEpochSecond());
+      set(one, ProbeFamily.CERT_EXPIRY, result.certExpiry().getEpochSecond());
     }
     if (!result.phases().isEmpty()) {
-      Gauge phases = Gauge.builder().withoutExemplars().name("probe_phase_duration_seconds").help("Duration of each phase of the probe")
-          .unit(Unit.SECONDS).labelNames("phase").register(one);
+      Gauge phases = gauge(ProbeFamily.LAST_PHASE_DURATION).labelNames("phase").register(one);
       result.phases().forEach((phase, d) -> phases.labelValues(phase.label()).set(seconds(d)));
     }
-    return OpsRoutes.text(one);
+    return one;
   }
 
-  private static void set(PrometheusRegistry registry, String name, String help, Unit unit, double value) {
-    Gauge.Builder builder = Gauge.builder().withoutExemplars().name(name).help(help);
-    (unit == null ? builder : builder.unit(unit)).register(registry).set(value);
+  private static void set(PrometheusRegistry registry, ProbeFamily family, double value) {
+    gauge(family).register(registry).set(value);
   }
 
   public static double seconds(Duration d) {

@@ -40,6 +40,12 @@ public record ProbeResult(
   /** How much of the received text a failure's detail quotes: it is logged and shown on one line. */
   public static final int DETAIL_EXCERPT_CHARS = 64;
 
+  /** A probe that ended in {@code cause}, an exception of the probe's own, after {@code duration}. */
+  public static ProbeResult internalError(Throwable cause, Duration duration) {
+    return new ProbeResult(Result.INTERNAL_ERROR, "the probe failed in its own code: " + cause, Map.of(), duration,
+        null, null, null, Instant.now());
+  }
+
   public boolean success() {
     return result == Result.SUCCESS;
   }

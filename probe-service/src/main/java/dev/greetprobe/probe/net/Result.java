@@ -24,7 +24,12 @@ public enum Result {
   /** Text arrived, and the read ended without a match: the peer closed, or the read limit was reached. */
   BANNER_MISMATCH,
   /** The peer closed the connection before sending anything. */
-  CLOSED_EARLY;
+  CLOSED_EARLY,
+  /**
+   * The probe's own code failed, not the target: a prober's future failed where it should have reported a result.
+   * The detail carries the exception; a bug to report, whatever the target's state.
+   */
+  INTERNAL_ERROR;
 
   /** The {@code result} label value. */
   public String label() {

@@ -4,7 +4,9 @@ import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Prober;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -74,7 +76,7 @@ public final class TargetSchedule {
       return;
     }
     running = true;
-    prober.probe(target).onSuccess(result -> {
+    probe(now).onSuccess(result -> {
       running = false;
       if (!stopped) {
         meters.record(result);
@@ -82,6 +84,15 @@ public final class TargetSchedule {
         last = result;
       }
     });
+  }
+
+  /**
+   * A prober reports every failure of the target as a result; one that throws or fails its future has a fault of its
+   * own. That is recorded as such, so that the schedule sees the probe end and probes again at the next run.
+   */
+  private Future<ProbeResult> probe(long startNanos) {
+    return Future.succeededFuture(target).compose(prober::probe)
+        .otherwise(cause -> ProbeResult.internalError(cause, Duration.ofNanos(System.nanoTime() - startNanos)));
   }
 
   public Target target() {

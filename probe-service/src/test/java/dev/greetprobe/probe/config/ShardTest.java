@@ -2,19 +2,19 @@ package dev.greetprobe.probe.config;
 
 import static dev.greetprobe.probe.ProbeHttp.metrics;
 import static dev.greetprobe.probe.ProbeHttp.post;
-import static dev.greetprobe.probe.ProbeHttp.sample;
 import static dev.greetprobe.probe.ProbeHttp.successes;
 import static dev.greetprobe.probe.ProbeHttp.targetNames;
 import static dev.greetprobe.probe.ProbeHttp.targets;
-import static dev.greetprobe.probe.TestServers.join;
 import static dev.greetprobe.probe.config.TestTargets.target;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.probe.ProbeHttp;
 import dev.greetprobe.probe.ProbeService;
 import dev.greetprobe.probe.TestServers;
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -100,7 +100,7 @@ class ShardTest {
       try {
         NetServer server = TestServers.delayed(vertx, "hello", Duration.ZERO);
         List<String> names = IntStream.range(0, 20).mapToObj(i -> "t" + i).toList();
-        int[] ports = {ProbeHttp.freePort(), ProbeHttp.freePort()};
+        int[] ports = {Ports.free(), Ports.free()};
         // One file for both, as one ConfigMap serves every pod; each pod names itself in the environment.
         Path config = Files.writeString(dir.resolve("probe.yaml"), config(9181, 2, names, server));
         List<ProbeService> services = new ArrayList<>();
@@ -123,10 +123,10 @@ class ShardTest {
           int shard = index;
           await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = metrics(ports[shard]);
-            assertThat(sample(metrics, "probe_targets")).isEqualTo(held.size());
-            assertThat(sample(metrics, "probe_config_targets")).isEqualTo(20);
-            assertThat(sample(metrics, "probe_shard_index")).isEqualTo(shard);
-            assertThat(sample(metrics, "probe_shards")).isEqualTo(2);
+            assertThat(PrometheusText.parse(metrics).value("probe_targets")).isEqualTo(held.size());
+            assertThat(PrometheusText.parse(metrics).value("probe_config_targets")).isEqualTo(20);
+            assertThat(PrometheusText.parse(metrics).value("probe_shard_index")).isEqualTo(shard);
+            assertThat(PrometheusText.parse(metrics).value("probe_shards")).isEqualTo(2);
             for (String name : names) {
               assertThat(successes(metrics, name) >= 1).as(name).isEqualTo(held.contains(name));
             }
@@ -148,7 +148,7 @@ class ShardTest {
       try {
         NetServer server = TestServers.delayed(vertx, "hello", Duration.ZERO);
         List<String> names = IntStream.range(0, 30).mapToObj(i -> "t" + i).toList();
-        int port = ProbeHttp.freePort();
+        int port = Ports.free();
         Path config = Files.writeString(dir.resolve("probe.yaml"), config(port, 1, names, server));
         ConfigSource source = new ConfigSource.File(config, Map.of());
         ProbeService service = new ProbeService(vertx, registry, source, join(source.read(vertx)));
@@ -170,8 +170,8 @@ class ShardTest {
         String metrics = metrics(port);
         assertThat(taken).allSatisfy(n -> assertThat(metrics).doesNotContain("target=\"" + n + "\""));
         assertThat(successes(metrics, kept.get(0))).isGreaterThanOrEqualTo(keptRuns);
-        assertThat(sample(metrics, "probe_targets")).isEqualTo(kept.size());
-        assertThat(sample(metrics, "probe_config_targets")).isEqualTo(30);
+        assertThat(PrometheusText.parse(metrics).value("probe_targets")).isEqualTo(kept.size());
+        assertThat(PrometheusText.parse(metrics).value("probe_config_targets")).isEqualTo(30);
         join(service.stop());
       } finally {
         join(vertx.close());

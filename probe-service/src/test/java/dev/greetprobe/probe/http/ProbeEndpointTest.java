@@ -1,16 +1,17 @@
 package dev.greetprobe.probe.http;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.probe.ProbeHttp;
 import dev.greetprobe.probe.ProbeService;
 import dev.greetprobe.probe.TestGreeter;
 import dev.greetprobe.probe.TestServers;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.dns.TestDnsServer;
+import dev.greetprobe.testkit.Ports;
+import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -19,8 +20,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,12 +64,16 @@ class ProbeEndpointTest {
   }
 
   private void start(String probeEndpoint) throws Exception {
+    start(probeEndpoint, "[]");
+  }
+
+  private void start(String probeEndpoint, String targets) throws Exception {
     String config = """
         http: {host: 127.0.0.1, port: %d}
         probe_endpoint: %s
         dns: {servers: ['%s']}
-        targets: []
-        """.formatted(ProbeHttp.freePort(), probeEndpoint, dns.address());
+        targets: %s
+        """.formatted(Ports.free(), probeEndpoint, dns.address(), targets);
     ConfigSource source = new ConfigSource.Fixed(config, "test config", Map.of());
     service = new ProbeService(vertx, Instrumentation.registry(), source, config);
     join(service.start());
@@ -134,12 +143,43 @@ class ProbeEndpointTest {
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(answer.statusCode()).isEqualTo(200);
-    assertThat(ProbeHttp.sample(answer.body(), "probe_duration_seconds")).isBetween(1.0, 1.4);
+    assertThat(PrometheusText.parse(answer.body()).value("probe_duration_seconds")).isBetween(1.0, 1.4);
     HttpResponse<String> none = http.send(request(held).header("X-Prometheus-Scrape-Timeout-Seconds", "0.2").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(none.statusCode()).isEqualTo(400);
     assertThat(none.body())
         .startsWith("X-Prometheus-Scrape-Timeout-Seconds: 0.2s leaves no time after the margin of 500ms");
+  }
+
+  /** A family a scraper meets on both pages reads the same on both: one definition gives its help, type and unit. */
+  @Test
+  void probeDescribesTheFamiliesItSharesWithMetricsAsMetricsDoes() throws Exception {
+    start("{}", "[{name: greeter, address: '127.0.0.1:" + greeterPort + "', expect: '^Thank You'}]");
+    String openMetrics = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    Map<String, List<String>> metrics = descriptions(http.send(request("/metrics").header("accept", openMetrics)
+        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    HttpResponse<String> probe = http.send(request("/probe?target=127.0.0.1:" + greeterPort + "&expect=%5EThank")
+        .header("accept", openMetrics).build(), HttpResponse.BodyHandlers.ofString());
+    Map<String, List<String>> oneOff = descriptions(probe.body());
+
+    assertThat(probe.body()).contains("probe_success 1.0");
+    Set<String> shared = new TreeSet<>(oneOff.keySet());
+    shared.retainAll(metrics.keySet());
+    assertThat(shared).containsExactly("probe_dns_lookup_time_seconds", "probe_duration_seconds", "probe_ip_protocol",
+        "probe_success");
+    for (String family : shared) {
+      assertThat(oneOff.get(family)).as(family).isEqualTo(metrics.get(family)).isNotEmpty();
+    }
+    assertThat(oneOff.get("probe_duration_seconds")).contains("# UNIT probe_duration_seconds seconds");
+  }
+
+  /** Each family's {@code # HELP}, {@code # TYPE} and {@code # UNIT} lines, by family. */
+  private static Map<String, List<String>> descriptions(String exposition) {
+    Map<String, List<String>> byFamily = new TreeMap<>();
+    exposition.lines().filter(l -> l.startsWith("# HELP ") || l.startsWith("# TYPE ") || l.startsWith("# UNIT "))
+        .forEach(l -> byFamily.computeIfAbsent(l.split(" ")[2], f -> new ArrayList<>()).add(l));
+    return byFamily;
   }
 
   /** Each probe holds a connection to the silent server, which counts them as it accepts them. */

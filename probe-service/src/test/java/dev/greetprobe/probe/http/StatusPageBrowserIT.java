@@ -1,6 +1,6 @@
 package dev.greetprobe.probe.http;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,6 +11,7 @@ import dev.greetprobe.probe.ProbeService;
 import dev.greetprobe.probe.TestGreeter;
 import dev.greetprobe.probe.TestServers;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.testkit.Ports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +65,7 @@ class StatusPageBrowserIT {
     PrometheusMeterRegistry registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, true);
     int greeter = TestGreeter.start(vertx);
-    int closed = ProbeHttp.freePort();
+    int closed = Ports.free();
     int wrong = TestServers.delayed(vertx, "220 mail.example ESMTP ready", Duration.ZERO).actualPort();
     int hostile = TestServers.delayed(vertx, HOSTILE, Duration.ZERO).actualPort();
     int silent = TestServers.silent(vertx).actualPort();
@@ -90,7 +91,7 @@ class StatusPageBrowserIT {
           - {name: hostile-banner, address: '127.0.0.1:%d'%s
           - {name: silent, address: '127.0.0.1:%d'%s
           - {name: flaky, address: '127.0.0.1:%d'%s
-        """.formatted(ProbeHttp.freePort(), greeter, greeterExpect, closed, wrong, greeterExpect, hostile,
+        """.formatted(Ports.free(), greeter, greeterExpect, closed, wrong, greeterExpect, hostile,
         greeterExpect, silent, greeterExpect, flaky, greeterExpect);
     service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
     join(service.start());

@@ -1,6 +1,6 @@
 package dev.greetprobe.probe.http;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +9,7 @@ import dev.greetprobe.probe.ProbeHttp;
 import dev.greetprobe.probe.ProbeService;
 import dev.greetprobe.probe.TestServers;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.testkit.Ports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,8 +49,8 @@ class StatusPageTest {
     PrometheusMeterRegistry registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, true);
     int hostile = TestServers.delayed(vertx, HOSTILE, Duration.ZERO).actualPort();
-    int closed = ProbeHttp.freePort();
-    port = ProbeHttp.freePort();
+    int closed = Ports.free();
+    port = Ports.free();
     String targets = IntStream.range(0, TARGETS)
         .mapToObj(i -> "  - {name: t%03d, address: '127.0.0.1:%d'}".formatted(i, closed))
         .collect(Collectors.joining("\n"));

@@ -10,6 +10,7 @@ import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
+import dev.greetprobe.testkit.ProtobufScrape;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_31_1.Metrics.Histogram;
@@ -39,8 +40,8 @@ class ProbeMetricsTest {
 
     ProtobufScrape scrape = protobuf();
 
-    // 4 gauges, 11 result counters, the skip counter, and one series for each of resolve, connect and first_byte.
-    assertThat(scrape.series(labels -> "greeter".equals(labels.get("target")))).isEqualTo(19);
+    // 4 gauges, 12 result counters, the skip counter, and one series for each of resolve, connect and first_byte.
+    assertThat(scrape.series(labels -> "greeter".equals(labels.get("target")))).isEqualTo(20);
     for (Phase phase : GREETER.phases()) {
       assertThat(ProtobufScrape.isNative(phaseHistogram(scrape, phase))).as(phase.label()).isTrue();
     }

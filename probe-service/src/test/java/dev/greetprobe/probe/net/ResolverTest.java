@@ -1,6 +1,6 @@
 package dev.greetprobe.probe.net;
 
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

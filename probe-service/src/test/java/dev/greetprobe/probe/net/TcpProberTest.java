@@ -1,13 +1,14 @@
 package dev.greetprobe.probe.net;
 
-import static dev.greetprobe.probe.TestServers.join;
 import static dev.greetprobe.probe.config.TestTargets.target;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.greeter.GreeterConfig;
 import dev.greetprobe.greeter.GreeterService;
 import dev.greetprobe.probe.TestGreeter;
+import dev.greetprobe.testkit.LoopbackConfigs;
 import dev.greetprobe.probe.TestServers;
 import dev.greetprobe.probe.config.HostPort;
 import dev.greetprobe.probe.config.IpProtocol;
@@ -19,7 +20,6 @@ import dev.greetprobe.probe.dns.TestDnsServer;
 import dev.greetprobe.probe.epoll.BareSockets;
 import dev.greetprobe.probe.schedule.ProbeVerticle;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -318,11 +319,9 @@ class TcpProberTest {
 
     @BeforeEach
     void startGreeterRequiringClientCertificates() throws Exception {
-      GreeterConfig config = new GreeterConfig("127.0.0.1", 0, GreeterConfig.DEFAULT_GREETING, 1, 128,
-          Duration.ofSeconds(1), false, new GreeterConfig.Http("127.0.0.1", 0),
-          new GreeterConfig.Tls(Path.of(server.certificatePath()), Path.of(server.privateKeyPath()),
-              Path.of(client.certificatePath()), ClientAuth.REQUIRED, Duration.ofSeconds(10)),
-          GreeterConfig.Access.EVERYONE, GreeterConfig.Limits.DEFAULT, false);
+      GreeterConfig config = TestGreeter.config(LoopbackConfigs.greeter().with("listeners", 1).with("backlog", 128)
+          .with("tls", Map.of("cert_file", server.certificatePath(), "key_file", server.privateKeyPath(),
+              "client_ca_file", client.certificatePath(), "client_auth", "required")));
       GreeterService greeter = new GreeterService(vertx, config, Instrumentation.registry());
       join(greeter.start());
       port = greeter.greetingPort();

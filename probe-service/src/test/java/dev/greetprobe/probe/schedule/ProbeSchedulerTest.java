@@ -1,7 +1,7 @@
 package dev.greetprobe.probe.schedule;
 
-import static dev.greetprobe.probe.TestServers.join;
 import static dev.greetprobe.probe.config.TestTargets.target;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -120,6 +120,36 @@ class ProbeSchedulerTest {
         MetricValues.value(registry, "probe_skipped", Map.of("target", "slow")) >= 3);
 
     assertThat(stalled).as("only the first run started").hasSize(1);
+  }
+
+  /** A failed future or a throw is the prober's own fault: recorded as such, and the next run probes again. */
+  @Test
+  void aProberThatFailsIsRecordedAsAnInternalErrorAndTheScheduleGoesOn() throws Exception {
+    AtomicInteger probes = new AtomicInteger();
+    Prober broken = target -> {
+      int probe = probes.incrementAndGet();
+      if (probe % 2 == 1) {
+        throw new IllegalStateException("probe " + probe + " threw");
+      }
+      return Future.failedFuture(new IllegalStateException("probe " + probe + " failed its future"));
+    };
+    Target target = target("127.0.0.1:1").name("a").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(100))
+        .build();
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> broken, metrics);
+    join(scheduler.apply(List.of(target)));
+
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        MetricValues.value(registry, "probe_results", Map.of("target", "a", "result", "internal_error")) >= 4);
+    join(scheduler.stop());
+
+    assertThat(probes.get()).as("every run probed").isGreaterThanOrEqualTo(4);
+    assertThat(MetricValues.value(registry, "probe_skipped", Map.of("target", "a"))).isZero();
+    assertThat(MetricValues.value(registry, "probe_success", Map.of("target", "a"))).isZero();
+    assertThat(scheduler.schedules()).singleElement().satisfies(s -> {
+      assertThat(s.last().result()).isEqualTo(Result.INTERNAL_ERROR);
+      assertThat(s.last().detail()).matches("the probe failed in its own code: java.lang.IllegalStateException:"
+          + " probe \\d+ (threw|failed its future)");
+    });
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.greetprobe.probe.schedule;
 
 import static dev.greetprobe.probe.ProbeHttp.successes;
-import static dev.greetprobe.probe.TestServers.join;
+import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.probe.ProbeHttp;
 import dev.greetprobe.probe.ReloadScenario;
 import dev.greetprobe.probe.TestGreeter;
 import dev.greetprobe.probe.config.ConfigSource;
@@ -19,6 +18,7 @@ import dev.greetprobe.probe.config.TargetBudget;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Resolver;
 import dev.greetprobe.probe.net.TcpProber;
+import dev.greetprobe.testkit.Ports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ class ReloaderTest {
     PrometheusMeterRegistry registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, true);
     int greeterPort = TestGreeter.start(vertx, 1, registry);
-    scenario = new ReloadScenario(greeterPort, ProbeHttp.freePort());
+    scenario = new ReloadScenario(greeterPort, Ports.free());
   }
 
   @AfterEach

@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code java -jar bench/target/greetprobe-bench.jar greeter|probe|footprint [options]}: runs from the repository's root,
- * against the jars {@code mvn package} built, and prints a table.
+ * {@code java -jar bench/target/greetprobe-bench.jar greeter|probe|footprint|scale|status [options]}: runs from the
+ * repository's root, against the jars {@code mvn package} built (the status page's in this process), and prints a
+ * table.
  */
 public final class BenchMain {
 
@@ -19,6 +20,7 @@ public final class BenchMain {
              java -jar bench/target/greetprobe-bench.jar footprint
              java -jar bench/target/greetprobe-bench.jar scale [--targets 20000] [--interval 10] [--seconds 60]
                  [--warmup 60] [--modes classic,native,both]
+             java -jar bench/target/greetprobe-bench.jar status [--targets 100,1000,5000]
       """;
 
   private BenchMain() {
@@ -29,7 +31,7 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !List.of("greeter", "probe", "footprint", "scale").contains(args[0])) {
+    if (args.length == 0 || !List.of("greeter", "probe", "footprint", "scale", "status").contains(args[0])) {
       System.err.print(USAGE);
       System.exit(2);
     }
@@ -62,6 +64,10 @@ public final class BenchMain {
         case "--reference" -> reference = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (args[0].equals("status")) {
+      StatusBench.print(StatusBench.run(targets));
+      return;
     }
     Path root = Path.of("").toAbsolutePath();
     Path work = Files.createTempDirectory("greetprobe-bench");

@@ -42,7 +42,8 @@ public final class ProbeService {
     ProbeMetrics metrics = new ProbeMetrics(registry, config.histograms());
     metrics.transport(config.transport());
     this.scheduler = new ProbeScheduler(vertx, config.transport() == Transport.EPOLL
-        ? TcpProber.factory(resolver, BareSockets::connection) : TcpProber.factory(resolver), metrics);
+        ? TcpProber.factory(resolver, BareSockets::connection) : TcpProber.factory(resolver), metrics,
+        config.status().history());
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
     this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), registry, scheduler, scheduler,

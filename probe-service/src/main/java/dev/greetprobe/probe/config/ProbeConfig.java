@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * naming the target and the key.
  */
 public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload,
-    Shard shard, List<Target> targets, Histograms histograms) {
+    Shard shard, List<Target> targets, Histograms histograms, Status status) {
 
   private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
   /** A StatefulSet names its pods {@code <set>-<ordinal>}; the ordinal is the shard. */
@@ -73,6 +73,18 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   public record Reload(Duration interval, Duration timeout) {
   }
 
+  /**
+   * What the status page and {@code /targets} keep.
+   *
+   * @param history how many of its last results each target keeps
+   */
+  public record Status(int history) {
+
+    public static final Status DEFAULT = new Status(60);
+    /** Each result kept costs every target its bytes: a bound keeps a typo from taking the heap. */
+    public static final int MAX_HISTORY = 1000;
+  }
+
   /** Parses and validates YAML text; {@code origin} names it in errors. */
   public static ProbeConfig parse(String yaml, String origin, Map<String, String> environment) {
     return from(ConfigDocument.parse(yaml, origin), environment);
@@ -92,8 +104,10 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     ConfigReader metrics = root.section("metrics");
     Histograms histograms = Histograms.read(metrics);
     metrics.done();
+    Status status = status(root.section("status"));
     root.done();
-    return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets), histograms);
+    return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets), histograms,
+        status);
   }
 
   private static Transport transport(ConfigReader root) {
@@ -123,6 +137,12 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     boolean allowExpect = endpoint.bool("allow_expect", ProbeEndpoint.DEFAULT.allowExpect());
     endpoint.done();
     return new ProbeEndpoint(enabled, maxConcurrent, allow, allowExpect);
+  }
+
+  private static Status status(ConfigReader status) {
+    Status result = new Status(status.integer("history", Status.DEFAULT.history(), 1, Status.MAX_HISTORY));
+    status.done();
+    return result;
   }
 
   private static Reload reload(ConfigReader reload) {

@@ -7,8 +7,9 @@ import dev.greetprobe.common.ConfigException;
  * than running out of memory halfway through applying it.
  *
  * @param heapBytes the heap's limit, as {@link Runtime#maxMemory()} gives it
+ * @param bytesPerTarget what one target takes: {@link #BYTES_PER_TARGET}, and its history
  */
-public record TargetBudget(long heapBytes) {
+public record TargetBudget(long heapBytes, long bytesPerTarget) {
 
   /**
    * What one target takes, with room to spare: its schedule, meters and last result, and its share of the text of a
@@ -19,12 +20,22 @@ public record TargetBudget(long heapBytes) {
   /** What the probe takes with no targets: Vert.x, the HTTP server, the resolver, a reload's parse. */
   public static final long RESERVED_BYTES = 64L * 1024 * 1024;
 
+  /** A heap whose targets keep no history. */
+  public TargetBudget(long heapBytes) {
+    this(heapBytes, BYTES_PER_TARGET);
+  }
+
   public static TargetBudget ofThisHeap() {
     return new TargetBudget(Runtime.getRuntime().maxMemory());
   }
 
+  /** The same heap, each target also keeping a history of {@code historyBytes}. */
+  public TargetBudget withHistory(long historyBytes) {
+    return new TargetBudget(heapBytes, BYTES_PER_TARGET + historyBytes);
+  }
+
   int maxTargets() {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (heapBytes - RESERVED_BYTES) / BYTES_PER_TARGET));
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (heapBytes - RESERVED_BYTES) / bytesPerTarget));
   }
 
   /** Refuses {@code assignment} if this instance's part of it is more than the heap holds. */
@@ -32,7 +43,7 @@ public record TargetBudget(long heapBytes) {
     int held = assignment.held().size();
     if (held > maxTargets()) {
       throw new ConfigException("targets", "this instance would probe " + held + " targets, more than its heap of "
-          + (heapBytes >> 20) + " MiB holds (" + maxTargets() + ", at " + BYTES_PER_TARGET / 1024 + " KiB a target"
+          + (heapBytes >> 20) + " MiB holds (" + maxTargets() + ", at " + bytesPerTarget / 1024 + " KiB a target"
           + " beyond " + (RESERVED_BYTES >> 20) + " MiB); give it more heap (-Xmx), or split the targets over more"
           + " shards (shard.count)");
     }

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * The probe's HTTP endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}, {@code /targets} (JSON),
- * {@code POST /-/reload}, and {@code /probe?target=host:port}, a one-off probe answered the way blackbox_exporter
- * answers.
+ * The probe's HTTP endpoint: {@code /} (the {@link StatusPage}), {@code /metrics}, {@code /health/live},
+ * {@code /health/ready}, {@code /targets} (JSON), {@code POST /-/reload}, and {@code /probe?target=host:port}, a one-off
+ * probe answered the way blackbox_exporter answers.
  */
 public final class ProbeHttpServer {
 
@@ -44,6 +44,7 @@ public final class ProbeHttpServer {
   private final Prober prober;
   private final Reloader reloader;
   private final BooleanSupplier ready;
+  private final StatusPage status;
   private HttpServer server;
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
@@ -57,11 +58,13 @@ public final class ProbeHttpServer {
     this.prober = prober;
     this.reloader = reloader;
     this.ready = ready;
+    this.status = new StatusPage(vertx, scheduler, reloader);
   }
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, registry, ready);
+    status.mount(router);
     router.get("/targets").handler(this::targets);
     router.post("/-/reload").handler(this::reload);
     router.get("/probe").handler(this::probe);
@@ -83,7 +86,7 @@ public final class ProbeHttpServer {
     String transport = reloader.running().transport().label();
     vertx.executeBlocking(() -> {
       JsonArray list = new JsonArray();
-      schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last())));
+      schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last(), s.history().snapshot())));
       return new JsonObject()
           .put("transport", transport)
           .put("shard", shard(assignment.shard()))

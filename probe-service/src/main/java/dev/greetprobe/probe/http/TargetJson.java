@@ -4,15 +4,17 @@ import dev.greetprobe.common.Durations;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.ProbeResult;
+import dev.greetprobe.probe.schedule.ResultHistory;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** A target and its last result as {@code /targets} shows them. */
+/** A target, its last result and its history as {@code /targets} shows them. */
 final class TargetJson {
 
   private TargetJson() {
   }
 
-  static JsonObject of(Target target, ProbeResult last) {
+  static JsonObject of(Target target, ProbeResult last, ResultHistory.Snapshot history) {
     JsonObject json = new JsonObject()
         .put("name", target.name())
         .put("address", target.address().toString())
@@ -33,6 +35,14 @@ final class TargetJson {
           .put("cert_file", target.tls().certFile() == null ? null : target.tls().certFile().toString()));
     }
     json.put("last", last == null ? null : result(last));
+    JsonArray results = new JsonArray();
+    for (int i = 0; i < history.size(); i++) {
+      results.add(new JsonObject()
+          .put("finished_at", history.finishedAt(i).toString())
+          .put("result", history.result(i).label())
+          .put("duration_seconds", ProbeMetrics.seconds(history.duration(i))));
+    }
+    json.put("history", results);
     return json;
   }
 

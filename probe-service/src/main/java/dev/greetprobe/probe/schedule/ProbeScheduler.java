@@ -1,6 +1,7 @@
 package dev.greetprobe.probe.schedule;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.ProbeResult;
@@ -19,16 +20,18 @@ import java.util.function.Function;
 /**
  * Runs one {@link TargetSchedule} per target on the {@link ProbeVerticle}s, one verticle per event loop, the targets of
  * each slot of the {@link SlotGrid} on one verticle and the slots spread over all of them, and applies a new target
- * list as a diff: unchanged targets keep their schedule and series, changed ones restart (their series start again
- * from zero), removed ones stop and lose their series. Each verticle is handed its share of the diff. Not thread-safe:
- * one caller at a time applies, and the next apply waits for the last one's future; {@link #schedules()} may be read
- * from any thread. A one-off {@link #probe} runs on one of the verticles.
+ * list as a diff: unchanged targets keep their schedule, series and history, changed ones restart (their series and
+ * history start again from zero), removed ones stop and lose both. Each verticle is handed its share of the diff. Not
+ * thread-safe: one caller at a time applies, and the next apply waits for the last one's future; {@link #schedules()}
+ * may be read from any thread. A one-off {@link #probe} runs on one of the verticles.
  */
 public final class ProbeScheduler implements Prober {
 
   private final Vertx vertx;
   private final ProbeMetrics metrics;
   private final Function<Target, ProbeMetrics.TargetMeters> register;
+  /** How many results each schedule keeps. */
+  private final int history;
   private final Future<Deployed> deployed;
   private final Map<String, TargetSchedule> schedules = new LinkedHashMap<>();
   private final AtomicInteger liveTimers = new AtomicInteger();
@@ -39,9 +42,17 @@ public final class ProbeScheduler implements Prober {
   private record Deployed(String id, List<ProbeVerticle> verticles) {
   }
 
-  /** Deploys the verticles, each with a prober made by {@code probers}. */
-  public ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics) {
-    this(vertx, probers, metrics, metrics::register);
+  /**
+   * Deploys the verticles, each with a prober made by {@code probers}; each target keeps its last {@code history}
+   * results.
+   */
+  public ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics, int history) {
+    this(vertx, probers, metrics, history, metrics::register);
+  }
+
+  /** With the default history. */
+  ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics) {
+    this(vertx, probers, metrics, ProbeConfig.Status.DEFAULT.history());
   }
 
   /**
@@ -50,9 +61,15 @@ public final class ProbeScheduler implements Prober {
    */
   ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics,
       Function<Target, ProbeMetrics.TargetMeters> register) {
+    this(vertx, probers, metrics, ProbeConfig.Status.DEFAULT.history(), register);
+  }
+
+  private ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics, int history,
+      Function<Target, ProbeMetrics.TargetMeters> register) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.register = register;
+    this.history = history;
     List<ProbeVerticle> made = new CopyOnWriteArrayList<>();
     this.deployed = vertx.deployVerticle(() -> {
       ProbeVerticle verticle = new ProbeVerticle(probers);
@@ -102,7 +119,7 @@ public final class ProbeScheduler implements Prober {
         }
         int verticle = Math.floorMod(grid.slot(target), Instrumentation.EVENT_LOOPS);
         TargetSchedule schedule =
-            new TargetSchedule(target, verticle, metrics, register.apply(target), liveTimers);
+            new TargetSchedule(target, verticle, metrics, register.apply(target), liveTimers, history);
         schedules.put(target.name(), schedule);
         starting.get(verticle).add(schedule);
       }

@@ -53,7 +53,7 @@ public final class Reloader {
    * @param diff how this shard's targets changed
    * @param assignment this shard's part of the new config
    * @param restartRequired sections that changed but take effect only after a restart ({@code transport},
-   *     {@code http}, {@code probe_endpoint}, {@code dns})
+   *     {@code http}, {@code probe_endpoint}, {@code dns}, {@code metrics.histograms}, {@code status.history})
    * @param sha256 the hash of the text applied, to tell which version of a file each instance runs
    */
   public record Applied(ProbeScheduler.Diff diff, ShardAssignment assignment, List<String> restartRequired,
@@ -62,6 +62,17 @@ public final class Reloader {
 
   /** @param reason what is wrong, naming the key, as in {@code target 'db': address: port 70000 is outside 1..65535} */
   public record Refused(String reason) implements Outcome {
+  }
+
+  /**
+   * The last config to take effect or be refused, and when: the status page's word on the config. At start, the config
+   * the probe started with.
+   */
+  public record LastReload(Instant at, Outcome outcome) {
+
+    public boolean successful() {
+      return outcome instanceof Applied;
+    }
   }
 
   /**
@@ -90,6 +101,7 @@ public final class Reloader {
   private volatile ShardAssignment assignment;
   /** The hash of the text last read, applied or refused, or why it could not be read: the watcher compares it. */
   private volatile String lastRead;
+  private volatile LastReload lastReload;
   private Future<?> queue = Future.succeededFuture();
   private boolean stopped;
   /** The reading and validating under way, which {@link #stop} ends at once. */
@@ -101,7 +113,8 @@ public final class Reloader {
    */
   public Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
       String text) {
-    this(vertx, source, scheduler, metrics, config, text, TargetBudget.ofThisHeap());
+    this(vertx, source, scheduler, metrics, config, text,
+        TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(config.status().history())));
   }
 
   Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
@@ -120,7 +133,11 @@ public final class Reloader {
   /** Schedules the targets of the config the probe started with. */
   public Future<Void> start() {
     return enqueue(() -> schedule(assignment)
-        .onSuccess(diff -> metrics.configLoaded(assignment, Instant.now()))
+        .onSuccess(diff -> {
+          Instant now = Instant.now();
+          metrics.configLoaded(assignment, now);
+          lastReload = new LastReload(now, new Applied(diff, assignment, List.of(), lastRead));
+        })
         .mapEmpty());
   }
 
@@ -159,6 +176,11 @@ public final class Reloader {
 
   public ShardAssignment assignment() {
     return assignment;
+  }
+
+  /** Null until the targets the probe started with are scheduled. */
+  public LastReload lastReload() {
+    return lastReload;
   }
 
   private synchronized <T> Future<T> enqueue(Supplier<Future<T>> step) {
@@ -208,6 +230,10 @@ public final class Reloader {
   }
 
   private Future<Outcome> conclude(Candidate candidate, String trigger) {
+    return decide(candidate, trigger).onSuccess(outcome -> lastReload = new LastReload(Instant.now(), outcome));
+  }
+
+  private Future<Outcome> decide(Candidate candidate, String trigger) {
     synchronized (this) {
       if (stopped) {
         return Future.failedFuture("the probe is stopping");
@@ -252,10 +278,13 @@ public final class Reloader {
     if (next.histograms() != running.histograms()) {
       restartRequired.add("metrics.histograms");
     }
+    if (!next.status().equals(running.status())) {
+      restartRequired.add("status.history");
+    }
     // The HTTP server, the resolver and the verticles keep the settings they were built with, and so does the running
     // config, so that every reload until the restart says a restart is still needed.
     ProbeConfig effective = new ProbeConfig(running.transport(), running.http(), running.probeEndpoint(), running.dns(),
-        next.reload(), next.shard(), next.targets(), running.histograms());
+        next.reload(), next.shard(), next.targets(), running.histograms(), running.status());
     ShardAssignment nextAssignment = ShardAssignment.of(effective.shard(), effective.targets());
     return schedule(nextAssignment).map(diff -> {
       running = effective;

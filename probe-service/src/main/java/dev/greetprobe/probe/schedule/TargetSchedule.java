@@ -25,6 +25,7 @@ public final class TargetSchedule {
   private final ProbeMetrics metrics;
   private final ProbeMetrics.TargetMeters meters;
   private final AtomicInteger liveTimers;
+  private final ResultHistory history;
   /** Which of the scheduler's verticles owns the schedule: its slot's. */
   private final int verticle;
   private Vertx vertx;
@@ -36,8 +37,9 @@ public final class TargetSchedule {
   private volatile ProbeResult last;
 
   TargetSchedule(Target target, int verticle, ProbeMetrics metrics, ProbeMetrics.TargetMeters meters,
-      AtomicInteger liveTimers) {
+      AtomicInteger liveTimers, int history) {
     this.target = target;
+    this.history = new ResultHistory(history);
     this.verticle = verticle;
     this.metrics = metrics;
     this.meters = meters;
@@ -78,6 +80,7 @@ public final class TargetSchedule {
       running = false;
       if (!stopped) {
         meters.record(result);
+        history.record(result);
         last = result;
       }
     });
@@ -102,6 +105,11 @@ public final class TargetSchedule {
 
   ProbeMetrics.TargetMeters meters() {
     return meters;
+  }
+
+  /** The last results recorded, as long as the schedule runs: a changed target's new schedule starts a new one. */
+  public ResultHistory history() {
+    return history;
   }
 
   /** The last recorded result, or null before the first probe ends. */

@@ -44,6 +44,7 @@ public class ProbeConfigTest {
     assertThat(config.probeEndpoint()).isEqualTo(new ProbeConfig.ProbeEndpoint(true, 8,
         ProbeAllowList.parse(List.of("10.0.0.0/8", "::1", "*.svc.cluster.local:12345")), false));
     assertThat(config.histograms()).isEqualTo(Histograms.NATIVE);
+    assertThat(config.status()).isEqualTo(new ProbeConfig.Status(120));
     assertThat(config.dns()).isEqualTo(new ProbeConfig.Dns(
         List.of(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53)), List.of("svc.cluster.local"), 2,
         Duration.ofMillis(500)));
@@ -69,6 +70,7 @@ public class ProbeConfigTest {
     ProbeConfig config = ProbeConfig.from(null, Map.of());
 
     assertThat(config.reload().interval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.status().history()).as("status.history").isEqualTo(60);
     assertThat(config.shard()).isEqualTo(new Shard(0, 1));
   }
 
@@ -165,6 +167,7 @@ public class ProbeConfigTest {
       invalid-probe-endpoint-allow-expect.yaml     | probe_endpoint.allow_expect: 'no' is not true or false
       invalid-reload-interval.yaml                 | reload.interval: 10ms is below the minimum of 100ms
       invalid-shard-count.yaml                     | shard.count: 0 is outside 1..1000
+      invalid-status-history.yaml                  | status.history: 0 is outside 1..1000
       invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)
       invalid-shard-index-not-a-pod-name.yaml      | shard.index: 'probe' is neither a shard number nor a pod name ending in -N (as in probe-2)
       invalid-empty.yaml                           | config file {file} holds no YAML document (it is empty, or only comments)

@@ -181,6 +181,35 @@ class ProbeSchedulerTest {
     assertThat(scheduler.liveTimers()).isEqualTo(1);
   }
 
+  /** A reload keeps an unchanged target's history, starts a changed one's afresh and drops a removed one's. */
+  @Test
+  void aReloadKeepsTheHistoryOfWhatItLeavesAsItWas() throws Exception {
+    ProbeResult success = new ProbeResult(Result.SUCCESS, "", Map.of(), Duration.ofMillis(1), null, null, null,
+        java.time.Instant.now());
+    Prober instant = target -> Future.succeededFuture(success);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> instant, metrics);
+    Duration often = Duration.ofMillis(100);
+    Target kept = target("127.0.0.1:1").name("kept").interval(often).timeout(often).build();
+    Target changed = target("127.0.0.1:1").name("changed").interval(often).timeout(often).build();
+    Target removed = target("127.0.0.1:1").name("removed").interval(often).timeout(often).build();
+    join(scheduler.apply(List.of(kept, changed, removed)));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        scheduler.schedules().stream().allMatch(s -> s.history().snapshot().size() >= 5));
+    Map<String, ResultHistory> before = new HashMap<>();
+    scheduler.schedules().forEach(s -> before.put(s.target().name(), s.history()));
+    int changedResults = before.get("changed").snapshot().size();
+
+    join(scheduler.apply(List.of(kept, target("127.0.0.1:1").name("changed").interval(often)
+        .timeout(Duration.ofMillis(90)).build())));
+
+    Map<String, ResultHistory> after = new HashMap<>();
+    scheduler.schedules().forEach(s -> after.put(s.target().name(), s.history()));
+    assertThat(after).containsOnlyKeys("kept", "changed");
+    assertThat(after.get("kept")).as("the unchanged target's own history, going on").isSameAs(before.get("kept"));
+    assertThat(after.get("changed")).as("a new history for the changed target").isNotSameAs(before.get("changed"));
+    assertThat(after.get("changed").snapshot().size()).isLessThan(changedResults);
+  }
+
   /**
    * Twenty reloads of a thousand targets while they probe a real greeter: each reload removes 50, changes 50 and adds
    * 50, leaving 900 as they were. After every apply exactly one timer runs per target, and once an apply completes no

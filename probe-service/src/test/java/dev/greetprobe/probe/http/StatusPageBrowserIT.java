@@ -1,0 +1,227 @@
+package dev.greetprobe.probe.http;
+
+import static dev.greetprobe.testkit.Futures.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.probe.ProbeHttp;
+import dev.greetprobe.probe.ProbeService;
+import dev.greetprobe.probe.TestGreeter;
+import dev.greetprobe.probe.TestServers;
+import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.testkit.Ports;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The status page in a real browser, Debian's chromium driven through Debian's chromedriver, against a running probe
+ * whose targets are a real greeter, a closed port, a server with the wrong greeting, one whose greeting is markup
+ * meant to run, one that never answers, and one that fails one time in ten.
+ */
+class StatusPageBrowserIT {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Markup that, were it not text, would run a script, add an image and change the page's title. */
+  private static final String HOSTILE = "<script>document.title='owned';alert(1)</script>"
+      + "\"><img src=x onerror=\"document.title='owned'\">";
+  private static final int RESULTS_BEFORE_LOOKING = 20;
+
+  private static Vertx vertx;
+  private static ProbeService service;
+  private static ChromeDriver browser;
+  private static String page;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as("Debian's chromium and chromedriver (%s, %s); install them with: sudo apt-get install -y chromium"
+            + " chromium-driver (./test does)", CHROMIUM, CHROMEDRIVER)
+        .isTrue();
+    PrometheusMeterRegistry registry = Instrumentation.registry();
+    vertx = Instrumentation.vertx(registry, true);
+    int greeter = TestGreeter.start(vertx);
+    int closed = Ports.free();
+    int wrong = TestServers.delayed(vertx, "220 mail.example ESMTP ready", Duration.ZERO).actualPort();
+    int hostile = TestServers.delayed(vertx, HOSTILE, Duration.ZERO).actualPort();
+    int silent = TestServers.silent(vertx).actualPort();
+    AtomicInteger connections = new AtomicInteger();
+    Buffer greeting = Buffer.buffer("Thank You for Connecting");
+    int flaky = TestServers.listen(vertx, socket -> {
+      int connection = connections.incrementAndGet();
+      if (connection % 10 == 5) {
+        socket.close();
+      } else {
+        socket.end(greeting);
+      }
+    }).actualPort();
+    String greeterExpect = ", expect: '^Thank You for Connecting$'}";
+    String config = """
+        http: {host: 127.0.0.1, port: %d}
+        defaults: {interval: 1s, timeout: 300ms}
+        status: {history: 30}
+        targets:
+          - {name: greeter, address: '127.0.0.1:%d'%s
+          - {name: refusing, address: '127.0.0.1:%d'}
+          - {name: wrong-greeting, address: '127.0.0.1:%d'%s
+          - {name: hostile-banner, address: '127.0.0.1:%d'%s
+          - {name: silent, address: '127.0.0.1:%d'%s
+          - {name: flaky, address: '127.0.0.1:%d'%s
+        """.formatted(Ports.free(), greeter, greeterExpect, closed, wrong, greeterExpect, hostile,
+        greeterExpect, silent, greeterExpect, flaky, greeterExpect);
+    service = new ProbeService(vertx, registry, new ConfigSource.Fixed(config, "test config", Map.of()), config);
+    join(service.start());
+    page = "http://127.0.0.1:" + service.httpPort() + "/";
+    await().atMost(Duration.ofSeconds(RESULTS_BEFORE_LOOKING * 3)).until(() ->
+        ProbeHttp.targets(service.httpPort()).getJsonArray("targets").stream()
+            .allMatch(t -> ((JsonObject) t).getJsonArray("history").size() >= RESULTS_BEFORE_LOOKING));
+    browser = chromium();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (service != null) {
+      join(service.stop());
+    }
+    if (vertx != null) {
+      join(vertx.close());
+    }
+  }
+
+  /** Headless, and nothing fetched: the driver and the browser are Debian's, named here, so no manager looks. */
+  private static ChromeDriver chromium() {
+    ChromeDriverService driver = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort()
+        .build();
+    ChromeOptions options = new ChromeOptions()
+        .setBinary(CHROMIUM.toFile())
+        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+            "--no-first-run", "--disable-extensions", "--hide-scrollbars");
+    ChromeDriver chrome = new ChromeDriver(driver, options);
+    chrome.manage().window().setSize(new Dimension(1360, 960));
+    return chrome;
+  }
+
+  @Test
+  void eachRowSaysItsStateAndWhyWithTheDownTargetsFirst() {
+    onPage("", () -> {
+      assertThat(rowStates()).containsExactly(
+          "flaky=up", "greeter=up", "hostile-banner=down", "refusing=down", "silent=down", "wrong-greeting=down");
+      assertThat(names()).as("down first, then by name").containsExactly(
+          "hostile-banner", "refusing", "silent", "wrong-greeting", "flaky", "greeter");
+      assertThat(reason("refusing")).isEqualTo("connect_refused");
+      assertThat(reason("wrong-greeting")).isEqualTo("banner_mismatch");
+      assertThat(reason("hostile-banner")).isEqualTo("banner_mismatch");
+      assertThat(reason("silent")).isEqualTo("read_timeout");
+      assertThat(row("wrong-greeting").findElement(By.className("detail")).getText()).contains("220 mail.example");
+      assertThat(row("greeter").findElements(By.className("reason"))).isEmpty();
+      assertThat(row("greeter").findElements(By.cssSelector("td.strip rect.cell")))
+          .hasSizeGreaterThanOrEqualTo(RESULTS_BEFORE_LOOKING)
+          .allSatisfy(cell -> assertThat(cell.getAttribute("class")).contains("c-success"));
+      assertThat(row("greeter").findElement(By.cssSelector("td.strip rect.cell title")).getAttribute("textContent"))
+          .as("a cell's hover text: when, the result, how long")
+          .matches("\\d\\d:\\d\\d:\\d\\dZ · success · [0-9.]+ ms");
+      assertThat(row("flaky").findElements(By.cssSelector("td.strip rect.c-closed_early"))).isNotEmpty();
+      assertThat(row("greeter").findElements(By.cssSelector("ul.phases li"))).extracting(WebElement::getText)
+          .anySatisfy(phase -> assertThat(phase).startsWith("connect "))
+          .anySatisfy(phase -> assertThat(phase).startsWith("first_byte "));
+      assertThat(browser.findElement(By.cssSelector(".counts .down")).getText()).isEqualTo("4 down");
+      saveScreenshot();
+    });
+  }
+
+  @Test
+  void theHostileBannerIsShownAsTextAndRunsNothing() {
+    onPage("", () -> {
+      assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+      assertThat(browser.getTitle()).doesNotContain("owned");
+      assertThat(browser.findElements(By.tagName("script"))).as("the page has no script, and none came in").isEmpty();
+      assertThat(browser.findElements(By.cssSelector("img"))).as("no image came in").isEmpty();
+      WebElement hostile = row("hostile-banner");
+      assertThat(hostile.findElement(By.className("detail")).getText()).contains("<script>document.title='owned'");
+      assertThat(hostile.findElement(By.cssSelector("details.received pre")).getAttribute("textContent"))
+          .isEqualTo(HOSTILE);
+    });
+  }
+
+  @Test
+  void theFilterWorksWithoutScriptThroughThePlainForm() {
+    onPage("?show=down", () ->
+        assertThat(names()).containsExactly("hostile-banner", "refusing", "silent", "wrong-greeting"));
+    onPage("", () -> {
+      browser.findElement(By.name("name")).sendKeys("GREET");
+      browser.findElement(By.cssSelector("form.filter button")).click();
+      assertThat(browser.getCurrentUrl()).contains("name=GREET");
+      assertThat(names()).containsExactly("wrong-greeting", "greeter");
+      assertThat(browser.findElement(By.name("name")).getAttribute("value")).isEqualTo("GREET");
+    });
+    onPage("?show=down&name=nothing-like-this", () ->
+        assertThat(browser.findElement(By.className("none")).getText()).isEqualTo("No target matches."));
+  }
+
+  /**
+   * Loads the page with {@code query} and checks it, again from a fresh load if the page's own refresh replaced it
+   * while it was being read.
+   */
+  private static void onPage(String query, ThrowingRunnable checks) {
+    await().atMost(Duration.ofSeconds(30)).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
+      browser.get(page + query);
+      checks.run();
+    });
+  }
+
+  private static List<String> rowStates() {
+    return browser.findElements(By.cssSelector("tbody tr")).stream()
+        .map(tr -> tr.getAttribute("data-target") + "=" + tr.findElement(By.className("badge")).getText())
+        .sorted().toList();
+  }
+
+  private static List<String> names() {
+    return browser.findElements(By.cssSelector("tbody tr td.target .name")).stream().map(WebElement::getText).toList();
+  }
+
+  private static WebElement row(String name) {
+    return browser.findElement(By.cssSelector("tr[data-target='" + name + "']"));
+  }
+
+  private static String reason(String name) {
+    return row(name).findElement(By.className("reason")).getText();
+  }
+
+  /** Into target/, and into the docs, where the README shows it. */
+  private static void saveScreenshot() throws IOException {
+    byte[] png = browser.getScreenshotAs(OutputType.BYTES);
+    Files.write(Path.of("target", "status-page.png"), png);
+    Path docs = Path.of("..", "docs");
+    assertThat(docs.resolve("probe.md")).as("the repository's docs, beside the module").exists();
+    Files.write(docs.resolve("status-page.png"), png);
+  }
+}

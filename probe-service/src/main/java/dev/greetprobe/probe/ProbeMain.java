@@ -118,7 +118,8 @@ public final class ProbeMain {
     // The reload logs its outcome; the signal's thread must not wait for it.
     Signal.handle(new Signal("HUP"), signal -> service.reload("SIGHUP"));
     ProbeConfig config = service.config();
-    log.info("probe running on transport {}, {}; metrics, /targets, /probe and POST /-/reload on {}:{}",
+    log.info("probe running on transport {}, {}; the status page /, /metrics, /targets, /probe and POST /-/reload"
+        + " on {}:{}",
         config.transport().label(), Reloader.describe(ShardAssignment.of(config.shard(), config.targets())),
         config.http().host(), service.httpPort());
   }

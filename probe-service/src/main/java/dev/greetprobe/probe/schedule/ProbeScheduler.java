@@ -159,7 +159,7 @@ public final class ProbeScheduler implements Prober {
     return view;
   }
 
-  /** Periodic timers set and not yet cancelled: one per schedule, or a reload lost or duplicated one. */
+  /** Schedules waiting for a run: one per schedule started and not stopped, or a reload lost or doubled one. */
   public int liveTimers() {
     return liveTimers.get();
   }

@@ -24,6 +24,7 @@ public final class ProbeVerticle extends VerticleBase implements Prober {
   private final Set<TargetSchedule> schedules = new LinkedHashSet<>();
   private NetClient client;
   private Prober prober;
+  private Wakes wakes;
 
   public ProbeVerticle(Prober.Factory probers) {
     this.probers = probers;
@@ -33,6 +34,7 @@ public final class ProbeVerticle extends VerticleBase implements Prober {
   public Future<?> start() {
     client = vertx.createNetClient(TcpProber.clientOptions());
     prober = probers.create(context, client);
+    wakes = new Wakes(vertx);
     return Future.succeededFuture();
   }
 
@@ -61,10 +63,9 @@ public final class ProbeVerticle extends VerticleBase implements Prober {
         schedule.stop();
         schedules.remove(schedule);
       });
-      // One reading of the clock for all: schedules due together then set timers due together.
       long now = System.nanoTime();
       starting.forEach(schedule -> {
-        schedule.start(vertx, prober, grid, now);
+        schedule.start(wakes, prober, grid, now);
         schedules.add(schedule);
       });
       applied.complete();

@@ -5,9 +5,7 @@ import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Prober;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,9 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that owns it: started, ticked and stopped there only. A probe still running when the next is due makes that run
  * skip (and count it) rather than overlap.
  *
- * <p>Vert.x's periodic timer runs at a fixed rate, in milliseconds from the moment it is set: the first delay is
- * rounded up to the next millisecond, and a verticle starts the schedules of one reload with one reading of the clock,
- * so the targets of a slot are due on the same loop wake-up.
+ * <p>Its runs are instants of the grid, to the nanosecond, and it waits for each on its verticle's {@link Wakes}: the
+ * targets of a slot are then due on the same wake-up of the loop.
  */
 public final class TargetSchedule {
 
@@ -28,9 +25,12 @@ public final class TargetSchedule {
   private final ResultHistory history;
   /** Which of the scheduler's verticles owns the schedule: its slot's. */
   private final int verticle;
-  private Vertx vertx;
+  /** What this schedule waits on its wake-ups with: one object, so that it can be taken out again. */
+  private final Runnable run = this::tick;
+  private Wakes wakes;
   private Prober prober;
-  private long timer = -1;
+  /** Whether the schedule waits on {@link #wakes} for {@link #dueNanos}. */
+  private boolean armed;
   private long dueNanos;
   private boolean running;
   private boolean stopped;
@@ -47,23 +47,26 @@ public final class TargetSchedule {
   }
 
   /** On the owning verticle's context: starts probing at the target's next run on the grid, then every interval. */
-  void start(Vertx vertx, Prober prober, SlotGrid grid, long nowNanos) {
-    this.vertx = vertx;
+  void start(Wakes wakes, Prober prober, SlotGrid grid, long nowNanos) {
+    this.wakes = wakes;
     this.prober = prober;
     dueNanos = grid.firstRun(target, nowNanos);
-    long delayMillis = TimeUnit.NANOSECONDS.toMillis(dueNanos - nowNanos + TimeUnit.MILLISECONDS.toNanos(1) - 1);
-    timer = vertx.setPeriodic(delayMillis, target.interval().toMillis(), id -> tick());
+    wakes.at(dueNanos, run);
+    armed = true;
     liveTimers.incrementAndGet();
   }
 
   /** On the owning verticle's context: a probe in flight finishes but is not recorded, and none starts after. */
   void stop() {
     stopped = true;
-    if (timer >= 0 && vertx.cancelTimer(timer)) {
+    if (armed) {
+      wakes.cancel(dueNanos, run);
+      armed = false;
       liveTimers.decrementAndGet();
     }
   }
 
+  /** On the owning verticle's context, at {@link #dueNanos}: probes, and waits for the next run. */
   private void tick() {
     if (stopped) {
       return;
@@ -71,6 +74,7 @@ public final class TargetSchedule {
     long now = System.nanoTime();
     metrics.lateness(now - dueNanos);
     dueNanos += target.interval().toNanos();
+    wakes.at(dueNanos, run);
     if (running) {
       meters.skipped();
       return;

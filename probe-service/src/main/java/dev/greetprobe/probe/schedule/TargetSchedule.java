@@ -29,8 +29,6 @@ public final class TargetSchedule {
   private final Runnable run = this::tick;
   private Wakes wakes;
   private Prober prober;
-  /** Whether the schedule waits on {@link #wakes} for {@link #dueNanos}. */
-  private boolean armed;
   private long dueNanos;
   private boolean running;
   private boolean stopped;
@@ -52,18 +50,17 @@ public final class TargetSchedule {
     this.prober = prober;
     dueNanos = grid.firstRun(target, nowNanos);
     wakes.at(dueNanos, run);
-    armed = true;
     liveTimers.incrementAndGet();
   }
 
   /** On the owning verticle's context: a probe in flight finishes but is not recorded, and none starts after. */
   void stop() {
-    stopped = true;
-    if (armed) {
+    // Started and not yet stopped: it waits on its wake-up for the next run.
+    if (wakes != null && !stopped) {
       wakes.cancel(dueNanos, run);
-      armed = false;
       liveTimers.decrementAndGet();
     }
+    stopped = true;
   }
 
   /** On the owning verticle's context, at {@link #dueNanos}: probes, and waits for the next run. */
@@ -95,8 +92,14 @@ public final class TargetSchedule {
    * own. That is recorded as such, so that the schedule sees the probe end and probes again at the next run.
    */
   private Future<ProbeResult> probe(long startNanos) {
-    return Future.succeededFuture(target).compose(prober::probe)
-        .otherwise(cause -> ProbeResult.internalError(cause, Duration.ofNanos(System.nanoTime() - startNanos)));
+    Future<ProbeResult> probed;
+    try {
+      probed = prober.probe(target);
+    } catch (RuntimeException e) {
+      probed = Future.failedFuture(e);
+    }
+    return probed.otherwise(cause ->
+        ProbeResult.internalError(cause, Duration.ofNanos(System.nanoTime() - startNanos)));
   }
 
   public Target target() {

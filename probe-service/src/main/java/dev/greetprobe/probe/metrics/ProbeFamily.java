@@ -1,6 +1,7 @@
 package dev.greetprobe.probe.metrics;
 
 import io.prometheus.metrics.core.metrics.MetricWithFixedMetadata;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 /**
@@ -48,5 +49,10 @@ enum ProbeFamily {
   /** {@code builder}, which gives the family its type, with the family's name, help and unit. */
   <B extends MetricWithFixedMetadata.Builder<B, ?>> B describe(B builder) {
     return builder.name(name).help(help).unit(unit);
+  }
+
+  /** The family's name, help and unit, for a snapshot built by the probe's own collector ({@link TargetFamilies}). */
+  MetricMetadata metadata() {
+    return new MetricMetadata(name, help, unit);
   }
 }

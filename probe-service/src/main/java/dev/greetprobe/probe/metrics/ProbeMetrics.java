@@ -8,18 +8,13 @@ import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
-import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * The only place that touches the probe's metrics, each family described by its {@link ProbeFamily}. Names follow
@@ -27,9 +22,10 @@ import java.util.Map;
  * {@code probe_dns_lookup_time_seconds}, {@code probe_ip_protocol}, {@code probe_ssl_earliest_cert_expiry}), so its
  * dashboards and alerts keep working.
  * Every series of a target is registered when the target is, so none appears late or only after a failure; a
- * phase's histogram only for targets that go through the phase. They are the Prometheus client's, in the registry
- * Micrometer scrapes: its histograms can be native ({@code metrics.histograms}), and a labelled series costs a
- * fraction of the memory of a Micrometer meter, which matters at tens of thousands of targets.
+ * phase's histogram only for targets that go through the phase. All are in the Prometheus client's registry, which
+ * Micrometer scrapes, and its histograms can be native ({@code metrics.histograms}). The probe's own series are the
+ * client's metrics; each target's are {@link TargetMeters}, collected by {@link TargetFamilies}, because a target has
+ * one writer and tens of thousands of them are scraped at once, which the client's labelled metrics are not built for.
  */
 public final class ProbeMetrics {
 
@@ -42,14 +38,7 @@ public final class ProbeMetrics {
 
   private final PrometheusRegistry registry;
   private final Histogram lateness;
-  private final Histogram phaseDurations;
-  private final Gauge success;
-  private final Gauge duration;
-  private final Gauge dnsLookup;
-  private final Gauge ipProtocol;
-  private final Gauge certExpiry;
-  private final Counter results;
-  private final Counter skipped;
+  private final TargetFamilies targetFamilies;
   private final GaugeDataPoint targets;
   private final GaugeDataPoint configTargets;
   private final GaugeDataPoint shardIndex;
@@ -60,17 +49,8 @@ public final class ProbeMetrics {
   public ProbeMetrics(PrometheusMeterRegistry meters, Histograms histograms) {
     registry = meters.getPrometheusRegistry();
     lateness = ProbeFamily.LATENESS.describe(histograms.builder(LATENESS_BUCKETS)).register(registry);
-    phaseDurations = ProbeFamily.PHASE_DURATION.describe(histograms.builder(PHASE_BUCKETS))
-        .labelNames("target", "phase").register(registry);
-    success = perTarget(ProbeFamily.SUCCESS);
-    duration = perTarget(ProbeFamily.DURATION);
-    dnsLookup = perTarget(ProbeFamily.DNS_LOOKUP);
-    ipProtocol = perTarget(ProbeFamily.IP_PROTOCOL);
-    certExpiry = perTarget(ProbeFamily.CERT_EXPIRY);
-    results = ProbeFamily.RESULTS.describe(Counter.builder().withoutExemplars()).labelNames("target", "result")
-        .register(registry);
-    skipped = ProbeFamily.SKIPPED.describe(Counter.builder().withoutExemplars()).labelNames("target")
-        .register(registry);
+    targetFamilies = new TargetFamilies(histograms);
+    registry.register(targetFamilies);
     targets = gauge(ProbeFamily.TARGETS).register(registry);
     configTargets = gauge(ProbeFamily.CONFIG_TARGETS).register(registry);
     shardIndex = gauge(ProbeFamily.SHARD_INDEX).register(registry);
@@ -79,10 +59,6 @@ public final class ProbeMetrics {
     reloadSuccessful = gauge(ProbeFamily.RELOAD_SUCCESSFUL).register(registry);
     reloadSuccessful.set(1);
     reloadSuccessSeconds = gauge(ProbeFamily.RELOAD_SUCCESS_TIMESTAMP).register(registry);
-  }
-
-  private Gauge perTarget(ProbeFamily family) {
-    return gauge(family).labelNames("target").register(registry);
   }
 
   private static Gauge.Builder gauge(ProbeFamily family) {
@@ -114,80 +90,9 @@ public final class ProbeMetrics {
     lateness.observe(Math.max(0, nanos) / 1e9);
   }
 
+  /** {@code target}'s series, exported until {@link TargetMeters#remove}. */
   public TargetMeters register(Target target) {
-    return new TargetMeters(target);
-  }
-
-  /** One target's series. */
-  public final class TargetMeters {
-
-    private final String name;
-    private final GaugeDataPoint lastSuccess;
-    private final GaugeDataPoint lastDuration;
-    private final GaugeDataPoint lastDnsLookup;
-    private final GaugeDataPoint lastIpProtocol;
-    private final GaugeDataPoint earliestCertExpiry;
-    private final Map<Phase, DistributionDataPoint> phases = new EnumMap<>(Phase.class);
-    private final Map<Result, CounterDataPoint> byResult = new EnumMap<>(Result.class);
-    private final CounterDataPoint skippedRuns;
-
-    private TargetMeters(Target target) {
-      name = target.name();
-      // NaN until the target's first probe ends: a target not probed yet is not a failed one, and alerts on
-      // probe_success == 0 or a dashboard's red must not see every restart as an outage.
-      lastSuccess = notYet(success);
-      lastDuration = notYet(duration);
-      lastDnsLookup = notYet(dnsLookup);
-      lastIpProtocol = notYet(ipProtocol);
-      earliestCertExpiry = target.tls() == null ? null : notYet(certExpiry);
-      // Only the phases the target goes through: a classic histogram that can never count is still 18 series in
-      // every scrape, which Prometheus stores and the probe renders, for nothing.
-      for (Phase phase : target.phases()) {
-        phases.put(phase, phaseDurations.labelValues(name, phase.label()));
-      }
-      for (Result result : Result.values()) {
-        byResult.put(result, results.labelValues(name, result.label()));
-      }
-      skippedRuns = skipped.labelValues(name);
-    }
-
-    private GaugeDataPoint notYet(Gauge gauge) {
-      GaugeDataPoint point = gauge.labelValues(name);
-      point.set(Double.NaN);
-      return point;
-    }
-
-    public void record(ProbeResult result) {
-      result.phases().forEach((phase, d) -> phases.get(phase).observe(seconds(d)));
-      byResult.get(result.result()).inc();
-      lastSuccess.set(result.success() ? 1 : 0);
-      lastDuration.set(seconds(result.duration()));
-      Duration resolve = result.phases().get(Phase.RESOLVE);
-      lastDnsLookup.set(resolve == null ? 0 : seconds(resolve));
-      lastIpProtocol.set(result.ipProtocol());
-      if (result.certExpiry() != null && earliestCertExpiry != null) {
-        earliestCertExpiry.set(result.certExpiry().getEpochSecond());
-      }
-    }
-
-    public void skipped() {
-      skippedRuns.inc();
-    }
-
-    /** Takes the target's series out of {@code /metrics}. */
-    public void remove() {
-      for (Gauge gauge : new Gauge[] {success, duration, dnsLookup, ipProtocol}) {
-        gauge.remove(name);
-      }
-      if (earliestCertExpiry != null) {
-        certExpiry.remove(name);
-      }
-      phases.keySet().forEach(phase -> phaseDurations.remove(name, phase.label()));
-      for (Result result : Result.values()) {
-        results.remove(name, result.label());
-      }
-      skipped.remove(name);
-    }
+    return targetFamilies.add(target);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
+import dev.greetprobe.probe.metrics.TargetMeters;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Prober;
 import io.vertx.core.DeploymentOptions;
@@ -29,7 +30,7 @@ public final class ProbeScheduler implements Prober {
 
   private final Vertx vertx;
   private final ProbeMetrics metrics;
-  private final Function<Target, ProbeMetrics.TargetMeters> register;
+  private final Function<Target, TargetMeters> register;
   /** How many results each schedule keeps. */
   private final int history;
   private final Future<Deployed> deployed;
@@ -60,12 +61,12 @@ public final class ProbeScheduler implements Prober {
    * part way.
    */
   ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics,
-      Function<Target, ProbeMetrics.TargetMeters> register) {
+      Function<Target, TargetMeters> register) {
     this(vertx, probers, metrics, ProbeConfig.Status.DEFAULT.history(), register);
   }
 
   private ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics, int history,
-      Function<Target, ProbeMetrics.TargetMeters> register) {
+      Function<Target, TargetMeters> register) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.register = register;

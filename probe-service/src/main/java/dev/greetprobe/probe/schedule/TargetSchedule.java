@@ -2,6 +2,7 @@ package dev.greetprobe.probe.schedule;
 
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
+import dev.greetprobe.probe.metrics.TargetMeters;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Prober;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ public final class TargetSchedule {
 
   private final Target target;
   private final ProbeMetrics metrics;
-  private final ProbeMetrics.TargetMeters meters;
+  private final TargetMeters meters;
   private final AtomicInteger liveTimers;
   private final ResultHistory history;
   /** Which of the scheduler's verticles owns the schedule: its slot's. */
@@ -34,7 +35,7 @@ public final class TargetSchedule {
   private boolean stopped;
   private volatile ProbeResult last;
 
-  TargetSchedule(Target target, int verticle, ProbeMetrics metrics, ProbeMetrics.TargetMeters meters,
+  TargetSchedule(Target target, int verticle, ProbeMetrics metrics, TargetMeters meters,
       AtomicInteger liveTimers, int history) {
     this.target = target;
     this.history = new ResultHistory(history);
@@ -110,7 +111,7 @@ public final class TargetSchedule {
     return verticle;
   }
 
-  ProbeMetrics.TargetMeters meters() {
+  TargetMeters meters() {
     return meters;
   }
 

@@ -34,10 +34,57 @@ public final class Expect {
   /** {@code {999999999,999999999}}, the longest repetition the count reads. */
   private static final int LONGEST_REPEAT = 20;
 
+  /** Characters that make an expression more than its own text, besides the anchors at either end. */
+  private static final String METACHARACTERS = "\\.+*?()|[]{}^$";
+
   private final Pattern pattern;
+  /** The text to find when the expression is nothing but that text, anchored or not; null otherwise. */
+  private final Literal literal;
 
   private Expect(Pattern pattern) {
     this.pattern = pattern;
+    this.literal = Literal.of(pattern.pattern());
+  }
+
+  /**
+   * An expression that is plain text, such as {@code ^Thank You for Connecting$}: most banner expressions are, and
+   * finding a string is a fraction of what stepping RE2's machine through the same text costs. Without the
+   * multi-line flag, which takes a group to set, {@code ^} and {@code $} anchor only at the text's ends, so the
+   * text matches exactly when it equals, starts with, ends with or holds the string.
+   */
+  private record Literal(String text, boolean atStart, boolean atEnd) {
+
+    static Literal of(String regex) {
+      boolean atStart = regex.startsWith("^");
+      boolean atEnd = regex.length() > (atStart ? 1 : 0) && regex.endsWith("$");
+      String text = regex.substring(atStart ? 1 : 0, regex.length() - (atEnd ? 1 : 0));
+      for (int i = 0; i < text.length(); i++) {
+        if (METACHARACTERS.indexOf(text.charAt(i)) >= 0) {
+          return null;
+        }
+      }
+      return new Literal(text, atStart, atEnd);
+    }
+
+    boolean foundIn(CharSequence in) {
+      int length = text.length();
+      if (atStart && atEnd) {
+        return in.length() == length && regionMatches(in, 0);
+      }
+      if (atStart || atEnd) {
+        return in.length() >= length && regionMatches(in, atStart ? 0 : in.length() - length);
+      }
+      return in instanceof StringBuilder builder ? builder.indexOf(text) >= 0 : in.toString().contains(text);
+    }
+
+    private boolean regionMatches(CharSequence in, int from) {
+      for (int i = 0; i < text.length(); i++) {
+        if (in.charAt(from + i) != text.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** Compiles {@code regex}; the exception's message says why it is refused. */
@@ -74,7 +121,7 @@ public final class Expect {
 
   /** Whether {@code text} holds a match anywhere. */
   public boolean foundIn(CharSequence text) {
-    return pattern.matcher(text).find();
+    return literal != null ? literal.foundIn(text) : pattern.matcher(text).find();
   }
 
   /** Names the Java-only constructs RE2 leaves out, since RE2's own words for them do not say so. */

@@ -3,6 +3,8 @@ package dev.greetprobe.probe.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.re2j.Pattern;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,5 +91,19 @@ class ExpectTest {
   @Test
   void aLongRepetitionOfAnAlternationMatchesWithoutOverflowingTheStack() {
     assertThat(Expect.compile("^(a|b)*$").foundIn("a".repeat(32 * 1024))).isTrue();
+  }
+
+  /** Plain text is found without RE2's machine, and must be found exactly where RE2 would find it. */
+  @ParameterizedTest(name = "''{0}''")
+  @ValueSource(strings = {"^Thank You for Connecting$", "^Thank You", "Connecting$", "for", "", "^", "$", "^$",
+      "Thank You for Connecting\n", "a.b", "^(T)hank"})
+  void plainTextMatchesWhereRe2Would(String regex) {
+    Expect expect = Expect.compile(regex);
+    for (String text : List.of("", "Thank You for Connecting", "Thank You for Connecting\n", "xThank You for Connecting",
+        "Thank You for Connectingx", "for", "a.b", "axb", "Thank")) {
+      assertThat(expect.foundIn(new StringBuilder(text)))
+          .as("'%s' in '%s'", regex, text)
+          .isEqualTo(Pattern.compile(regex).matcher(text).find());
+    }
   }
 }

@@ -3,14 +3,11 @@ package dev.greetprobe.common;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.function.BooleanSupplier;
 
 /** The HTTP routes both services serve operators, Prometheus and Kubernetes, and the scrape formats behind them. */
@@ -26,11 +23,17 @@ public final class OpsRoutes {
   }
 
   /**
-   * Mounts what every service serves operators and Kubernetes: {@code /metrics}, {@code /health/live} (200 while the
-   * process runs) and {@code /health/ready} (200 while {@code ready} says so, else 503).
+   * Mounts what every service serves operators and Kubernetes: {@code /metrics} (every family in {@code registry}),
+   * {@code /health/live} (200 while the process runs) and {@code /health/ready} (200 while {@code ready} says so, else
+   * 503).
    */
   public static void mount(Router router, PrometheusMeterRegistry registry, BooleanSupplier ready) {
-    router.get("/metrics").handler(scrapeHandler(registry));
+    mount(router, Exposition.of(registry.getPrometheusRegistry()), ready);
+  }
+
+  /** As above, with {@code /metrics} exporting {@code exposition}. */
+  public static void mount(Router router, Exposition exposition, BooleanSupplier ready) {
+    router.get("/metrics").handler(scrapeHandler(exposition));
     router.get("/health/live").handler(ctx -> ctx.response().end("live\n"));
     router.get("/health/ready").handler(ctx -> {
       boolean isReady = ready.getAsBoolean();
@@ -39,16 +42,16 @@ public final class OpsRoutes {
   }
 
   /**
-   * Serves {@code registry} in the format the scraper's {@code Accept} asks for: Prometheus' protobuf (the only one
+   * Serves {@code exposition} in the format the scraper's {@code Accept} asks for: Prometheus' protobuf (the only one
    * that carries native histograms), OpenMetrics, or Prometheus text when it asks for neither. The scrape runs on a
    * worker, and so does encoding it: with thousands of probe targets it takes far too long for an event loop.
    */
-  private static Handler<RoutingContext> scrapeHandler(PrometheusMeterRegistry registry) {
+  private static Handler<RoutingContext> scrapeHandler(Exposition exposition) {
     return ctx -> {
       ExpositionFormatWriter writer = writer(ctx.request().getHeader("accept"));
-      ctx.vertx().executeBlocking(() -> render(registry, writer), false).onComplete(done -> {
+      ctx.vertx().executeBlocking(() -> render(exposition, writer), false).onComplete(done -> {
         if (done.succeeded()) {
-          ctx.response().putHeader("content-type", writer.getContentType()).end(done.result());
+          done.result().send(ctx.response().putHeader("content-type", writer.getContentType()));
         } else {
           ctx.fail(done.cause());
         }
@@ -56,30 +59,11 @@ public final class OpsRoutes {
     };
   }
 
-  /**
-   * One scrape of {@code registry} in {@code writer}'s format. Blocks: call it off the event loops. Written straight
-   * into the buffer that is sent, not through a byte array copied into it: a text scrape of many thousands of targets
-   * is a large share of the heap, and a second copy of it is what runs a pod out of memory.
-   */
-  public static Buffer render(PrometheusMeterRegistry registry, ExpositionFormatWriter writer) throws IOException {
-    return render(registry.getPrometheusRegistry(), writer);
-  }
-
-  /** One scrape of a registry of the Prometheus client's own, written as the one above writes. */
-  public static Buffer render(PrometheusRegistry registry, ExpositionFormatWriter writer) throws IOException {
-    Buffer buffer = Buffer.buffer(1 << 16);
-    writer.write(new OutputStream() {
-      @Override
-      public void write(int b) {
-        buffer.appendByte((byte) b);
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) {
-        buffer.appendBytes(bytes, offset, length);
-      }
-    }, registry.scrape());
-    return buffer;
+  /** One scrape of {@code exposition} in {@code writer}'s format. Blocks: call it off the event loops. */
+  public static ScrapeBody render(Exposition exposition, ExpositionFormatWriter writer) throws IOException {
+    ScrapeBody body = new ScrapeBody();
+    exposition.write(writer, body);
+    return body;
   }
 
   /** The writer for a scraper whose {@code Accept} header is {@code accept} (null for none). */

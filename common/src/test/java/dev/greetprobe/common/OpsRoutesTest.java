@@ -9,12 +9,16 @@ import dev.greetprobe.testkit.ProtobufScrape;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_31_1.Metrics.MetricFamily;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +30,13 @@ import org.junit.jupiter.api.Test;
 /** {@code /metrics} as each kind of scraper asks for it. */
 class OpsRoutesTest {
 
-
+  private final PrometheusMeterRegistry registry = Instrumentation.registry();
   private final List<Boolean> scrapedOnEventLoop = new CopyOnWriteArrayList<>();
   private Vertx vertx;
   private HttpServer server;
 
   @BeforeEach
   void start() throws Exception {
-    PrometheusMeterRegistry registry = Instrumentation.registry();
     Histograms.BOTH.builder(0.001, 0.01, 0.1).name("test_duration_seconds").help("A test histogram")
         .register(registry.getPrometheusRegistry()).observe(0.005);
     registry.getPrometheusRegistry().register((MultiCollector) () -> {
@@ -87,6 +90,23 @@ class OpsRoutesTest {
     Http.body(metricsUrl());
 
     assertThat(scrapedOnEventLoop).containsExactly(false, false);
+  }
+
+  @Test
+  void aScrapeOfManyChunksArrivesWholeWithItsLength() throws Exception {
+    GaugeSnapshot.Builder wide = GaugeSnapshot.builder().name("test_wide").help("A family of many series");
+    for (int i = 0; i < 30_000; i++) {
+      wide.dataPoint(GaugeDataPointSnapshot.builder().labels(Labels.of("series", "series-" + i)).value(i).build());
+    }
+    registry.getPrometheusRegistry().register((MultiCollector) () -> MetricSnapshots.of(wide.build()));
+
+    HttpResponse<byte[]> response = scrape("text/plain");
+
+    assertThat(response.body().length).isGreaterThan(1024 * 1024);
+    assertThat(response.headers().firstValueAsLong("content-length")).hasValue(response.body().length);
+    PrometheusText text = PrometheusText.parse(new String(response.body(), StandardCharsets.UTF_8));
+    assertThat(text.value("test_wide{series=\"series-29999\"}")).isEqualTo(29_999);
+    assertThat(text.names()).contains("process_cpu_seconds_total");
   }
 
   private HttpResponse<byte[]> scrape(String accept) throws Exception {

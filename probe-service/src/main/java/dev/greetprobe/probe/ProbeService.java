@@ -46,7 +46,7 @@ public final class ProbeService {
         config.status().history());
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
-    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), registry, scheduler, scheduler,
+    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), scheduler, scheduler,
         reloader, ready::get);
   }
 

@@ -1,6 +1,8 @@
 package dev.greetprobe.probe.http;
 
+import dev.greetprobe.common.Exposition;
 import dev.greetprobe.common.OpsRoutes;
+import dev.greetprobe.common.ScrapeBody;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
@@ -11,12 +13,10 @@ import dev.greetprobe.probe.net.Prober;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
 import dev.greetprobe.probe.schedule.TargetSchedule;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +39,7 @@ public final class ProbeHttpServer {
   private final ProbeConfig.ProbeEndpoint endpoint;
   /** One-off probes running, counted from whichever event loop a request arrives on. */
   private final AtomicInteger oneOffProbes = new AtomicInteger();
-  private final PrometheusMeterRegistry registry;
+  private final Exposition exposition;
   private final ProbeScheduler scheduler;
   private final Prober prober;
   private final Reloader reloader;
@@ -48,12 +48,12 @@ public final class ProbeHttpServer {
   private HttpServer server;
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
-      PrometheusMeterRegistry registry, ProbeScheduler scheduler, Prober prober, Reloader reloader,
+      Exposition exposition, ProbeScheduler scheduler, Prober prober, Reloader reloader,
       BooleanSupplier ready) {
     this.vertx = vertx;
     this.config = config;
     this.endpoint = endpoint;
-    this.registry = registry;
+    this.exposition = exposition;
     this.scheduler = scheduler;
     this.prober = prober;
     this.reloader = reloader;
@@ -63,7 +63,7 @@ public final class ProbeHttpServer {
 
   public Future<HttpServer> start() {
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, registry, ready);
+    OpsRoutes.mount(router, exposition, ready);
     status.mount(router);
     router.get("/targets").handler(this::targets);
     router.post("/-/reload").handler(this::reload);
@@ -174,13 +174,13 @@ public final class ProbeHttpServer {
    */
   private static void answer(RoutingContext ctx, PrometheusRegistry oneOff) {
     ExpositionFormatWriter writer = OpsRoutes.writer(ctx.request().getHeader("accept"));
-    Buffer body;
+    ScrapeBody body;
     try {
-      body = OpsRoutes.render(oneOff, writer);
+      body = OpsRoutes.render(Exposition.of(oneOff), writer);
     } catch (IOException e) {
       ctx.fail(e);
       return;
     }
-    ctx.response().putHeader("content-type", writer.getContentType()).end(body);
+    body.send(ctx.response().putHeader("content-type", writer.getContentType()));
   }
 }

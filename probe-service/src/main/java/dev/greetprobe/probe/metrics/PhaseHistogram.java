@@ -26,12 +26,17 @@ final class PhaseHistogram {
   static final int SCHEMA = 3;
 
   /** The client's default: only a zero duration falls in the zero bucket. */
-  private static final double ZERO_THRESHOLD = Math.pow(2.0, -128);
+  static final double ZERO_THRESHOLD = Math.pow(2.0, -128);
 
   /** Where in {@code [0.5, 1)} the {@code 2^SCHEMA} buckets of each doubling start, computed as the client does. */
   private static final double[] FRACTION_BOUNDS = fractionBounds();
 
-  /** Upper bounds of the classic buckets, {@code +Inf} last; empty without classic buckets. */
+  /** Upper bounds of the classic buckets, {@code +Inf} last: one array that every phase's histogram shares. */
+  static final double[] CLASSIC_BOUNDS = withInfinity(ProbeMetrics.PHASE_BUCKETS);
+
+  private static final double[] NO_BOUNDS = new double[0];
+
+  /** {@link #CLASSIC_BOUNDS}, or empty without classic buckets. */
   private final double[] classicBounds;
   private final long[] classicCounts;
   private final boolean nativeBuckets;
@@ -39,11 +44,12 @@ final class PhaseHistogram {
   private long[] nativeCounts;
   private int firstIndex;
   private long zeroCount;
+  private long count;
   private double sum;
 
-  /** Empty, keeping the buckets {@code mode} asks for; {@code classicBounds} in seconds, without {@code +Inf}. */
-  PhaseHistogram(Histograms mode, double[] classicBounds) {
-    this.classicBounds = mode == Histograms.NATIVE ? new double[0] : withInfinity(classicBounds);
+  /** Empty, keeping the buckets {@code mode} asks for. */
+  PhaseHistogram(Histograms mode) {
+    this.classicBounds = mode == Histograms.NATIVE ? NO_BOUNDS : CLASSIC_BOUNDS;
     this.classicCounts = new long[this.classicBounds.length];
     this.nativeBuckets = mode != Histograms.CLASSIC;
     this.nativeCounts = new long[0];
@@ -57,6 +63,7 @@ final class PhaseHistogram {
     nativeCounts = Arrays.copyOf(counts, counts.length);
     firstIndex = of.firstIndex;
     zeroCount = of.zeroCount;
+    count = of.count;
     sum = of.sum;
   }
 
@@ -75,6 +82,7 @@ final class PhaseHistogram {
         countNative(nativeIndex(seconds));
       }
     }
+    count++;
     sum += seconds;
   }
 
@@ -110,6 +118,48 @@ final class PhaseHistogram {
   /** A copy for a scrape to read while this one goes on counting. */
   PhaseHistogram copy() {
     return new PhaseHistogram(this);
+  }
+
+  /** The classic buckets' upper bounds, {@link #CLASSIC_BOUNDS} or none. */
+  double[] classicBounds() {
+    return classicBounds;
+  }
+
+  /** Durations counted in the classic bucket {@code bucket} and not in the one below it. */
+  long classicCount(int bucket) {
+    return classicCounts[bucket];
+  }
+
+  /** Whether this histogram keeps native buckets. */
+  boolean hasNative() {
+    return nativeBuckets;
+  }
+
+  long zeroCount() {
+    return zeroCount;
+  }
+
+  /** The native bucket index of {@code nativeCount(0)}. */
+  int firstNativeIndex() {
+    return firstIndex;
+  }
+
+  /** How many native buckets {@link #nativeCount} reads, from {@link #firstNativeIndex} on, empty ones among them. */
+  int nativeLength() {
+    return nativeCounts.length;
+  }
+
+  /** Durations counted in the native bucket {@code firstNativeIndex() + i}. */
+  long nativeCount(int i) {
+    return nativeCounts[i];
+  }
+
+  long count() {
+    return count;
+  }
+
+  double sum() {
+    return sum;
   }
 
   HistogramDataPointSnapshot snapshot(Labels labels, long createdMillis) {

@@ -1,5 +1,6 @@
 package dev.greetprobe.probe.metrics;
 
+import dev.greetprobe.common.Exposition;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.ShardAssignment;
@@ -12,9 +13,13 @@ import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The only place that touches the probe's metrics, each family described by its {@link ProbeFamily}. Names follow
@@ -88,6 +93,28 @@ public final class ProbeMetrics {
 
   public void lateness(long nanos) {
     lateness.observe(Math.max(0, nanos) / 1e9);
+  }
+
+  /**
+   * What {@code /metrics} exports: every family in the registry, each target's among them. In Prometheus text and
+   * protobuf, where a target is dozens of points, {@link TargetFamiliesText} and {@link TargetFamiliesProtobuf} write
+   * the targets' families after the client has written the others; in OpenMetrics the client writes them all, the
+   * targets' from {@link TargetFamilies}' snapshots.
+   */
+  public Exposition exposition() {
+    List<String> perTarget = targetFamilies.getPrometheusNames();
+    Predicate<String> notPerTarget = name -> !perTarget.contains(name);
+    return (format, out) -> {
+      if (format instanceof PrometheusTextFormatWriter) {
+        format.write(out, registry.scrape(notPerTarget));
+        TargetFamiliesText.write(targetFamilies.values(), out);
+      } else if (format instanceof PrometheusProtobufWriter) {
+        format.write(out, registry.scrape(notPerTarget));
+        TargetFamiliesProtobuf.write(targetFamilies.values(), out);
+      } else {
+        format.write(out, registry.scrape());
+      }
+    };
   }
 
   /** {@code target}'s series, exported until {@link TargetMeters#remove}. */

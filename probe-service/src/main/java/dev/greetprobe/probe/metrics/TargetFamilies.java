@@ -30,8 +30,8 @@ import java.util.function.ToDoubleFunction;
  */
 final class TargetFamilies implements MultiCollector {
 
-  private static final List<Result> RESULTS_BY_LABEL = sortedBy(Result.values(), Result::label);
-  private static final List<Phase> PHASES_BY_LABEL = sortedBy(Phase.values(), Phase::label);
+  static final List<Result> RESULTS_BY_LABEL = sortedBy(Result.values(), Result::label);
+  static final List<Phase> PHASES_BY_LABEL = sortedBy(Phase.values(), Phase::label);
 
   private final Histograms mode;
   private final ConcurrentSkipListMap<String, TargetMeters> targets = new ConcurrentSkipListMap<>();
@@ -52,10 +52,16 @@ final class TargetFamilies implements MultiCollector {
     targets.remove(meters.name(), meters);
   }
 
-  @Override
-  public MetricSnapshots collect() {
+  /** Every target's values, by target name. */
+  List<TargetMeters.Values> values() {
     List<TargetMeters.Values> all = new ArrayList<>(targets.size());
     targets.values().forEach(meters -> all.add(meters.values()));
+    return all;
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    List<TargetMeters.Values> all = values();
     List<Labels> byTarget = new ArrayList<>(all.size());
     all.forEach(values -> byTarget.add(Labels.of("target", values.name())));
     return new MetricSnapshots(

@@ -42,7 +42,7 @@ public final class TargetMeters {
     // Only the phases the target goes through: a classic histogram that can never count is still many series in
     // every scrape, which Prometheus stores and the probe renders, for nothing.
     for (Phase phase : target.phases()) {
-      phases[phase.ordinal()] = new PhaseHistogram(mode, ProbeMetrics.PHASE_BUCKETS);
+      phases[phase.ordinal()] = new PhaseHistogram(mode);
     }
   }
 

@@ -21,7 +21,7 @@ class PhaseHistogramTest {
   void countsTheSameBucketsAsThePrometheusClient(Histograms mode) {
     Histogram client = mode.builder(ProbeMetrics.PHASE_BUCKETS).name("reference_seconds")
         .nativeInitialSchema(PhaseHistogram.SCHEMA).nativeMaxNumberOfBuckets(0).build();
-    PhaseHistogram ours = new PhaseHistogram(mode, ProbeMetrics.PHASE_BUCKETS);
+    PhaseHistogram ours = new PhaseHistogram(mode);
     for (double seconds : durations()) {
       client.observe(seconds);
       ours.observe(seconds);
@@ -46,7 +46,7 @@ class PhaseHistogramTest {
   @ParameterizedTest
   @EnumSource(Histograms.class)
   void aCopyKeepsItsCountsWhileTheOriginalGoesOn(Histograms mode) {
-    PhaseHistogram histogram = new PhaseHistogram(mode, ProbeMetrics.PHASE_BUCKETS);
+    PhaseHistogram histogram = new PhaseHistogram(mode);
     histogram.observe(0.001);
     PhaseHistogram copy = histogram.copy();
     histogram.observe(0.000001);

@@ -36,9 +36,10 @@ class ProbeMetricsTest {
 
   @Test
   void withNativeHistogramsAGreetingCheckCostsAtMostTwentySeries() throws Exception {
-    new ProbeMetrics(registry, Histograms.NATIVE).register(GREETER);
+    ProbeMetrics metrics = new ProbeMetrics(registry, Histograms.NATIVE);
+    metrics.register(GREETER);
 
-    ProtobufScrape scrape = protobuf();
+    ProtobufScrape scrape = protobuf(metrics);
 
     // 4 gauges, 12 result counters, the skip counter, and one series for each of resolve, connect and first_byte.
     assertThat(scrape.series(labels -> "greeter".equals(labels.get("target")))).isEqualTo(20);
@@ -49,9 +50,10 @@ class ProbeMetricsTest {
 
   @Test
   void withClassicHistogramsEachPhaseHasItsFifteenBuckets() throws Exception {
-    new ProbeMetrics(registry, Histograms.CLASSIC).register(GREETER);
+    ProbeMetrics metrics = new ProbeMetrics(registry, Histograms.CLASSIC);
+    metrics.register(GREETER);
 
-    Histogram connect = phaseHistogram(protobuf(), Phase.CONNECT);
+    Histogram connect = phaseHistogram(protobuf(metrics), Phase.CONNECT);
 
     assertThat(ProtobufScrape.isNative(connect)).isFalse();
     assertThat(connect.getBucketList()).extracting(b -> b.getUpperBound())
@@ -62,9 +64,10 @@ class ProbeMetricsTest {
   @ParameterizedTest
   @EnumSource(Histograms.class)
   void aProbesPhasesAreCountedInTheBucketsTheModeKeeps(Histograms mode) throws Exception {
-    new ProbeMetrics(registry, mode).register(GREETER).record(success(Duration.ofMillis(3)));
+    ProbeMetrics metrics = new ProbeMetrics(registry, mode);
+    metrics.register(GREETER).record(success(Duration.ofMillis(3)));
 
-    Histogram connect = phaseHistogram(protobuf(), Phase.CONNECT);
+    Histogram connect = phaseHistogram(protobuf(metrics), Phase.CONNECT);
 
     assertThat(connect.getSampleCount()).isEqualTo(1);
     assertThat(connect.getSampleSum()).isEqualTo(0.003);
@@ -78,9 +81,10 @@ class ProbeMetricsTest {
   @ParameterizedTest
   @EnumSource(Histograms.class)
   void scheduleLatenessFollowsTheSameSwitch(Histograms mode) throws Exception {
-    new ProbeMetrics(registry, mode).lateness(2_000_000);
+    ProbeMetrics metrics = new ProbeMetrics(registry, mode);
+    metrics.lateness(2_000_000);
 
-    Histogram lateness = protobuf().family("probe_schedule_lateness_seconds").getMetric(0).getHistogram();
+    Histogram lateness = protobuf(metrics).family("probe_schedule_lateness_seconds").getMetric(0).getHistogram();
 
     assertThat(lateness.getSampleCount()).isEqualTo(1);
     assertThat(ProtobufScrape.isNative(lateness)).isEqualTo(mode != Histograms.CLASSIC);
@@ -89,29 +93,31 @@ class ProbeMetricsTest {
 
   @Test
   void textKeepsTheClassicBucketsForScrapersThatTakeNoNativeHistograms() throws Exception {
-    new ProbeMetrics(registry, Histograms.BOTH).register(GREETER).record(success(Duration.ofMillis(3)));
+    ProbeMetrics metrics = new ProbeMetrics(registry, Histograms.BOTH);
+    metrics.register(GREETER).record(success(Duration.ofMillis(3)));
 
-    assertThat(text()).contains("probe_phase_duration_seconds_bucket{phase=\"connect\",target=\"greeter\",le=\"0.005\"} 1");
+    assertThat(text(metrics)).contains("probe_phase_duration_seconds_bucket{phase=\"connect\",target=\"greeter\",le=\"0.005\"} 1");
   }
 
   @Test
   void aRemovedTargetLeavesNoSeries() throws Exception {
-    new ProbeMetrics(registry, Histograms.BOTH).register(GREETER).remove();
+    ProbeMetrics metrics = new ProbeMetrics(registry, Histograms.BOTH);
+    metrics.register(GREETER).remove();
 
-    assertThat(protobuf().series(labels -> "greeter".equals(labels.get("target")))).isZero();
-    assertThat(text()).doesNotContain("target=\"greeter\"");
+    assertThat(protobuf(metrics).series(labels -> "greeter".equals(labels.get("target")))).isZero();
+    assertThat(text(metrics)).doesNotContain("target=\"greeter\"");
   }
 
   private Histogram phaseHistogram(ProtobufScrape scrape, Phase phase) {
     return scrape.histogram("probe_phase_duration_seconds", Map.of("target", "greeter", "phase", phase.label()));
   }
 
-  private ProtobufScrape protobuf() throws Exception {
-    return ProtobufScrape.parse(OpsRoutes.render(registry, OpsRoutes.writer(PROTOBUF)).getBytes());
+  private static ProtobufScrape protobuf(ProbeMetrics metrics) throws Exception {
+    return ProtobufScrape.parse(OpsRoutes.render(metrics.exposition(), OpsRoutes.writer(PROTOBUF)).toBuffer().getBytes());
   }
 
-  private String text() throws Exception {
-    return OpsRoutes.render(registry, OpsRoutes.writer(null)).toString(StandardCharsets.UTF_8);
+  private static String text(ProbeMetrics metrics) throws Exception {
+    return OpsRoutes.render(metrics.exposition(), OpsRoutes.writer(null)).toBuffer().toString(StandardCharsets.UTF_8);
   }
 
   private static ProbeResult success(Duration connect) throws Exception {

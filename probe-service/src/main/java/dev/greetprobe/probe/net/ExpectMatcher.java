@@ -39,7 +39,7 @@ final class ExpectMatcher {
   private final Expect expect;
   private final int limit;
   private final StringBuilder text = new StringBuilder();
-  /** Made with the first byte: most probes of a plain connect read nothing. */
+  /** Made with the first byte beyond ASCII: most banners have none, and most probes of a plain connect read nothing. */
   private CharsetDecoder decoder;
   /** The start of a character split between two chunks, waiting for its other bytes. */
   private ByteBuffer split;
@@ -65,6 +65,10 @@ final class ExpectMatcher {
     if (kept <= 0) {
       return;
     }
+    bytes += kept;
+    if (split == null && appendedAsAscii(chunk, kept)) {
+      return;
+    }
     if (decoder == null) {
       decoder = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPLACE)
@@ -75,7 +79,6 @@ final class ExpectMatcher {
       in = ByteBuffer.allocate(split.remaining() + kept).put(split).put(in).flip();
       split = null;
     }
-    bytes += kept;
     // UTF-8 never decodes to more characters than it has bytes, replacements included.
     CharBuffer out = CharBuffer.allocate(in.remaining());
     decoder.decode(in, out, false);
@@ -85,7 +88,24 @@ final class ExpectMatcher {
     }
   }
 
-  /** Bytes received, up to the limit. */
+  /**
+   * Appends the first {@code length} readable bytes of {@code chunk} as the characters they are when all of them are
+   * ASCII, as a banner's usually are, without a decoder; otherwise appends nothing.
+   */
+  private boolean appendedAsAscii(ByteBuf chunk, int length) {
+    int before = text.length();
+    for (int i = chunk.readerIndex(), end = i + length; i < end; i++) {
+      byte b = chunk.getByte(i);
+      if (b < 0) {
+        text.setLength(before);
+        return false;
+      }
+      text.append((char) b);
+    }
+    return true;
+  }
+
+    /** Bytes received, up to the limit. */
   int size() {
     return bytes;
   }

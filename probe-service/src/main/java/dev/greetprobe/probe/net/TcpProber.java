@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,8 +55,8 @@ public final class TcpProber implements Prober {
   /** Opens the connections of targets that neither use TLS nor send; null when all go through the client. */
   private final TcpConnection.Opener bareSockets;
   private final Map<Target.Tls, ClientSSLOptions> sslOptions = new ConcurrentHashMap<>();
-  /** Touched on the prober's context only. */
-  private final Set<Attempt> inFlight = new HashSet<>();
+  /** The probes in flight. */
+  private final Deadlines deadlines;
 
   /**
    * Probes on {@code context}, an event loop's, connecting through {@code client}, or through {@code bareSockets}
@@ -70,6 +68,7 @@ public final class TcpProber implements Prober {
     this.client = client;
     this.resolver = resolver;
     this.bareSockets = bareSockets;
+    this.deadlines = new Deadlines(vertx);
   }
 
   /** The probers of verticles that resolve with {@code resolver} and connect through their verticle's client. */
@@ -99,13 +98,13 @@ public final class TcpProber implements Prober {
   /** On the prober's context. */
   @Override
   public void abortInFlight() {
-    List.copyOf(inFlight).forEach(Attempt::aborted);
+    deadlines.waiting().forEach(attempt -> ((Attempt) attempt).aborted());
   }
 
   /**
    * The state of one probe, and the listener of its connection's events. Everything runs on the prober's context.
    */
-  private final class Attempt implements TcpConnection.Listener {
+  private final class Attempt extends Deadlines.Waiting implements TcpConnection.Listener {
 
     private final Target target;
     private final Promise<ProbeResult> outcome = Promise.promise();
@@ -113,7 +112,6 @@ public final class TcpProber implements Prober {
     private final long start = System.nanoTime();
     private long phaseStart = start;
     private Phase phase = Phase.RESOLVE;
-    private long deadline;
     private InetAddress address;
     private TcpConnection connection;
     /** The connection when it goes through the client: TLS and sending need one. */
@@ -132,14 +130,11 @@ public final class TcpProber implements Prober {
     }
 
     Future<ProbeResult> run() {
-      inFlight.add(this);
-      deadline = vertx.setTimer(target.timeout().toMillis(), id -> finish(atDeadline()));
+      deadlines.add(this, start, target.timeout());
       resolver.resolve(context, target.address().host(), target.ipProtocol(), target.timeout())
-          .recover(e -> Future.failedFuture(
+          .compose(this::connect, e -> Future.failedFuture(
               new ProbeFailure(Resolver.classify(e), target.address().host() + ": " + rootMessage(e))))
-          .compose(this::connect)
-          .compose(v -> handshake())
-          .compose(v -> exchange())
+          .compose(v -> target.tls() == null ? exchange() : handshake().compose(w -> exchange()))
           .onComplete(done -> finish(done.cause()));
       return outcome.future();
     }
@@ -160,7 +155,7 @@ public final class TcpProber implements Prober {
     }
 
     private Future<Void> handshake() {
-      if (target.tls() == null || outcome.future().isComplete()) {
+      if (outcome.future().isComplete()) {
         return Future.succeededFuture();
       }
       enter(Phase.TLS);
@@ -263,6 +258,11 @@ public final class TcpProber implements Prober {
       phaseStart = now;
     }
 
+    @Override
+    void expired() {
+      finish(atDeadline());
+    }
+
     /** The prober stops before the probe ends: it ends now, as at its deadline, and its connection closes. */
     void aborted() {
       ProbeFailure failure = atDeadline();
@@ -275,8 +275,7 @@ public final class TcpProber implements Prober {
       if (outcome.future().isComplete()) {
         return;
       }
-      inFlight.remove(this);
-      vertx.cancelTimer(deadline);
+      deadlines.remove(this);
       long now = System.nanoTime();
       phases.putIfAbsent(phase, Duration.ofNanos(now - phaseStart));
       Result result = failure == null ? Result.SUCCESS

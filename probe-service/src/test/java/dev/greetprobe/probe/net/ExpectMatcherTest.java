@@ -78,6 +78,20 @@ class ExpectMatcherTest {
   }
 
   @Test
+  void asciiAndOtherTextMixOverChunksAsOneText() {
+    ExpectMatcher matcher = new ExpectMatcher(Expect.compile("^Grüße aus K\uFFFDln$"), LIMIT);
+    byte[] greeting = "Grüße".getBytes(StandardCharsets.UTF_8);
+
+    add(matcher, Arrays.copyOfRange(greeting, 0, 1)); // "G", ASCII
+    add(matcher, Arrays.copyOfRange(greeting, 1, 3)); // "r" and the first byte of "ü"
+    add(matcher, Arrays.copyOfRange(greeting, 3, greeting.length));
+    add(matcher, " aus K");
+    // A byte that starts no character is replaced, in a chunk that is otherwise ASCII.
+    assertThat(add(matcher, new byte[] {(byte) 0xFF, 'l', 'n'})).isEqualTo(Verdict.MATCHED);
+    assertThat(matcher.size()).isEqualTo(greeting.length + " aus K".length() + 3);
+  }
+
+  @Test
   void bytesPastTheReadLimitAreDropped() {
     ExpectMatcher matcher = new ExpectMatcher(Expect.compile("y"), 10);
 

@@ -48,22 +48,14 @@ class DeadlinesTest {
   void probesOfOneTimeoutExpireInTheOrderTheyStartedAndNoneEarly(Vertx vertx, VertxTestContext test) {
     vertx.getOrCreateContext().runOnContext(v -> {
       Deadlines deadlines = new Deadlines(vertx);
-      List<Probe> expired = new ArrayList<>();
-      Duration timeout = Duration.ofMillis(40);
-      Consumer<Probe> onExpiry = probe -> {
-        expired.add(probe);
-        if (expired.size() == 3) {
-          test.verify(() -> {
-            assertThat(expired).extracting(p -> p.name).containsExactly("a", "b", "c");
-            assertThat(expired).allSatisfy(p -> assertThat(p.expiredNanos).as(p.name + " never early")
-                .isGreaterThanOrEqualTo(p.dueNanos));
-            assertThat(deadlines.waiting()).isEmpty();
-          });
-          test.completeNow();
-        }
-      };
+      Consumer<Probe> onExpiry = afterExpiries(3, test, expired -> {
+        assertThat(expired).extracting(p -> p.name).containsExactly("a", "b", "c");
+        assertThat(expired).allSatisfy(p -> assertThat(p.expiredNanos).as(p.name + " never early")
+            .isGreaterThanOrEqualTo(p.dueNanos));
+        assertThat(deadlines.waiting()).isEmpty();
+      });
       for (String name : List.of("a", "b", "c")) {
-        new Probe(name, deadlines, timeout, onExpiry);
+        new Probe(name, deadlines, Duration.ofMillis(40), onExpiry);
       }
     });
   }
@@ -72,17 +64,12 @@ class DeadlinesTest {
   void aProbeThatEndsBeforeItsDeadlineNeverExpiresAndTheOthersStillDo(Vertx vertx, VertxTestContext test) {
     vertx.getOrCreateContext().runOnContext(v -> {
       Deadlines deadlines = new Deadlines(vertx);
-      List<Probe> expired = new ArrayList<>();
-      Duration timeout = Duration.ofMillis(40);
-      // The ended ones were due first: had they stayed, they would have expired before the last.
-      Consumer<Probe> onExpiry = probe -> {
-        expired.add(probe);
-        test.verify(() -> assertThat(expired).extracting(p -> p.name).containsExactly("last"));
-        test.completeNow();
-      };
-      Probe first = new Probe("first", deadlines, timeout, onExpiry);
-      Probe middle = new Probe("middle", deadlines, timeout, onExpiry);
-      Probe last = new Probe("last", deadlines, timeout, onExpiry);
+      // The ended ones were due first: had they stayed, one of them would have been the first to expire.
+      Consumer<Probe> onExpiry = afterExpiries(1, test,
+          expired -> assertThat(expired).extracting(p -> p.name).containsExactly("last"));
+      Probe first = new Probe("first", deadlines, Duration.ofMillis(40), onExpiry);
+      Probe middle = new Probe("middle", deadlines, Duration.ofMillis(40), onExpiry);
+      Probe last = new Probe("last", deadlines, Duration.ofMillis(40), onExpiry);
       deadlines.remove(first);
       deadlines.remove(middle);
       deadlines.remove(middle); // ending twice changes nothing
@@ -94,20 +81,28 @@ class DeadlinesTest {
   void aShorterTimeoutExpiresFirstWhateverStartedBeforeIt(Vertx vertx, VertxTestContext test) {
     vertx.getOrCreateContext().runOnContext(v -> {
       Deadlines deadlines = new Deadlines(vertx);
-      List<Probe> expired = new ArrayList<>();
-      Consumer<Probe> onExpiry = probe -> {
-        expired.add(probe);
-        if (expired.size() == 2) {
-          test.verify(() -> {
-            assertThat(expired).extracting(p -> p.name).containsExactly("fast", "slow");
-            assertThat(probe.expiredNanos).isGreaterThanOrEqualTo(probe.dueNanos);
-          });
-          test.completeNow();
-        }
-      };
+      Consumer<Probe> onExpiry = afterExpiries(2, test, expired -> {
+        assertThat(expired).extracting(p -> p.name).containsExactly("fast", "slow");
+        assertThat(expired.get(1).expiredNanos).isGreaterThanOrEqualTo(expired.get(1).dueNanos);
+      });
       Probe slow = new Probe("slow", deadlines, Duration.ofMillis(150), onExpiry);
       Probe fast = new Probe("fast", deadlines, Duration.ofMillis(20), onExpiry);
       test.verify(() -> assertThat(deadlines.waiting()).containsExactlyInAnyOrder(slow, fast));
+    });
+  }
+
+  @Test
+  void aProbeDueAfterTheTimerFiresExpiresOnTheTimerSetAgain(Vertx vertx, VertxTestContext test) {
+    vertx.getOrCreateContext().runOnContext(v -> {
+      Deadlines deadlines = new Deadlines(vertx);
+      Duration timeout = Duration.ofMillis(40);
+      Consumer<Probe> onExpiry = afterExpiries(2, test, expired -> {
+        assertThat(expired).extracting(p -> p.name).containsExactly("early", "late");
+        assertThat(expired.get(1).expiredNanos).isGreaterThanOrEqualTo(expired.get(1).dueNanos);
+      });
+      new Probe("early", deadlines, timeout, onExpiry);
+      // Started half a timeout later: still waiting when the early one's deadline fires the timer.
+      vertx.setTimer(20, id -> new Probe("late", deadlines, timeout, onExpiry));
     });
   }
 
@@ -121,5 +116,17 @@ class DeadlinesTest {
         test.completeNow();
       }));
     });
+  }
+
+  /** Collects expiries; once there are {@code count}, checks them and ends the test. */
+  private static Consumer<Probe> afterExpiries(int count, VertxTestContext test, Consumer<List<Probe>> check) {
+    List<Probe> expired = new ArrayList<>();
+    return probe -> {
+      expired.add(probe);
+      if (expired.size() == count) {
+        test.verify(() -> check.accept(expired));
+        test.completeNow();
+      }
+    };
   }
 }

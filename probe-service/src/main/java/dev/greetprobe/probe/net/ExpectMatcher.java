@@ -105,7 +105,7 @@ final class ExpectMatcher {
     return true;
   }
 
-    /** Bytes received, up to the limit. */
+  /** Bytes received, up to the limit. */
   int size() {
     return bytes;
   }

@@ -38,19 +38,21 @@ final class Deadlines {
   /** The probes of one timeout, first due first, and whether its timer is set. */
   private static final class Line {
 
+    final Duration timeout;
     final long timeoutNanos;
     Waiting first;
     Waiting last;
     boolean timerSet;
 
-    Line(long timeoutNanos) {
-      this.timeoutNanos = timeoutNanos;
+    Line(Duration timeout) {
+      this.timeout = timeout;
+      this.timeoutNanos = timeout.toNanos();
     }
   }
 
   private final Vertx vertx;
-  /** By timeout in nanoseconds. */
-  private final Map<Long, Line> lines = new HashMap<>();
+  /** By timeout: a target's own {@code Duration}, which a probe looks up without making a key. */
+  private final Map<Duration, Line> lines = new HashMap<>();
 
   Deadlines(Vertx vertx) {
     this.vertx = vertx;
@@ -58,7 +60,7 @@ final class Deadlines {
 
   /** {@code waiting} expires {@code timeout} after {@code startNanos}, its {@link System#nanoTime()} start. */
   void add(Waiting waiting, long startNanos, Duration timeout) {
-    Line line = lines.computeIfAbsent(timeout.toNanos(), Line::new);
+    Line line = lines.computeIfAbsent(timeout, Line::new);
     waiting.line = line;
     waiting.dueNanos = startNanos + line.timeoutNanos;
     waiting.previous = line.last;
@@ -68,7 +70,7 @@ final class Deadlines {
       line.last.next = waiting;
     }
     line.last = waiting;
-    setTimer(line, startNanos);
+    setTimer(line, System.nanoTime());
   }
 
   /** Takes {@code waiting} out of its list; nothing when it is in none. */
@@ -122,7 +124,7 @@ final class Deadlines {
       due.expired();
     }
     if (line.first == null) {
-      lines.remove(line.timeoutNanos); // a reload may have left the timeout to no target
+      lines.remove(line.timeout); // a reload may have left the timeout to no target
     } else {
       setTimer(line, now);
     }

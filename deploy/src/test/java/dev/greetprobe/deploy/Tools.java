@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The tools the deploy tests drive: from Debian, {@code promtool} and {@code prometheus} (package {@code prometheus})
- * and {@code dnsmasq} (package {@code dnsmasq-base}); and {@code kubectl}, whose {@code kubectl kustomize} renders the
- * manifests. The repository's {@code ./test} installs them all; a tool that is missing fails its tests with that
- * command.
+ * The tools the deploy tests drive: from Debian, {@code promtool} and {@code prometheus} (package {@code prometheus}),
+ * {@code dnsmasq} (package {@code dnsmasq-base}), and {@code podman} with {@code runc} (packages of those names); and
+ * {@code kubectl}, whose {@code kubectl kustomize} renders the manifests. The repository's {@code ./test} installs them
+ * all; a tool that is missing fails its tests with that command.
  */
 final class Tools {
 
@@ -31,7 +31,9 @@ final class Tools {
   private static final Map<String, String> DEBIAN_PACKAGES = Map.of(
       "promtool", "prometheus",
       "prometheus", "prometheus",
-      "dnsmasq", "dnsmasq-base");
+      "dnsmasq", "dnsmasq-base",
+      "podman", "podman",
+      "runc", "runc");
 
   /** Debian installs dnsmasq in /usr/sbin, which is not on every user's PATH. */
   private static final List<Path> SBIN = List.of(Path.of("/usr/sbin"), Path.of("/sbin"));

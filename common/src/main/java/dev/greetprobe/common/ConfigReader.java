@@ -217,10 +217,22 @@ public final class ConfigReader {
   public void done() {
     for (String key : values.keySet()) {
       if (!read.contains(key)) {
+        String meant = Spelling.meant(key, read).map(known -> "did you mean " + known + "? ").orElse("");
         throw new ConfigException(ConfigException.excerpt(path(key)),
-            "unknown key (known keys here: " + String.join(", ", read) + ")");
+            "unknown key (" + meant + "known keys here: " + String.join(", ", read) + ")");
       }
     }
+  }
+
+  /**
+   * The error for {@code key}, required and absent. A key present here that is a slip of it is named too, since the
+   * user wrote the value and only misspelt its key.
+   */
+  public ConfigException missing(String key) {
+    return error(key, values.keySet().stream().filter(present -> !present.equals(key) && Spelling.slip(present, key))
+        .findFirst()
+        .map(present -> "is required (is " + ConfigException.excerpt(present) + " here a misspelling of it?)")
+        .orElse("is required"));
   }
 
   public ConfigException error(String key, String reason) {

@@ -207,7 +207,7 @@ public record GreeterConfig(
     String name = section.string(key, null);
     if (name == null) {
       if (required) {
-        throw section.error(key, "is required");
+        throw section.missing(key);
       }
       return null;
     }

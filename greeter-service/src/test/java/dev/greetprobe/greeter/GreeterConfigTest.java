@@ -96,7 +96,7 @@ class GreeterConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, listeners, log_connections, metrics, port, proxy_protocol, tls, transport)
+      invalid-unknown-key.yaml            | prot: unknown key (did you mean port? known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, listeners, log_connections, metrics, port, proxy_protocol, tls, transport)
       invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535

@@ -245,7 +245,7 @@ public final class TargetFactory {
 
   private static String name(Fields fields) {
     if (!fields.has("name")) {
-      throw fields.error("name", "is required");
+      throw fields.missing("name");
     }
     String name = fields.text("name");
     if (!NAME.matcher(name).matches()) {
@@ -256,7 +256,7 @@ public final class TargetFactory {
 
   private static HostPort address(Fields fields) {
     if (!fields.has("address")) {
-      throw fields.error("address", "is required");
+      throw fields.missing("address");
     }
     return parsed(fields, "address", HostPort::parse, null);
   }
@@ -365,6 +365,9 @@ public final class TargetFactory {
 
     /** A refusal of the field's value, naming the field. */
     RuntimeException error(String field, String reason);
+
+    /** The refusal of a required field that is absent. */
+    RuntimeException missing(String field);
   }
 
   /** A config mapping's keys, read through {@link ConfigReader} so that its checks and its unknown-key refusal hold. */
@@ -393,6 +396,11 @@ public final class TargetFactory {
     @Override
     public RuntimeException error(String field, String reason) {
       return reader.error(field, reason);
+    }
+
+    @Override
+    public RuntimeException missing(String field) {
+      return reader.missing(field);
     }
   }
 
@@ -429,6 +437,11 @@ public final class TargetFactory {
     @Override
     public RuntimeException error(String field, String reason) {
       return new IllegalArgumentException(names.get(field) + ": " + reason);
+    }
+
+    @Override
+    public RuntimeException missing(String field) {
+      return error(field, "is required");
     }
   }
 }

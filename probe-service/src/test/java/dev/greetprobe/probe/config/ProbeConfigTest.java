@@ -145,6 +145,8 @@ public class ProbeConfigTest {
       invalid-name-characters.yaml                 | target 'a b': name: 'a b' may hold only letters, digits, '_', '.' and '-'
       invalid-missing-name.yaml                    | targets[0]: name: is required
       invalid-missing-address.yaml                 | target 'a': address: is required
+      invalid-misspelt-address.yaml                | target 'a': address: is required (is adress here a misspelling of it?)
+      invalid-misspelt-target-key.yaml             | target 'a': timout: unknown key (did you mean timeout? known keys here: address, ca_file, cert_file, expect, insecure_skip_verify, interval, ip_protocol, key_file, name, send, server_name, timeout, tls)
       invalid-expect-regex.yaml                    | target 'a': expect: '(unclosed' is not a regular expression: missing closing )
       invalid-expect-backreference.yaml            | target 'a': expect: '(a)\\1' uses a backreference \\1, which RE2 syntax leaves out: matching it needs backtracking
       invalid-expect-lookahead.yaml                | target 'a': expect: 'a(?!b)' uses lookahead (?!, which RE2 syntax leaves out: matching it needs backtracking

@@ -45,6 +45,10 @@ final class CheckCommand {
 
   /** Runs the check and returns the exit code. */
   static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(USAGE);
+      return 0;
+    }
     Target target;
     try {
       target = TargetFactory.fromArguments(args);

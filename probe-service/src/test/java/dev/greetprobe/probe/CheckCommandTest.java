@@ -88,6 +88,13 @@ class CheckCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("check: --insecure: is set, but --tls is false");
   }
 
+  @Test
+  void helpPrintsUsageAndExitsZero() throws Exception {
+    assertThat(check("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: java -jar probe-service.jar check HOST:PORT");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
   private int check(String... args) throws Exception {
     return CheckCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));

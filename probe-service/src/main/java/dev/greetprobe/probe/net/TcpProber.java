@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probes a target over TCP: resolve the name, connect to the address, optionally shake hands over TLS with the host
@@ -37,6 +39,8 @@ import javax.net.ssl.SSLException;
  * makes fewer system calls.
  */
 public final class TcpProber implements Prober {
+
+  private static final Logger log = LoggerFactory.getLogger(TcpProber.class);
 
   /** Reading stops here: a peer that talks this much without matching will not match. */
   public static final int MAX_READ_BYTES = 64 * 1024;
@@ -151,7 +155,19 @@ public final class TcpProber implements Prober {
             target.tls() == null ? null : target.tls().serverName());
       }
       return connection.connect(new InetSocketAddress(resolved, target.address().port()))
-          .recover(e -> Future.failedFuture(new ProbeFailure(classifyConnect(e), rootMessage(e))));
+          .recover(e -> Future.failedFuture(connectFailure(e)));
+    }
+
+    /** A failed connect, said as an operator reads it; the transport's own words go to the debug log. */
+    private ProbeFailure connectFailure(Throwable e) {
+      Result result = classifyConnect(e);
+      String where = address.getHostAddress() + " port " + target.address().port();
+      log.debug("target {}: connecting to {}: {}", target.name(), where, rootMessage(e));
+      return new ProbeFailure(result, switch (result) {
+        case CONNECT_REFUSED -> "connection refused by " + where;
+        case CONNECT_TIMEOUT -> "no answer from " + where + " to the connection";
+        default -> "could not connect to " + where + ": " + rootMessage(e);
+      });
     }
 
     private Future<Void> handshake() {

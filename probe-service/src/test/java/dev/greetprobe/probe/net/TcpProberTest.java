@@ -227,6 +227,7 @@ class TcpProberTest {
       ProbeResult result = probe(target("greeter.test:" + closed).build());
 
       assertThat(result.result()).isEqualTo(Result.CONNECT_REFUSED);
+      assertThat(result.detail()).isEqualTo("connection refused by 127.0.0.1 port " + closed);
       assertThat(result.address()).isNotNull();
       assertThat(result.phases()).containsOnlyKeys(Phase.RESOLVE, Phase.CONNECT);
     }

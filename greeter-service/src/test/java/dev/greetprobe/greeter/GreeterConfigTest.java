@@ -1,10 +1,12 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Histograms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.greetprobe.testkit.AliasBomb;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +55,22 @@ class GreeterConfigTest {
     assertThat(flag.access().trustedProxies()).isEmpty();
     assertThat(GreeterConfig.from(Map.of("proxy_protocol", Map.of("enabled", false)), Map.of()).proxyProtocol())
         .isFalse();
+  }
+
+  /**
+   * Every list-typed key of the config, each holding an alias bomb: its first entry is refused before anything turns
+   * the list into text, in a message of one line.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      access.allow           | access.allow[0]: must be a text, not a list
+      access.deny            | access.deny[0]: must be a text, not a list
+      proxy_protocol.trusted | proxy_protocol.trusted[0]: must be a text, not a list
+      """)
+  void anAliasBombInAnyListIsRefusedByItsFirstEntry(String key, String message) {
+    assertThatThrownBy(() -> GreeterConfig.from(ConfigDocument.parse(AliasBomb.at(key), "test"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
   }
 
   @Test

@@ -100,7 +100,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     Reload reload = reload(root.section("reload"));
     Shard shard = shard(root.section("shard"));
     TargetFactory.Defaults defaults = TargetFactory.defaults(root.section("defaults"));
-    List<Target> targets = targets(root.list("targets"), defaults);
+    List<Target> targets = targets(root.mappings("targets"), defaults);
     ConfigReader metrics = root.section("metrics");
     Histograms histograms = Histograms.read(metrics);
     metrics.done();
@@ -130,7 +130,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
         MAX_CONCURRENT_PROBES);
     ProbeAllowList allow;
     try {
-      allow = ProbeAllowList.parse(endpoint.list("allow").stream().map(String::valueOf).toList());
+      allow = ProbeAllowList.parse(endpoint.texts("allow"));
     } catch (IllegalArgumentException e) {
       throw endpoint.error("allow", e.getMessage());
     }
@@ -209,13 +209,13 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     return result;
   }
 
-  private static List<Target> targets(List<?> nodes, TargetFactory.Defaults defaults) {
+  private static List<Target> targets(List<Map<?, ?>> nodes, TargetFactory.Defaults defaults) {
     List<Target> targets = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < nodes.size(); i++) {
-      Object node = nodes.get(i);
-      String label = node instanceof Map<?, ?> m && ConfigReader.isScalar(m.get("name"))
-          ? "target " + ConfigException.quote(m.get("name").toString())
+      Map<?, ?> node = nodes.get(i);
+      String label = ConfigReader.isScalar(node.get("name"))
+          ? "target " + ConfigException.quote(node.get("name").toString())
           : "targets[" + i + "]";
       ConfigReader t = ConfigReader.element(node, label);
       Target target = TargetFactory.fromConfig(t, defaults);

@@ -7,6 +7,7 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.probe.ProbeMain;
+import dev.greetprobe.testkit.AliasBomb;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -186,6 +187,25 @@ public class ProbeConfigTest {
     assertThatThrownBy(() -> load(fixture(file)))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message.replace("{file}", fixture(file).toString()));
+  }
+
+  /**
+   * Every list-typed key of the config, each holding an alias bomb: its first entry is refused before anything turns
+   * the list into text, in a message of one line.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      targets              | targets[0]: must be a mapping of keys to values, not a list
+      probe_endpoint.allow | probe_endpoint.allow[0]: must be a text, not a list
+      dns.servers          | dns.servers[0]: must be a text, not a list
+      dns.search           | dns.search[0]: must be a text, not a list
+      """)
+  void anAliasBombInAnyListIsRefusedByItsFirstEntry(String key, String message) {
+    String yaml = AliasBomb.at(key) + (key.equals("targets") ? "" : "targets: []\n");
+
+    assertThatThrownBy(() -> ProbeConfig.parse(yaml, "test", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
   }
 
   @Test

@@ -121,6 +121,7 @@ class GreeterConfigTest {
       invalid-port-a-list.yaml            | port: must be a whole number, not a list
       invalid-empty-greeting.yaml         | greeting: must not be empty
       invalid-bad-duration.yaml           | drain_timeout: 'soon' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
+      invalid-duration-too-long.yaml      | limits.handshake_timeout: '2562048h' is above the maximum of 24h
       invalid-section-not-a-mapping.yaml  | http: must be a mapping of keys to values, not '9180'
       invalid-not-a-mapping.yaml          | the config must be a mapping of keys to values, not a list
       invalid-tls-without-cert.yaml       | tls.cert_file: is required

@@ -47,6 +47,15 @@ class CheckCommandTest {
   }
 
   @Test
+  void aTimeoutPastTheMaximumIsRefusedAsAUsageErrorBeforeAnythingRuns() throws Exception {
+    int code = check("127.0.0.1:1", "--timeout", "100000000h");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(lines(err)).first().isEqualTo("check: --timeout: '100000000h' is above the maximum of 24h");
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
   void aRefusedPortPrintsTheReasonAndExitsOne() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {

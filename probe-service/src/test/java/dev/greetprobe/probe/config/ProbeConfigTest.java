@@ -153,6 +153,9 @@ public class ProbeConfigTest {
       invalid-expect-too-large.yaml                | target 'a': expect: '((a{1000}){1000}){1000}' is too large: it would compile to more than 512 instructions, above the limit of 128
       invalid-timeout-exceeds-interval.yaml        | target 'a': timeout: 10s exceeds the interval of 5s
       invalid-interval-not-a-duration.yaml         | target 'a': interval: 'often' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
+      invalid-interval-too-long.yaml               | target 'a': interval: '2562048h' is above the maximum of 24h
+      invalid-default-timeout-too-long.yaml        | defaults.timeout: '2562048h' is above the maximum of 24h
+      invalid-reload-timeout-too-long.yaml         | reload.timeout: '999999999h' is above the maximum of 24h
       invalid-server-name-without-tls.yaml         | target 'a': server_name: is set, but tls is false
       invalid-ca-file-missing.yaml                 | target 'a': ca_file: 'no-such-ca.pem' is not a readable file
       invalid-ip-protocol.yaml                     | target 'a': ip_protocol: 'ipx' is not ip4, ip6 or auto

@@ -28,8 +28,8 @@ import java.util.Map;
  * @param tls TLS on the greeting port; null for plain TCP
  * @param access which client addresses may connect
  * @param limits connection limits
- * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header (from the proxies that
- *     {@link Access#trustedProxies} names, when it names any)
+ * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header, from one of the
+ *     proxies that {@link Access#trustedProxies} names (at least one when on)
  * @param transport how the greeting port is served
  * @param histograms which histograms the greeter's own are ({@code metrics.histograms}); both services read the key,
  *     so one config vocabulary drops classic buckets everywhere
@@ -53,6 +53,10 @@ public record GreeterConfig(
   public static final String DEFAULT_GREETING = "Thank You for Connecting";
 
   private static final int MAX_LISTENERS = 1024;
+
+  private static final String UNTRUSTED = "the PROXY protocol is on, but no proxy is trusted, so any client could name"
+      + " any address: list the load balancers in proxy_protocol.trusted, or trust every peer on purpose with"
+      + " trusted: [0.0.0.0/0, ::/0]";
 
   /** The greeting as sent: UTF-8, nothing appended. */
   public byte[] greetingBytes() {
@@ -92,13 +96,13 @@ public record GreeterConfig(
 
   /**
    * CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given.
-   * With the PROXY protocol on, a connection must come from {@code trustedProxies}, if any is given.
+   * With the PROXY protocol on, a connection must come from {@code trustedProxies}.
    */
   public record Access(List<String> allow, List<String> deny, List<String> trustedProxies) {
 
     public static final Access EVERYONE = new Access(List.of(), List.of());
 
-    /** Trusting the PROXY header of every connection. */
+    /** Trusting no proxy, as a greeter without the PROXY protocol needs none. */
     public Access(List<String> allow, List<String> deny) {
       this(allow, deny, List.of());
     }
@@ -130,6 +134,10 @@ public record GreeterConfig(
     ConfigReader proxy = root.isSection("proxy_protocol") ? root.section("proxy_protocol") : null;
     boolean proxyProtocol = proxy == null ? root.bool("proxy_protocol", false) : proxy.bool("enabled", true);
     List<String> trustedProxies = proxy == null ? List.of() : cidrs(proxy, "trusted");
+    if (proxyProtocol && trustedProxies.isEmpty()) {
+      // As nginx's set_real_ip_from: a header is believed only from peers named, since any client can write one.
+      throw (proxy == null ? root.error("proxy_protocol", UNTRUSTED) : proxy.error("trusted", UNTRUSTED));
+    }
     if (proxy != null) {
       proxy.done();
     }

@@ -44,17 +44,36 @@ class GreeterConfigTest {
   }
 
   @Test
-  void theProxyProtocolIsASwitchOrASectionThatNamesTheProxiesToTrust() {
+  void theProxyProtocolIsASectionThatNamesTheProxiesToTrust() {
     GreeterConfig section = GreeterConfig.from(Map.of("proxy_protocol", Map.of("trusted", List.of("10.0.0.0/8"))),
         Map.of());
-    GreeterConfig flag = GreeterConfig.from(Map.of("proxy_protocol", true), Map.of());
+    GreeterConfig everyone = GreeterConfig.from(
+        Map.of("proxy_protocol", Map.of("trusted", List.of("0.0.0.0/0", "::/0"))), Map.of());
 
     assertThat(section.proxyProtocol()).isTrue();
     assertThat(section.access().trustedProxies()).containsExactly("10.0.0.0/8");
-    assertThat(flag.proxyProtocol()).isTrue();
-    assertThat(flag.access().trustedProxies()).isEmpty();
+    assertThat(everyone.access().trustedProxies()).containsExactly("0.0.0.0/0", "::/0");
     assertThat(GreeterConfig.from(Map.of("proxy_protocol", Map.of("enabled", false)), Map.of()).proxyProtocol())
         .isFalse();
+  }
+
+  /** Any client that reaches the port directly could otherwise write a header naming any address. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      proxy_protocol: true                                  | | proxy_protocol
+      'proxy_protocol: {enabled: true}'                     | | proxy_protocol.trusted
+      'proxy_protocol: {trusted: []}'                       | | proxy_protocol.trusted
+      'port: 2345'                                          | true | proxy_protocol (from GREETER_PROXY_PROTOCOL)
+      """)
+  void theProxyProtocolWithoutATrustedProxyIsRefusedSayingHowToTrustEveryone(String yaml, String variable,
+      String key) {
+    Map<String, String> environment = variable == null ? Map.of() : Map.of("GREETER_PROXY_PROTOCOL", variable);
+
+    assertThatThrownBy(() -> GreeterConfig.from(ConfigDocument.parse(yaml, "test"), environment))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(key + ": the PROXY protocol is on, but no proxy is trusted, so any client could name any"
+            + " address: list the load balancers in proxy_protocol.trusted, or trust every peer on purpose with"
+            + " trusted: [0.0.0.0/0, ::/0]");
   }
 
   /**
@@ -188,9 +207,10 @@ class GreeterConfigTest {
     GreeterConfig config = GreeterConfig.from(Map.of(
         "access", Map.of("allow", List.of("10.0.0.0/8", "2001:db8::/32"), "deny", List.of("10.6.6.6")),
         "limits", Map.of("max_connections", 50, "rate_per_source", 20, "handshake_timeout", "2s"),
-        "proxy_protocol", true), Map.of());
+        "proxy_protocol", Map.of("trusted", List.of("192.0.2.1"))), Map.of());
 
-    assertThat(config.access()).isEqualTo(new GreeterConfig.Access(List.of("10.0.0.0/8", "2001:db8::/32"), List.of("10.6.6.6")));
+    assertThat(config.access()).isEqualTo(new GreeterConfig.Access(List.of("10.0.0.0/8", "2001:db8::/32"),
+        List.of("10.6.6.6"), List.of("192.0.2.1")));
     assertThat(config.limits()).isEqualTo(new GreeterConfig.Limits(50, 20, 20, 10_000, Duration.ofSeconds(2)));
     assertThat(config.proxyProtocol()).isTrue();
     assertThat(config.tls()).isNull();

@@ -360,6 +360,23 @@ class ProbeReloadTest {
     assertThat(summary.getInteger("unchanged")).isEqualTo(3);
   }
 
+  /** As Prometheus' lifecycle API: anyone who reaches the port could otherwise make the probe read its file. */
+  @Test
+  void postReloadIsRefusedWith403UnlessReloadHttpIsOn() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER).replace(", http: true", ""));
+    start(new ConfigSource.File(config, Map.of()));
+    scenario.awaitRunning();
+    Files.writeString(config, scenario.after(NEVER).replace(", http: true", ""));
+
+    HttpResponse<String> refused = post(httpPort, "/-/reload");
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).isEqualTo("reloading over HTTP is off (reload.http is false): change the file, or send"
+        + " the probe SIGHUP\n");
+    assertThat(service.scheduler().schedules()).extracting(s -> s.target().name())
+        .containsExactlyInAnyOrder("keep", "change", "gone");
+  }
+
   @Test
   void reloadIsAPostAndRefusedOnceTheProbeStops() throws Exception {
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
@@ -380,7 +397,8 @@ class ProbeReloadTest {
 
   /** {@code config} with reads and validation given 300ms. */
   private static String withTimeout(String config) {
-    return config.replaceFirst("reload: \\{interval: (\\w+)}", "reload: {interval: $1, timeout: 300ms}");
+    return config.replaceFirst("reload: \\{interval: (\\w+), http: true}",
+        "reload: {interval: $1, http: true, timeout: 300ms}");
   }
 
   /** A config file whose next read, once {@link #thenRead} is called, gives that text instead of the file's. */

@@ -44,7 +44,7 @@ public final class ReloadScenario {
   public String config(String reloadInterval, String... targets) {
     return """
         http: {host: 127.0.0.1, port: %d}
-        reload: {interval: %s}
+        reload: {interval: %s, http: true}
         defaults: {interval: 100ms, timeout: 100ms}
         targets:
         %s

@@ -69,8 +69,10 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   /**
    * @param interval how often the config file is read to see whether its content changed
    * @param timeout how long reading and validating a config may take before its reload is refused
+   * @param http whether {@code POST /-/reload} reloads: off unless asked for, as Prometheus' lifecycle API, since
+   *     anyone who reaches the port could otherwise make the probe read its file
    */
-  public record Reload(Duration interval, Duration timeout) {
+  public record Reload(Duration interval, Duration timeout, boolean http) {
   }
 
   /**
@@ -154,8 +156,9 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     if (timeout.toMillis() < 100) {
       throw reload.error("timeout", Durations.format(timeout) + " is below the minimum of 100ms");
     }
+    boolean http = reload.bool("http", false);
     reload.done();
-    return new Reload(interval, timeout);
+    return new Reload(interval, timeout, http);
   }
 
   /** The index is a number, or a StatefulSet pod's name, so that a pod can pass its own name to find its shard. */

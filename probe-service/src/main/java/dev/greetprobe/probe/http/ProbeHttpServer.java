@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The probe's HTTP endpoint: {@code /} (the {@link StatusPage}), {@code /metrics}, {@code /health/live},
- * {@code /health/ready}, {@code /targets} (JSON), {@code POST /-/reload}, and {@code /probe?target=host:port}, a one-off
+ * {@code /health/ready}, {@code /targets} (JSON), {@code POST /-/reload} (when {@code reload.http} is on), and {@code /probe?target=host:port}, a one-off
  * probe answered the way blackbox_exporter answers.
  */
 public final class ProbeHttpServer {
@@ -103,6 +103,10 @@ public final class ProbeHttpServer {
   }
 
   private void reload(RoutingContext ctx) {
+    if (!reloader.running().reload().http()) {
+      text(ctx, 403, "reloading over HTTP is off (reload.http is false): change the file, or send the probe SIGHUP");
+      return;
+    }
     reloader.reload("POST /-/reload").onComplete(done -> {
       if (done.failed()) {
         text(ctx, 503, done.cause().getMessage());

@@ -62,7 +62,7 @@ public class ProbeConfigTest {
     assertThat(smtp.send()).isEqualTo("EHLO probe\r\n");
     assertThat(smtp.ipProtocol()).isEqualTo(IpProtocol.IP6);
     assertThat(config.targets().get(3).tls()).isEqualTo(new Target.Tls("greeter.example", null, true));
-    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30), Duration.ofSeconds(20)));
+    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30), Duration.ofSeconds(20), true));
     assertThat(config.shard()).isEqualTo(new Shard(2, 3));
   }
 

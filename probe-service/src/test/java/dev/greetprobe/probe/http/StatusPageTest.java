@@ -57,7 +57,7 @@ class StatusPageTest {
         .collect(Collectors.joining("\n"));
     config = Files.writeString(dir.resolve("probe.yaml"), """
         http: {host: 127.0.0.1, port: %d}
-        reload: {interval: 1h}
+        reload: {interval: 1h, http: true}
         defaults: {interval: 1s, timeout: 500ms}
         status: {history: 5}
         targets:

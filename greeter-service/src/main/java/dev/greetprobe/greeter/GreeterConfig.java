@@ -5,6 +5,7 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import io.vertx.core.http.ClientAuth;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
@@ -80,8 +81,8 @@ public record GreeterConfig(
       Map.entry("GREETER_TLS_CERT_FILE", "tls.cert_file"),
       Map.entry("GREETER_TLS_KEY_FILE", "tls.key_file"));
 
-  /** @param host address the HTTP endpoint binds to; @param port its port */
-  public record Http(String host, int port) {
+  /** @param host address the HTTP endpoint binds to; @param port its port; @param limits what a client may hold */
+  public record Http(String host, int port, HttpLimits limits) {
   }
 
   /**
@@ -263,7 +264,7 @@ public record GreeterConfig(
   }
 
   private static Http http(ConfigReader http) {
-    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9180));
+    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9180), HttpLimits.read(http));
     http.done();
     return result;
   }

@@ -3,6 +3,7 @@ package dev.greetprobe.greeter;
 import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +40,7 @@ class GreeterConfigTest {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
 
     assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
-        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999), null, GreeterConfig.Access.EVERYONE,
+        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999, HttpLimits.DEFAULT), null, GreeterConfig.Access.EVERYONE,
         GreeterConfig.Limits.DEFAULT, false, Transport.EPOLL, Histograms.CLASSIC));
   }
 
@@ -134,7 +135,7 @@ class GreeterConfigTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       invalid-unknown-key.yaml            | prot: unknown key (known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, listeners, log_connections, metrics, port, proxy_protocol, tls, transport)
-      invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
+      invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: header_timeout, host, idle_timeout, max_connections, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
       invalid-port-a-list.yaml            | port: must be a whole number, not a list

@@ -133,6 +133,37 @@ abstract class GreeterServiceTest {
     });
   }
 
+  /** Slowloris on the metrics port: its connections are capped, closed at the header timeout, and greetings go on. */
+  @Test
+  void clientsHoldingTheMetricsPortAreCappedAndClosedWhileGreetingsGoOn() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING).with("http.max_connections", 8)
+        .with("http.header_timeout", Duration.ofSeconds(2)));
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        Socket socket = new Socket("127.0.0.1", service.httpPort());
+        socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      await().untilAsserted(() -> assertThat(httpRefused("max_connections")).isEqualTo(42));
+      assertThat(registry.get("http.connections.open").gauge().value()).isEqualTo(8);
+
+      for (int i = 0; i < 20; i++) {
+        assertThat(readGreeting(service.greetingPort())).as("greeted during the attack").isEqualTo(GREETING);
+      }
+      await().untilAsserted(() -> assertThat(httpRefused("header_timeout")).isEqualTo(8));
+      assertThat(registry.get("http.connections.open").gauge().value()).isZero();
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  private double httpRefused(String reason) {
+    return registry.get("http.connections.refused").tag("reason", reason).counter().count();
+  }
+
   @Test
   void readinessFollowsTheLifecycleWhileLivenessStaysUp() throws Exception {
     service = new GreeterService(vertx, TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING)), registry);

@@ -46,8 +46,8 @@ public final class ProbeService {
         config.status().history());
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
-    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), scheduler, scheduler,
-        reloader, ready::get);
+    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), registry,
+        scheduler, scheduler, reloader, ready::get);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import io.netty.util.NetUtil;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       "PROBE_SHARD_INDEX", "shard.index",
       Transport.VARIABLE, "transport");
 
-  public record Http(String host, int port) {
+  /** @param limits what one client may hold of the port */
+  public record Http(String host, int port, HttpLimits limits) {
   }
 
   /**
@@ -121,7 +123,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   }
 
   private static Http http(ConfigReader http) {
-    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181));
+    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181), HttpLimits.read(http));
     http.done();
     return result;
   }

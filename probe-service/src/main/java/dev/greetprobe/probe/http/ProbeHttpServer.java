@@ -1,6 +1,7 @@
 package dev.greetprobe.probe.http;
 
 import dev.greetprobe.common.Exposition;
+import dev.greetprobe.common.OpsHttpServer;
 import dev.greetprobe.common.OpsRoutes;
 import dev.greetprobe.common.ScrapeBody;
 import dev.greetprobe.probe.config.ProbeConfig;
@@ -17,7 +18,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -45,11 +46,13 @@ public final class ProbeHttpServer {
   private final Reloader reloader;
   private final BooleanSupplier ready;
   private final StatusPage status;
-  private HttpServer server;
+  private final MeterRegistry registry;
+  private OpsHttpServer server;
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
-      Exposition exposition, ProbeScheduler scheduler, Prober prober, Reloader reloader,
+      Exposition exposition, MeterRegistry registry, ProbeScheduler scheduler, Prober prober, Reloader reloader,
       BooleanSupplier ready) {
+    this.registry = registry;
     this.vertx = vertx;
     this.config = config;
     this.endpoint = endpoint;
@@ -61,14 +64,14 @@ public final class ProbeHttpServer {
     this.status = new StatusPage(vertx, scheduler, reloader);
   }
 
-  public Future<HttpServer> start() {
+  public Future<?> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, exposition, ready);
     status.mount(router);
     router.get("/targets").handler(this::targets);
     router.post("/-/reload").handler(this::reload);
     router.get("/probe").handler(this::probe);
-    server = vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router);
+    server = new OpsHttpServer(vertx, config.limits(), registry, router);
     return server.listen(config.port(), config.host());
   }
 

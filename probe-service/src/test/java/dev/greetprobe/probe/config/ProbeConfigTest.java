@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import dev.greetprobe.probe.ProbeMain;
 import dev.greetprobe.testkit.AliasBomb;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ public class ProbeConfigTest {
   void everyKeyIsRead() throws Exception {
     ProbeConfig config = load(fixture("valid-full.yaml"));
 
-    assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
+    assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999, HttpLimits.DEFAULT));
     assertThat(config.probeEndpoint()).isEqualTo(new ProbeConfig.ProbeEndpoint(true, 8,
         ProbeAllowList.parse(List.of("10.0.0.0/8", "::1", "*.svc.cluster.local:12345")), false));
     assertThat(config.histograms()).isEqualTo(Histograms.NATIVE);

@@ -3,6 +3,7 @@ package dev.greetprobe.probe.config;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,12 @@ public final class TargetFactory {
    * none is asked for or checked against, and its target's interval is its timeout.
    */
   static final String CHECK_NAME = "check";
+
+  /**
+   * The longest {@code send}, in bytes: every probe of the target writes it, so a long one costs CPU and network each
+   * interval. Protocols' greetings and commands are a line or two.
+   */
+  static final int MAX_SEND_BYTES = 4096;
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final List<String> TLS_ONLY =
@@ -269,6 +276,11 @@ public final class TargetFactory {
     String send = fields.text("send");
     if (send != null && send.isEmpty()) {
       throw fields.error("send", "must not be empty");
+    }
+    // Counted in characters first: a string too long to encode is refused before its bytes are made.
+    if (send != null && (send.length() > MAX_SEND_BYTES
+        || send.getBytes(StandardCharsets.UTF_8).length > MAX_SEND_BYTES)) {
+      throw fields.error("send", "is longer than the limit of " + MAX_SEND_BYTES + " bytes");
     }
     return send;
   }

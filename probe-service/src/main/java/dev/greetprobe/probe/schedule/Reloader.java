@@ -113,8 +113,12 @@ public final class Reloader {
    */
   public Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
       String text) {
-    this(vertx, source, scheduler, metrics, config, text,
-        TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(config.status().history())));
+    this(vertx, source, scheduler, metrics, config, text, budget(config));
+  }
+
+  /** What this heap holds of {@code config}'s targets, each with its history: what a start, a reload and a check apply. */
+  public static TargetBudget budget(ProbeConfig config) {
+    return TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(config.status().history()));
   }
 
   Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,

@@ -163,6 +163,7 @@ public class ProbeConfigTest {
       invalid-dns-server-name.yaml                 | dns.servers: 'dns.example' is not an IP address (a DNS server cannot be a name)
       invalid-default-timeout-exceeds-interval.yaml | defaults.timeout: 2s exceeds the interval of 1s
       invalid-empty-send.yaml                      | target 'a': send: must not be empty
+      invalid-send-too-large.yaml                  | target 'a': send: is longer than the limit of 4096 bytes
       invalid-targets-not-a-list.yaml              | targets: must be a list, not a mapping
       invalid-target-not-a-mapping.yaml            | targets[0]: must be a mapping of keys to values, not 'a.test:80'
       invalid-http-port.yaml                       | http.port: 0 is outside 1..65535

@@ -15,14 +15,19 @@ import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.ProbeConfigTest;
+import dev.greetprobe.probe.net.ProbeResult;
+import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.probe.schedule.Reloader;
 import dev.greetprobe.testkit.Ports;
 import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -375,6 +380,36 @@ class ProbeReloadTest {
         + " the probe SIGHUP\n");
     assertThat(service.scheduler().schedules()).extracting(s -> s.target().name())
         .containsExactlyInAnyOrder("keep", "change", "gone");
+  }
+
+  /** A rotated CA file, the config's text unchanged: the reload reads it, calls the target changed, and it succeeds. */
+  @Test
+  void aRotatedCaFileIsReadAgainByAReloadAndChangesTheTarget() throws Exception {
+    SelfSignedCertificate served = SelfSignedCertificate.create("localhost");
+    SelfSignedCertificate other = SelfSignedCertificate.create("localhost");
+    int tlsPort = TestServers.listen(vertx, new NetServerOptions().setSsl(true)
+        .setKeyCertOptions(served.keyCertOptions()), socket -> socket.end(Buffer.buffer("hello"))).actualPort();
+    Path ca = Files.copy(Path.of(other.certificatePath()), dir.resolve("ca.pem"));
+    Path config = Files.writeString(dir.resolve("probe.yaml"), """
+        http: {host: 127.0.0.1, port: %d}
+        reload: {interval: 1h, http: true}
+        defaults: {interval: 1s, timeout: 1s}
+        targets:
+          - {name: secure, address: '127.0.0.1:%d', tls: true, server_name: localhost, ca_file: '%s'}
+        """.formatted(httpPort, tlsPort, ca));
+    start(new ConfigSource.File(config, Map.of()));
+    await().atMost(HANG).until(() -> last() != null && last().result() == Result.TLS_ERROR);
+
+    Files.copy(Path.of(served.certificatePath()), ca, StandardCopyOption.REPLACE_EXISTING);
+    HttpResponse<String> reload = post(httpPort, "/-/reload");
+
+    assertThat(reload.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(reload.body()).getJsonArray("changed")).containsExactly("secure");
+    await().atMost(HANG).until(() -> last() != null && last().result() == Result.SUCCESS);
+  }
+
+  private ProbeResult last() {
+    return service.scheduler().schedules().get(0).last();
   }
 
   @Test

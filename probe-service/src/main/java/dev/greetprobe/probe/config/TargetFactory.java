@@ -300,12 +300,12 @@ public final class TargetFactory {
       }
       return null;
     }
-    Path ca = readableFile(fields, "ca_file", caName);
+    TlsFile ca = readableFile(fields, "ca_file", caName);
     if (ca != null && skipVerify) {
       throw fields.error("ca_file", "is set, but " + fields.name("insecure_skip_verify") + " turns verification off");
     }
-    Path cert = readableFile(fields, "cert_file", certName);
-    Path key = readableFile(fields, "key_file", keyName);
+    TlsFile cert = readableFile(fields, "cert_file", certName);
+    TlsFile key = readableFile(fields, "key_file", keyName);
     if ((cert == null) != (key == null)) {
       String missing = cert == null ? "cert_file" : "key_file";
       throw fields.error(missing, "is required with " + fields.name(cert == null ? "key_file" : "cert_file"));
@@ -313,7 +313,8 @@ public final class TargetFactory {
     return new Target.Tls(serverName != null ? serverName : address.host(), ca, skipVerify, cert, key);
   }
 
-  private static Path readableFile(Fields fields, String key, String name) {
+  /** The file {@code name}, read now: its content is part of the target, so a rotated file is a changed target. */
+  private static TlsFile readableFile(Fields fields, String key, String name) {
     if (name == null) {
       return null;
     }
@@ -321,7 +322,11 @@ public final class TargetFactory {
     if (!Files.isReadable(path)) {
       throw fields.error(key, ConfigException.quote(name) + " is not a readable file");
     }
-    return path;
+    try {
+      return TlsFile.read(path);
+    } catch (IllegalArgumentException e) {
+      throw fields.error(key, e.getMessage());
+    }
   }
 
   private static IpProtocol ipProtocol(Fields fields, IpProtocol fallback) {

@@ -30,9 +30,9 @@ final class TargetJson {
     if (target.tls() != null) {
       json.put("tls", new JsonObject()
           .put("server_name", target.tls().serverName())
-          .put("ca_file", target.tls().caFile() == null ? null : target.tls().caFile().toString())
+          .put("ca_file", target.tls().caFile() == null ? null : target.tls().caFile().path().toString())
           .put("insecure_skip_verify", target.tls().insecureSkipVerify())
-          .put("cert_file", target.tls().certFile() == null ? null : target.tls().certFile().toString()));
+          .put("cert_file", target.tls().certFile() == null ? null : target.tls().certFile().path().toString()));
     }
     json.put("last", last == null ? null : result(last));
     JsonArray results = new JsonArray();

@@ -7,7 +7,6 @@ import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.epoll.BareSockets;
-import dev.greetprobe.probe.schedule.Reloader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +31,7 @@ final class ConfigCheck {
       config = ProbeService.validate(new ConfigSource.File(file, environment), ConfigFile.read(file),
           BareSockets::unavailableHere);
       assignment = ShardAssignment.of(config.shard(), config.targets());
-      Reloader.budget(config).check(assignment);
+      ProbeService.budget(config).check(assignment);
     } catch (ConfigException e) {
       err.println(ProbeMain.refusal(e));
       return 2;

@@ -87,7 +87,7 @@ public final class ReloadScenario {
         .untilAsserted(() -> assertThat(successes(metrics(httpPort), "change")).isGreaterThanOrEqualTo(1));
 
     JsonObject targets = targets(httpPort);
-    assertThat(targetNames(targets)).containsExactly("keep", "change", "fresh");
+    assertThat(targetNames(targets)).as("in the order of their names").containsExactly("change", "fresh", "keep");
     assertThat(targets.getJsonArray("targets").getJsonObject(1).getString("timeout")).isEqualTo("90ms");
     String metrics = metrics(httpPort);
     assertThat(metrics)

@@ -5,15 +5,12 @@ import dev.greetprobe.common.OpsHttpServer;
 import dev.greetprobe.common.OpsRoutes;
 import dev.greetprobe.common.ScrapeBody;
 import dev.greetprobe.probe.config.ProbeConfig;
-import dev.greetprobe.probe.config.Shard;
-import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.config.TargetFactory;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Prober;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
-import dev.greetprobe.probe.schedule.TargetSchedule;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
@@ -24,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -46,6 +42,7 @@ public final class ProbeHttpServer {
   private final Reloader reloader;
   private final BooleanSupplier ready;
   private final StatusPage status;
+  private final TargetsEndpoint targets;
   private final MeterRegistry registry;
   private OpsHttpServer server;
 
@@ -61,14 +58,16 @@ public final class ProbeHttpServer {
     this.prober = prober;
     this.reloader = reloader;
     this.ready = ready;
-    this.status = new StatusPage(vertx, scheduler, reloader);
+    LargeRequests large = new LargeRequests();
+    this.status = new StatusPage(vertx, scheduler, reloader, large);
+    this.targets = new TargetsEndpoint(vertx, scheduler, reloader, large);
   }
 
   public Future<?> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, exposition, ready);
     status.mount(router);
-    router.get("/targets").handler(this::targets);
+    router.get("/targets").handler(targets::handle);
     router.post("/-/reload").handler(this::reload);
     router.get("/probe").handler(this::probe);
     server = new OpsHttpServer(vertx, config.limits(), registry, router);
@@ -80,29 +79,11 @@ public final class ProbeHttpServer {
   }
 
   /**
-   * This shard's targets; the others' are only counted, each shard showing its own. Rendered on a worker: thousands
-   * of targets take long enough to hold up the probes that share the loop.
+   * What the pages sent at once hold at most, with histories of {@code history}: {@link LargeRequests#MAX} of the
+   * larger of a {@code /targets} chunk and a status page.
    */
-  private void targets(RoutingContext ctx) {
-    ShardAssignment assignment = reloader.assignment();
-    List<TargetSchedule> schedules = scheduler.schedules();
-    String transport = reloader.running().transport().label();
-    vertx.executeBlocking(() -> {
-      JsonArray list = new JsonArray();
-      schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last(), s.history().snapshot())));
-      return new JsonObject()
-          .put("transport", transport)
-          .put("shard", shard(assignment.shard()))
-          .put("elsewhere", assignment.elsewhere())
-          .put("targets", list)
-          .encodePrettily();
-    }, false).onComplete(done -> {
-      if (done.succeeded()) {
-        ctx.response().putHeader("content-type", "application/json").end(done.result());
-      } else {
-        ctx.fail(done.cause());
-      }
-    });
+  public static long bytesInFlight(int history) {
+    return LargeRequests.MAX * Math.max(TargetsEndpoint.bytesInFlight(history), StatusPage.bytesInFlight(history));
   }
 
   private void reload(RoutingContext ctx) {
@@ -129,17 +110,13 @@ public final class ProbeHttpServer {
         .put("removed", new JsonArray(diff.removed()))
         .put("unchanged", diff.unchanged())
         .put("restart_required", new JsonArray(applied.restartRequired()))
-        .put("shard", shard(applied.assignment().shard()))
+        .put("shard", TargetsEndpoint.shard(applied.assignment().shard()))
         .put("targets", applied.assignment().held().size())
         .put("elsewhere", applied.assignment().elsewhere())
         .put("sha256", applied.sha256());
   }
 
-  private static JsonObject shard(Shard shard) {
-    return new JsonObject().put("index", shard.index()).put("count", shard.count());
-  }
-
-  private static void text(RoutingContext ctx, int status, String message) {
+  static void text(RoutingContext ctx, int status, String message) {
     ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(message + "\n");
   }
 

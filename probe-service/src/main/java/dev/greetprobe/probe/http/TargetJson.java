@@ -14,6 +14,15 @@ final class TargetJson {
   private TargetJson() {
   }
 
+  /**
+   * The most one target's JSON takes while it is made and copied out: its settings and last result (a send and an
+   * expect of at most 4 KiB each, the excerpt of what it received, each escaped), and about a hundred bytes a result of
+   * its history of {@code history}; twice, for the string and its bytes.
+   */
+  static long maxBytes(int history) {
+    return 2 * (64 * 1024 + 128L * history);
+  }
+
   static JsonObject of(Target target, ProbeResult last, ResultHistory.Snapshot history) {
     JsonObject json = new JsonObject()
         .put("name", target.name())

@@ -109,19 +109,9 @@ public final class Reloader {
 
   /**
    * {@code config} is {@code text}, the source's text as the probe started with it; throws {@link ConfigException} if
-   * its targets are more than this heap holds.
+   * its targets are more than {@code budget} holds, as is every config a reload reads.
    */
   public Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
-      String text) {
-    this(vertx, source, scheduler, metrics, config, text, budget(config));
-  }
-
-  /** What this heap holds of {@code config}'s targets, each with its history: what a start, a reload and a check apply. */
-  public static TargetBudget budget(ProbeConfig config) {
-    return TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(config.status().history()));
-  }
-
-  Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
       String text, TargetBudget budget) {
     this.budget = budget;
     this.vertx = vertx;

@@ -55,6 +55,12 @@ public record GreeterConfig(
 
   private static final int MAX_LISTENERS = 1024;
 
+  /**
+   * The longest greeting, in bytes: each client being written one holds a share of its socket's buffers until it has
+   * read it, however the greeter shares its own copy.
+   */
+  static final int MAX_GREETING_BYTES = 4 * 1024 * 1024;
+
   private static final String UNTRUSTED = "the PROXY protocol is on, but no proxy is trusted, so any client could name"
       + " any address: list the load balancers in proxy_protocol.trusted, or trust every peer on purpose with"
       + " trusted: [0.0.0.0/0, ::/0]";
@@ -115,11 +121,13 @@ public record GreeterConfig(
    * @param burstPerSource connections a source may open at once before the rate applies
    * @param sourceTableSize how many source addresses the rate limiter remembers (the least recent are forgotten)
    * @param handshakeTimeout how long a client has to finish its TLS handshake or send its PROXY header
+   * @param writeTimeout how long a client has to read its greeting before it is closed
    */
   public record Limits(int maxConnections, int ratePerSource, int burstPerSource, int sourceTableSize,
-      Duration handshakeTimeout) {
+      Duration handshakeTimeout, Duration writeTimeout) {
 
-    public static final Limits DEFAULT = new Limits(10_000, 0, 0, 10_000, Duration.ofSeconds(5));
+    public static final Limits DEFAULT = new Limits(10_000, 0, 0, 10_000, Duration.ofSeconds(5),
+        Duration.ofSeconds(10));
   }
 
   /** Reads {@code file} (or the defaults when null), then applies {@code environment} overrides. */
@@ -145,7 +153,7 @@ public record GreeterConfig(
     GreeterConfig config = new GreeterConfig(
         root.nonEmptyString("host", "0.0.0.0"),
         root.port("port", 12345),
-        root.nonEmptyString("greeting", DEFAULT_GREETING),
+        greeting(root),
         listeners(root),
         root.integer("backlog", 4096, 1, 65535),
         root.duration("drain_timeout", Duration.ofSeconds(10)),
@@ -172,6 +180,16 @@ public record GreeterConfig(
       throw root.error("instances", "is the old name of listeners, which is set too; set only listeners");
     }
     return Math.max(0, Math.max(listeners, instances));
+  }
+
+  private static String greeting(ConfigReader root) {
+    String greeting = root.nonEmptyString("greeting", DEFAULT_GREETING);
+    // Counted in characters first: a text too long to encode is refused before its bytes are made.
+    if (greeting.length() > MAX_GREETING_BYTES
+        || greeting.getBytes(StandardCharsets.UTF_8).length > MAX_GREETING_BYTES) {
+      throw root.error("greeting", "is longer than the limit of " + (MAX_GREETING_BYTES >> 20) + " MiB");
+    }
+    return greeting;
   }
 
   private static Transport transport(ConfigReader root) {
@@ -252,12 +270,16 @@ public record GreeterConfig(
         rate,
         limits.integer("burst_per_source", rate, 0, 1_000_000),
         limits.integer("source_table_size", Limits.DEFAULT.sourceTableSize(), 1, 10_000_000),
-        limits.duration("handshake_timeout", Limits.DEFAULT.handshakeTimeout()));
+        limits.duration("handshake_timeout", Limits.DEFAULT.handshakeTimeout()),
+        limits.duration("write_timeout", Limits.DEFAULT.writeTimeout()));
     if (result.ratePerSource() > 0 && result.burstPerSource() == 0) {
       throw limits.error("burst_per_source", "must be at least 1 when rate_per_source is set");
     }
     if (result.handshakeTimeout().isZero()) {
       throw limits.error("handshake_timeout", "must be above 0");
+    }
+    if (result.writeTimeout().isZero()) {
+      throw limits.error("write_timeout", "must be above 0");
     }
     limits.done();
     return result;

@@ -94,6 +94,17 @@ class GreeterConfigTest {
   }
 
   @Test
+  void aGreetingLongerThan4MibIsRefused() {
+    String greeting = "x".repeat(GreeterConfig.MAX_GREETING_BYTES + 1);
+
+    assertThatThrownBy(() -> GreeterConfig.from(Map.of("greeting", greeting), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("greeting: is longer than the limit of 4 MiB");
+    assertThat(GreeterConfig.from(Map.of("greeting", greeting.substring(1)), Map.of()).greetingBytes())
+        .hasSize(GreeterConfig.MAX_GREETING_BYTES);
+  }
+
+  @Test
   void theTransportIsVertxUnlessTheFileOrTheEnvironmentSaysEpoll() throws Exception {
     assertThat(GreeterConfig.load(null, Map.of()).transport()).isEqualTo(Transport.VERTX);
     assertThat(GreeterConfig.load(null, Map.of("GREETER_TRANSPORT", "epoll")).transport()).isEqualTo(Transport.EPOLL);
@@ -212,7 +223,8 @@ class GreeterConfigTest {
 
     assertThat(config.access()).isEqualTo(new GreeterConfig.Access(List.of("10.0.0.0/8", "2001:db8::/32"),
         List.of("10.6.6.6"), List.of("192.0.2.1")));
-    assertThat(config.limits()).isEqualTo(new GreeterConfig.Limits(50, 20, 20, 10_000, Duration.ofSeconds(2)));
+    assertThat(config.limits()).isEqualTo(new GreeterConfig.Limits(50, 20, 20, 10_000, Duration.ofSeconds(2),
+        Duration.ofSeconds(10)));
     assertThat(config.proxyProtocol()).isTrue();
     assertThat(config.tls()).isNull();
   }

@@ -106,14 +106,15 @@ class ProbeReloadTest {
   void aKubeletStyleSymlinkSwapIsSeen() throws Exception {
     Path mount = Files.createDirectory(dir.resolve("configmap"));
     Path first = Files.createDirectory(mount.resolve("..2026_01_05_10_00_00.000000001"));
-    Files.writeString(first.resolve("config.yaml"), scenario.before(OFTEN));
+    // Settling for an hour: only the swap, seen as a new file, can apply it within the test.
+    Files.writeString(first.resolve("config.yaml"), scenario.before(OFTEN).replace("settle: 200ms", "settle: 1h"));
     Files.createSymbolicLink(mount.resolve("..data"), first.getFileName());
     Path config = Files.createSymbolicLink(mount.resolve("config.yaml"), Path.of("..data", "config.yaml"));
     start(new ConfigSource.File(config, Map.of()));
     double keep = scenario.awaitRunning();
 
     Path second = Files.createDirectory(mount.resolve("..2026_01_05_10_05_00.000000002"));
-    Files.writeString(second.resolve("config.yaml"), scenario.after(OFTEN));
+    Files.writeString(second.resolve("config.yaml"), scenario.after(OFTEN).replace("settle: 200ms", "settle: 1h"));
     Path link = Files.createSymbolicLink(mount.resolve("..data_tmp"), second.getFileName());
     Files.move(link, mount.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
     Files.delete(first.resolve("config.yaml"));
@@ -121,6 +122,26 @@ class ProbeReloadTest {
 
     scenario.awaitApplied(keep);
     assertThat(Files.readSymbolicLink(config)).isEqualTo(Path.of("..data", "config.yaml"));
+  }
+
+  /**
+   * A writer that stops half way through rewriting the file in place, for longer than the interval: what it wrote so
+   * far is a valid config, but it is applied only once the file has gone unwritten for reload.settle, whole by then.
+   */
+  @Test
+  void aFileRewrittenInPlaceIsAppliedOnlyOnceItHasSettled() throws Exception {
+    String settling = "settle: 2s";
+    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(OFTEN).replace("settle: 200ms", settling));
+    start(new ConfigSource.File(config, Map.of()));
+    double keep = scenario.awaitRunning();
+    String whole = scenario.after(OFTEN).replace("settle: 200ms", settling);
+
+    Files.writeString(config, whole.substring(0, whole.lastIndexOf("  - ")));
+
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> service.scheduler().schedules()
+        .stream().map(s -> s.target().name()).sorted().toList().equals(List.of("change", "gone", "keep")));
+    Files.writeString(config, whole);
+    scenario.awaitApplied(keep);
   }
 
   @Test
@@ -432,8 +453,7 @@ class ProbeReloadTest {
 
   /** {@code config} with reads and validation given 300ms. */
   private static String withTimeout(String config) {
-    return config.replaceFirst("reload: \\{interval: (\\w+), http: true}",
-        "reload: {interval: $1, http: true, timeout: 300ms}");
+    return config.replaceFirst("http: true", "http: true, timeout: 300ms");
   }
 
   /** A config file whose next read, once {@link #thenRead} is called, gives that text instead of the file's. */

@@ -73,8 +73,9 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
    * @param timeout how long reading and validating a config may take before its reload is refused
    * @param http whether {@code POST /-/reload} reloads: off unless asked for, as Prometheus' lifecycle API, since
    *     anyone who reaches the port could otherwise make the probe read its file
+   * @param settle how long a file rewritten in place must go unwritten before the watcher applies it
    */
-  public record Reload(Duration interval, Duration timeout, boolean http) {
+  public record Reload(Duration interval, Duration timeout, boolean http, Duration settle) {
   }
 
   /**
@@ -159,8 +160,9 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       throw reload.error("timeout", Durations.format(timeout) + " is below the minimum of 100ms");
     }
     boolean http = reload.bool("http", false);
+    Duration settle = reload.duration("settle", Duration.ofSeconds(10));
     reload.done();
-    return new Reload(interval, timeout, http);
+    return new Reload(interval, timeout, http, settle);
   }
 
   /** The index is a number, or a StatefulSet pod's name, so that a pod can pass its own name to find its shard. */

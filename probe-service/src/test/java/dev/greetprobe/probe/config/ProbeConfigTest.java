@@ -63,7 +63,8 @@ public class ProbeConfigTest {
     assertThat(smtp.send()).isEqualTo("EHLO probe\r\n");
     assertThat(smtp.ipProtocol()).isEqualTo(IpProtocol.IP6);
     assertThat(config.targets().get(3).tls()).isEqualTo(new Target.Tls("greeter.example", null, true));
-    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30), Duration.ofSeconds(20), true));
+    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30), Duration.ofSeconds(20), true,
+        Duration.ofSeconds(3)));
     assertThat(config.shard()).isEqualTo(new Shard(2, 3));
   }
 

@@ -10,6 +10,9 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class OpsHttpServer {
 
   private static final Logger log = LoggerFactory.getLogger(OpsHttpServer.class);
+  static final Duration WARNING_PERIOD = Duration.ofSeconds(10);
+
+  private final RateLimitedLog failures = new RateLimitedLog(log, WARNING_PERIOD);
 
   private final Vertx vertx;
   private final HttpLimits limits;
@@ -46,11 +52,16 @@ public final class OpsHttpServer {
     boolean refused;
   }
 
-  public OpsHttpServer(Vertx vertx, HttpLimits limits, MeterRegistry registry, Handler<HttpServerRequest> handler) {
+  /**
+   * Serves {@code router}, whose failures (an endpoint's exception) are answered 500 and warned of at most once every
+   * {@link #WARNING_PERIOD}, with their count, never once each.
+   */
+  public OpsHttpServer(Vertx vertx, HttpLimits limits, MeterRegistry registry, Router router) {
+    router.route().failureHandler(this::failed);
     this.vertx = vertx;
     this.limits = limits;
     this.maxConnections = limits.connectionsWithin(HttpLimits.fileLimit());
-    this.handler = handler;
+    this.handler = router;
     this.overLimit = refused(registry, "max_connections");
     this.headerTimeout = refused(registry, "header_timeout");
     this.badRequest = refused(registry, "bad_request");
@@ -136,6 +147,21 @@ public final class OpsHttpServer {
     request.response().endHandler(ended -> arm(connection, deadline,
         limits.idleTimeout().plus(limits.headerTimeout()).toMillis()));
     handler.handle(request);
+  }
+
+  private void failed(RoutingContext ctx) {
+    if (ctx.failure() == null) {
+      ctx.next();
+      return;
+    }
+    failures.warn("HTTP requests failed, the latest " + ctx.request().method() + " "
+        + ConfigException.excerpt(ctx.request().path()), ctx.failure());
+    if (!ctx.response().headWritten()) {
+      ctx.response().setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end("internal error\n");
+    } else if (!ctx.response().ended()) {
+      ctx.response().reset();
+    }
   }
 
   /** Why no endpoint here can take {@code request}, or null. */

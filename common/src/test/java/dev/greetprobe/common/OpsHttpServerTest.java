@@ -158,10 +158,33 @@ class OpsHttpServerTest {
     assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
   }
 
+  /** An endpoint that throws, asked for 200 times: 500 each, and one warning with the count, not 200 stack traces. */
+  @Test
+  void failuresAreAnswered500AndWarnedOfOncePerPeriod() throws Exception {
+    start(HttpLimits.DEFAULT);
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    root.addAppender(log);
+    try {
+      for (int i = 0; i < 200; i++) {
+        assertThat(Http.get(url("/broken")).statusCode()).isEqualTo(500);
+      }
+    } finally {
+      root.detachAppender(log);
+    }
+
+    assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).hasSize(1)
+        .allSatisfy(e -> assertThat(e.getFormattedMessage()).contains("broken on purpose"));
+  }
+
   private void start(HttpLimits limits) throws Exception {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, registry, () -> true);
+    router.get("/broken").handler(ctx -> {
+      throw new IllegalStateException("broken on purpose");
+    });
     router.post("/-/reload").handler(ctx -> {
       reloads.incrementAndGet();
       ctx.response().end("reloaded\n");

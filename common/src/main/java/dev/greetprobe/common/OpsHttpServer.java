@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A service's HTTP port, hardened against the clients that hold it: a cap on connections, a deadline for each
  * request's headers and one for idleness ({@link HttpLimits}), and requests no endpoint here can take refused with 400
- * before they reach {@code handler}, their connection closed (RFC 9112: a body framed by {@code Transfer-Encoding},
+ * before they reach the router, their connection closed (RFC 9112: a body framed by {@code Transfer-Encoding},
  * which no endpoint reads, is how one request is smuggled inside another; a query that is not valid percent-encoding).
  * Refused connections are counted in {@code http_connections_refused_total{reason}}.
  */

@@ -179,8 +179,24 @@ public final class ConfigReader {
     return new ConfigReader(path + ".", copy(map, path), childOrigins);
   }
 
-  /** The list under {@code key}, empty when absent. */
-  public List<?> list(String key) {
+  /**
+   * The mappings listed under {@code key}, empty when absent; an entry that is not a mapping is refused by its index,
+   * as in {@code targets[0]}. With {@link #texts} the only way to read a list, so that no entry is ever turned into text
+   * before it is known to be a scalar.
+   */
+  public List<Map<?, ?>> mappings(String key) {
+    List<?> list = list(key);
+    List<Map<?, ?>> mappings = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> map)) {
+        throw error(key, i, "must be a mapping of keys to values, not " + describe(list.get(i)));
+      }
+      mappings.add(map);
+    }
+    return mappings;
+  }
+
+  private List<?> list(String key) {
     Object v = take(key);
     if (v == null) {
       return List.of();

@@ -7,12 +7,21 @@ import java.util.regex.Pattern;
 /** Durations as written in config: a whole number and a unit, such as {@code 500ms}, {@code 10s}, {@code 1m}. */
 public final class Durations {
 
+  /**
+   * The longest duration any setting takes. Past it a timer's delay or a deadline in nanoseconds would overflow a
+   * {@code long} somewhere downstream, long after the config was accepted; no interval or timeout needs more than a day.
+   */
+  public static final Duration MAX = Duration.ofHours(24);
+
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
   private Durations() {
   }
 
-  /** Parses {@code text}, or throws {@link IllegalArgumentException} with a reason fit for a config error. */
+  /**
+   * Parses {@code text}, at most {@link #MAX}, or throws {@link IllegalArgumentException} with a reason fit for a
+   * config error.
+   */
   public static Duration parse(String text) {
     Matcher m = FORMAT.matcher(text.trim());
     if (!m.matches()) {
@@ -21,12 +30,16 @@ public final class Durations {
               + " is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)");
     }
     long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
+    Duration d = switch (m.group(2)) {
       case "ms" -> Duration.ofMillis(amount);
       case "s" -> Duration.ofSeconds(amount);
       case "m" -> Duration.ofMinutes(amount);
       default -> Duration.ofHours(amount);
     };
+    if (d.compareTo(MAX) > 0) {
+      throw new IllegalArgumentException(ConfigException.quote(text) + " is above the maximum of " + format(MAX));
+    }
+    return d;
   }
 
   /** The inverse of {@link #parse}, in the largest unit that is exact. */

@@ -157,7 +157,7 @@ class FaultsIT {
     String config = """
         http: {host: 127.0.0.1, port: %d}
         dns: {servers: ['127.0.0.1:%d']}
-        reload: {interval: 1h}   # only the test's POST /-/reload reloads
+        reload: {interval: 1h, http: true}   # only the test's POST /-/reload reloads
         defaults: {interval: 200ms, timeout: 200ms}
         targets:
           - {name: by-name, address: '%s:%d', expect: '^%s$'}

@@ -5,6 +5,7 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import io.vertx.core.http.ClientAuth;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ import java.util.Map;
  * @param tls TLS on the greeting port; null for plain TCP
  * @param access which client addresses may connect
  * @param limits connection limits
- * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header (from the proxies that
- *     {@link Access#trustedProxies} names, when it names any)
+ * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header, from one of the
+ *     proxies that {@link Access#trustedProxies} names (at least one when on)
  * @param transport how the greeting port is served
  * @param histograms which histograms the greeter's own are ({@code metrics.histograms}); both services read the key,
  *     so one config vocabulary drops classic buckets everywhere
@@ -54,6 +55,16 @@ public record GreeterConfig(
 
   private static final int MAX_LISTENERS = 1024;
 
+  /**
+   * The longest greeting, in bytes: each client being written one holds a share of its socket's buffers until it has
+   * read it, however the greeter shares its own copy.
+   */
+  static final int MAX_GREETING_BYTES = 4 * 1024 * 1024;
+
+  private static final String UNTRUSTED = "the PROXY protocol is on, but no proxy is trusted, so any client could name"
+      + " any address: list the load balancers in proxy_protocol.trusted, or trust every peer on purpose with"
+      + " trusted: [0.0.0.0/0, ::/0]";
+
   /** The greeting as sent: UTF-8, nothing appended. */
   public byte[] greetingBytes() {
     return greeting.getBytes(StandardCharsets.UTF_8);
@@ -76,8 +87,8 @@ public record GreeterConfig(
       Map.entry("GREETER_TLS_CERT_FILE", "tls.cert_file"),
       Map.entry("GREETER_TLS_KEY_FILE", "tls.key_file"));
 
-  /** @param host address the HTTP endpoint binds to; @param port its port */
-  public record Http(String host, int port) {
+  /** @param host address the HTTP endpoint binds to; @param port its port; @param limits what a client may hold */
+  public record Http(String host, int port, HttpLimits limits) {
   }
 
   /**
@@ -92,13 +103,13 @@ public record GreeterConfig(
 
   /**
    * CIDR rules: a client matching {@code deny} is refused; otherwise it must match {@code allow}, if any is given.
-   * With the PROXY protocol on, a connection must come from {@code trustedProxies}, if any is given.
+   * With the PROXY protocol on, a connection must come from {@code trustedProxies}.
    */
   public record Access(List<String> allow, List<String> deny, List<String> trustedProxies) {
 
     public static final Access EVERYONE = new Access(List.of(), List.of());
 
-    /** Trusting the PROXY header of every connection. */
+    /** Trusting no proxy, as a greeter without the PROXY protocol needs none. */
     public Access(List<String> allow, List<String> deny) {
       this(allow, deny, List.of());
     }
@@ -110,11 +121,13 @@ public record GreeterConfig(
    * @param burstPerSource connections a source may open at once before the rate applies
    * @param sourceTableSize how many source addresses the rate limiter remembers (the least recent are forgotten)
    * @param handshakeTimeout how long a client has to finish its TLS handshake or send its PROXY header
+   * @param writeTimeout how long a client has to read its greeting before it is closed
    */
   public record Limits(int maxConnections, int ratePerSource, int burstPerSource, int sourceTableSize,
-      Duration handshakeTimeout) {
+      Duration handshakeTimeout, Duration writeTimeout) {
 
-    public static final Limits DEFAULT = new Limits(10_000, 0, 0, 10_000, Duration.ofSeconds(5));
+    public static final Limits DEFAULT = new Limits(10_000, 0, 0, 10_000, Duration.ofSeconds(5),
+        Duration.ofSeconds(10));
   }
 
   /** Reads {@code file} (or the defaults when null), then applies {@code environment} overrides. */
@@ -130,13 +143,17 @@ public record GreeterConfig(
     ConfigReader proxy = root.isSection("proxy_protocol") ? root.section("proxy_protocol") : null;
     boolean proxyProtocol = proxy == null ? root.bool("proxy_protocol", false) : proxy.bool("enabled", true);
     List<String> trustedProxies = proxy == null ? List.of() : cidrs(proxy, "trusted");
+    if (proxyProtocol && trustedProxies.isEmpty()) {
+      // As nginx's set_real_ip_from: a header is believed only from peers named, since any client can write one.
+      throw (proxy == null ? root.error("proxy_protocol", UNTRUSTED) : proxy.error("trusted", UNTRUSTED));
+    }
     if (proxy != null) {
       proxy.done();
     }
     GreeterConfig config = new GreeterConfig(
         root.nonEmptyString("host", "0.0.0.0"),
         root.port("port", 12345),
-        root.nonEmptyString("greeting", DEFAULT_GREETING),
+        greeting(root),
         listeners(root),
         root.integer("backlog", 4096, 1, 65535),
         root.duration("drain_timeout", Duration.ofSeconds(10)),
@@ -163,6 +180,16 @@ public record GreeterConfig(
       throw root.error("instances", "is the old name of listeners, which is set too; set only listeners");
     }
     return Math.max(0, Math.max(listeners, instances));
+  }
+
+  private static String greeting(ConfigReader root) {
+    String greeting = root.nonEmptyString("greeting", DEFAULT_GREETING);
+    // Counted in characters first: a text too long to encode is refused before its bytes are made.
+    if (greeting.length() > MAX_GREETING_BYTES
+        || greeting.getBytes(StandardCharsets.UTF_8).length > MAX_GREETING_BYTES) {
+      throw root.error("greeting", "is longer than the limit of " + (MAX_GREETING_BYTES >> 20) + " MiB");
+    }
+    return greeting;
   }
 
   private static Transport transport(ConfigReader root) {
@@ -243,19 +270,23 @@ public record GreeterConfig(
         rate,
         limits.integer("burst_per_source", rate, 0, 1_000_000),
         limits.integer("source_table_size", Limits.DEFAULT.sourceTableSize(), 1, 10_000_000),
-        limits.duration("handshake_timeout", Limits.DEFAULT.handshakeTimeout()));
+        limits.duration("handshake_timeout", Limits.DEFAULT.handshakeTimeout()),
+        limits.duration("write_timeout", Limits.DEFAULT.writeTimeout()));
     if (result.ratePerSource() > 0 && result.burstPerSource() == 0) {
       throw limits.error("burst_per_source", "must be at least 1 when rate_per_source is set");
     }
     if (result.handshakeTimeout().isZero()) {
       throw limits.error("handshake_timeout", "must be above 0");
     }
+    if (result.writeTimeout().isZero()) {
+      throw limits.error("write_timeout", "must be above 0");
+    }
     limits.done();
     return result;
   }
 
   private static Http http(ConfigReader http) {
-    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9180));
+    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9180), HttpLimits.read(http));
     http.done();
     return result;
   }

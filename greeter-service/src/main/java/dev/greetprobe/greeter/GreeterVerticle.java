@@ -1,6 +1,8 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.greeter.epoll.ConnectionStages;
+import dev.greetprobe.greeter.epoll.SharedGreeting;
+import dev.greetprobe.greeter.epoll.UnreadWrites;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,6 +30,7 @@ public final class GreeterVerticle extends VerticleBase {
   private final OpenConnections connections;
   private final ConnectionStages stages;
   private final Buffer greeting;
+  private final long writeTimeoutMillis;
   private NetServer server;
 
   /** A plain greeter with no TLS on the configured port, for callers that need only the greeting. */
@@ -48,7 +51,8 @@ public final class GreeterVerticle extends VerticleBase {
     this.connections = connections;
     this.stages = tls != null || config.proxyProtocol()
         ? new ConnectionStages(config, metrics, admission, connections, tls) : null;
-    this.greeting = Buffer.buffer(config.greetingBytes());
+    this.greeting = SharedGreeting.of(config.greetingBytes());
+    this.writeTimeoutMillis = config.limits().writeTimeout().toMillis();
   }
 
   @Override
@@ -79,7 +83,17 @@ public final class GreeterVerticle extends VerticleBase {
       socket.close();
       return;
     }
-    socket.write(greeting).onComplete(written -> {
+    Future<Void> write = socket.write(greeting);
+    // A greeting the kernel took at once needs no timer: only a client that leaves it unread can hold it.
+    long timer = write.isComplete() ? -1 : vertx.setTimer(writeTimeoutMillis, fired -> {
+      metrics.rejected(Rejection.WRITE_TIMEOUT, socket.remoteAddress(), "greeting unread after " + writeTimeoutMillis
+          + " ms");
+      UnreadWrites.drop(socket);
+    });
+    write.onComplete(written -> {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
       if (written.succeeded()) {
         metrics.greeted();
       }

@@ -1,10 +1,10 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.OpsHttpServer;
 import dev.greetprobe.common.OpsRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
 
@@ -15,7 +15,7 @@ public final class OpsServer {
   private final GreeterConfig.Http config;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
-  private HttpServer server;
+  private OpsHttpServer server;
 
   public OpsServer(Vertx vertx, GreeterConfig.Http config, PrometheusMeterRegistry registry, BooleanSupplier ready) {
     this.vertx = vertx;
@@ -24,10 +24,10 @@ public final class OpsServer {
     this.ready = ready;
   }
 
-  public Future<HttpServer> start() {
+  public Future<?> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, registry, ready);
-    server = vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router);
+    server = new OpsHttpServer(vertx, config.limits(), registry, router);
     return server.listen(config.port(), config.host());
   }
 

@@ -18,6 +18,8 @@ public enum Rejection {
   UNTRUSTED_PROXY,
   /** The client did not send its PROXY header, or finish its TLS handshake, in time. */
   TIMEOUT,
+  /** The client did not read its greeting within {@code limits.write_timeout}. */
+  WRITE_TIMEOUT,
   /**
    * The client closed before its PROXY header or the end of its TLS handshake, as a load balancer's TCP health check
    * does: not a refusal of ours, and not alerted on.

@@ -132,7 +132,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void proxyProtocolV1TellsTheAccessPolicyTheRealClient() throws Exception {
-    start(config().with("access.deny", List.of("10.0.0.0/8")).with("proxy_protocol", true));
+    start(config().with("access.deny", List.of("10.0.0.0/8")).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     assertThat(sendAndRead(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))).isEqualTo(GREETING);
     assertThat(sendAndRead(ascii("PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))).isEmpty();
@@ -141,7 +141,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void proxyProtocolV2TellsTheAccessPolicyTheRealClient() throws Exception {
-    start(config().with("access.deny", List.of("2001:db8::/32")).with("proxy_protocol", true));
+    start(config().with("access.deny", List.of("2001:db8::/32")).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     assertThat(sendAndRead(proxyV2("192.0.2.10", "10.0.0.1"))).isEqualTo(GREETING);
     assertThat(sendAndRead(proxyV2("2001:db8::7", "2001:db8::1"))).isEmpty();
@@ -150,7 +150,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void aClientThatSendsNoProxyHeaderIsClosedAfterTheHandshakeTimeoutAndCounted() throws Exception {
-    start(config().with("limits.handshake_timeout", Duration.ofMillis(300)).with("proxy_protocol", true));
+    start(config().with("limits.handshake_timeout", Duration.ofMillis(300)).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     try (Socket silent = new Socket("127.0.0.1", service.greetingPort())) {
       silent.setSoTimeout(5000);
@@ -165,7 +165,7 @@ abstract class GreeterAdmissionTest {
   @Test
   void connectionsWaitingForTheirProxyHeaderCountAgainstMaxConnections() throws Exception {
     start(config().with("limits.max_connections", 5).with("limits.handshake_timeout", Duration.ofSeconds(20))
-        .with("proxy_protocol", true));
+        .with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     List<Socket> silent = new ArrayList<>();
     try {
@@ -189,7 +189,7 @@ abstract class GreeterAdmissionTest {
    */
   @Test
   void aV2HeaderLongerThanAHeaderNeedsIsRefusedOnceItPassesTheCap() throws Exception {
-    start(config().with("limits.handshake_timeout", Duration.ofSeconds(20)).with("proxy_protocol", true));
+    start(config().with("limits.handshake_timeout", Duration.ofSeconds(20)).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
     ByteBuffer start = ByteBuffer.allocate(16 + 4096);
     start.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
     start.put((byte) 0x21).put((byte) 0x11).putShort((short) 0xFFFF);
@@ -216,10 +216,25 @@ abstract class GreeterAdmissionTest {
     assertThat(rejected("acl")).isZero();
   }
 
+  /** A refusal before the header is its reason's count alone, not also client_closed as the connection ends. */
+  @Test
+  void aConnectionRefusedBeforeItsProxyHeaderIsCountedOnceUnderItsReason() throws Exception {
+    start(config().with("proxy_protocol.trusted", List.of("127.0.0.1/32")));
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(connectFrom(HOST_B)).isEmpty();
+    }
+
+    await().untilAsserted(() -> assertThat(rejected("untrusted_proxy")).isEqualTo(5));
+    await().untilAsserted(() -> assertThat(activeConnections()).isZero());
+    assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_connections_rejected_total"))
+        .as("every reason together").isEqualTo(5);
+  }
+
   /** A v2 header for a UDP flow names its client as a TCP one does; that client is the one admitted. */
   @Test
   void aV2UdpHeaderTellsTheAccessPolicyTheRealClient() throws Exception {
-    start(config().with("access.deny", List.of("192.0.2.0/24")).with("proxy_protocol", true));
+    start(config().with("access.deny", List.of("192.0.2.0/24")).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     assertThat(sendAndRead(proxyV2((byte) 0x12, "198.51.100.7", "10.0.0.1"))).isEqualTo(GREETING);
     assertThat(sendAndRead(proxyV2((byte) 0x12, "192.0.2.10", "10.0.0.1"))).isEmpty();
@@ -229,7 +244,7 @@ abstract class GreeterAdmissionTest {
   @Test
   void tlsAfterAProxyHeaderGreetsTheClientTheHeaderNames() throws Exception {
     TestPki ca = TestPki.authority("test CA");
-    startWithTls(ca, config().with("access.deny", List.of("10.0.0.0/8")).with("proxy_protocol", true));
+    startWithTls(ca, config().with("access.deny", List.of("10.0.0.0/8")).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     assertThat(proxiedTls(ca, "PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n")).isEqualTo(GREETING);
     assertThatThrownBy(() -> proxiedTls(ca, "PROXY TCP4 10.1.2.3 10.0.0.1 40000 12345\r\n"))
@@ -241,7 +256,7 @@ abstract class GreeterAdmissionTest {
   @Test
   void aClientHelloInTheSameSegmentAsItsProxyHeaderIsAnswered() throws Exception {
     TestPki ca = TestPki.authority("test CA");
-    startWithTls(ca, config().with("proxy_protocol", true));
+    startWithTls(ca, config().with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     for (int i = 0; i < 3; i++) {
       try (Socket socket = new HeaderAheadOfFirstWrite(ascii("PROXY TCP4 192.0.2.10 10.0.0.1 40000 12345\r\n"))) {
@@ -299,7 +314,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void aGarbageProxyHeaderIsClosedAndCounted() throws Exception {
-    start(config().with("proxy_protocol", true));
+    start(config().with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
 
     assertThat(sendAndRead(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))).isEmpty();
     await().untilAsserted(() -> assertThat(rejected("proxy_protocol")).isEqualTo(1));
@@ -308,7 +323,7 @@ abstract class GreeterAdmissionTest {
 
   @Test
   void randomBytesAsAProxyHeaderNeverEscapeToTheEventLoopNorLeaveAConnectionOpen() throws Exception {
-    start(config().with("limits.handshake_timeout", Duration.ofMillis(500)).with("proxy_protocol", true));
+    start(config().with("limits.handshake_timeout", Duration.ofMillis(500)).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1")));
     Random random = new Random(42);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     int sent = 0;

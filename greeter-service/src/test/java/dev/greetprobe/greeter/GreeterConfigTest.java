@@ -1,10 +1,13 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.greetprobe.testkit.AliasBomb;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,22 +40,68 @@ class GreeterConfigTest {
     GreeterConfig config = GreeterConfig.load(fixture("valid-full.yaml"), Map.of());
 
     assertThat(config).isEqualTo(new GreeterConfig("127.0.0.1", 2345, "Hello, world\n", 3, 128,
-        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999), null, GreeterConfig.Access.EVERYONE,
+        Duration.ofSeconds(2), true, new GreeterConfig.Http("127.0.0.1", 9999, HttpLimits.DEFAULT), null, GreeterConfig.Access.EVERYONE,
         GreeterConfig.Limits.DEFAULT, false, Transport.EPOLL, Histograms.CLASSIC));
   }
 
   @Test
-  void theProxyProtocolIsASwitchOrASectionThatNamesTheProxiesToTrust() {
+  void theProxyProtocolIsASectionThatNamesTheProxiesToTrust() {
     GreeterConfig section = GreeterConfig.from(Map.of("proxy_protocol", Map.of("trusted", List.of("10.0.0.0/8"))),
         Map.of());
-    GreeterConfig flag = GreeterConfig.from(Map.of("proxy_protocol", true), Map.of());
+    GreeterConfig everyone = GreeterConfig.from(
+        Map.of("proxy_protocol", Map.of("trusted", List.of("0.0.0.0/0", "::/0"))), Map.of());
 
     assertThat(section.proxyProtocol()).isTrue();
     assertThat(section.access().trustedProxies()).containsExactly("10.0.0.0/8");
-    assertThat(flag.proxyProtocol()).isTrue();
-    assertThat(flag.access().trustedProxies()).isEmpty();
+    assertThat(everyone.access().trustedProxies()).containsExactly("0.0.0.0/0", "::/0");
     assertThat(GreeterConfig.from(Map.of("proxy_protocol", Map.of("enabled", false)), Map.of()).proxyProtocol())
         .isFalse();
+  }
+
+  /** Any client that reaches the port directly could otherwise write a header naming any address. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      proxy_protocol: true                                  | | proxy_protocol
+      'proxy_protocol: {enabled: true}'                     | | proxy_protocol.trusted
+      'proxy_protocol: {trusted: []}'                       | | proxy_protocol.trusted
+      'port: 2345'                                          | true | proxy_protocol (from GREETER_PROXY_PROTOCOL)
+      """)
+  void theProxyProtocolWithoutATrustedProxyIsRefusedSayingHowToTrustEveryone(String yaml, String variable,
+      String key) {
+    Map<String, String> environment = variable == null ? Map.of() : Map.of("GREETER_PROXY_PROTOCOL", variable);
+
+    assertThatThrownBy(() -> GreeterConfig.from(ConfigDocument.parse(yaml, "test"), environment))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(key + ": the PROXY protocol is on, but no proxy is trusted, so any client could name any"
+            + " address: list the load balancers in proxy_protocol.trusted, or trust every peer on purpose with"
+            + " trusted: [0.0.0.0/0, ::/0]");
+  }
+
+  /**
+   * Every list-typed key of the config, each holding an alias bomb: its first entry is refused before anything turns
+   * the list into text, in a message of one line.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      access.allow           | access.allow[0]: must be a text, not a list
+      access.deny            | access.deny[0]: must be a text, not a list
+      proxy_protocol.trusted | proxy_protocol.trusted[0]: must be a text, not a list
+      """)
+  void anAliasBombInAnyListIsRefusedByItsFirstEntry(String key, String message) {
+    assertThatThrownBy(() -> GreeterConfig.from(ConfigDocument.parse(AliasBomb.at(key), "test"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void aGreetingLongerThan4MibIsRefused() {
+    String greeting = "x".repeat(GreeterConfig.MAX_GREETING_BYTES + 1);
+
+    assertThatThrownBy(() -> GreeterConfig.from(Map.of("greeting", greeting), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("greeting: is longer than the limit of 4 MiB");
+    assertThat(GreeterConfig.from(Map.of("greeting", greeting.substring(1)), Map.of()).greetingBytes())
+        .hasSize(GreeterConfig.MAX_GREETING_BYTES);
   }
 
   @Test
@@ -97,12 +146,13 @@ class GreeterConfigTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       invalid-unknown-key.yaml            | prot: unknown key (did you mean port? known keys here: access, backlog, drain_timeout, greeting, host, http, instances, limits, listeners, log_connections, metrics, port, proxy_protocol, tls, transport)
-      invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: host, port)
+      invalid-unknown-nested-key.yaml     | http.path: unknown key (known keys here: header_timeout, host, idle_timeout, max_connections, port)
       invalid-port-zero.yaml              | port: 0 is outside 1..65535
       invalid-port-too-high.yaml          | port: 70000 is outside 1..65535
       invalid-port-a-list.yaml            | port: must be a whole number, not a list
       invalid-empty-greeting.yaml         | greeting: must not be empty
       invalid-bad-duration.yaml           | drain_timeout: 'soon' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
+      invalid-duration-too-long.yaml      | limits.handshake_timeout: '2562048h' is above the maximum of 24h
       invalid-section-not-a-mapping.yaml  | http: must be a mapping of keys to values, not '9180'
       invalid-not-a-mapping.yaml          | the config must be a mapping of keys to values, not a list
       invalid-tls-without-cert.yaml       | tls.cert_file: is required
@@ -169,10 +219,12 @@ class GreeterConfigTest {
     GreeterConfig config = GreeterConfig.from(Map.of(
         "access", Map.of("allow", List.of("10.0.0.0/8", "2001:db8::/32"), "deny", List.of("10.6.6.6")),
         "limits", Map.of("max_connections", 50, "rate_per_source", 20, "handshake_timeout", "2s"),
-        "proxy_protocol", true), Map.of());
+        "proxy_protocol", Map.of("trusted", List.of("192.0.2.1"))), Map.of());
 
-    assertThat(config.access()).isEqualTo(new GreeterConfig.Access(List.of("10.0.0.0/8", "2001:db8::/32"), List.of("10.6.6.6")));
-    assertThat(config.limits()).isEqualTo(new GreeterConfig.Limits(50, 20, 20, 10_000, Duration.ofSeconds(2)));
+    assertThat(config.access()).isEqualTo(new GreeterConfig.Access(List.of("10.0.0.0/8", "2001:db8::/32"),
+        List.of("10.6.6.6"), List.of("192.0.2.1")));
+    assertThat(config.limits()).isEqualTo(new GreeterConfig.Limits(50, 20, 20, 10_000, Duration.ofSeconds(2),
+        Duration.ofSeconds(10)));
     assertThat(config.proxyProtocol()).isTrue();
     assertThat(config.tls()).isNull();
   }

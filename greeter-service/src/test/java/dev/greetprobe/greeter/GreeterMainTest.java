@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class GreeterMainTest {
     try (ServerSocket greeting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         ServerSocket http = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path config = ConfigYaml.empty().with("host", "127.0.0.1").with("port", greeting.getLocalPort())
-          .with("http.host", "127.0.0.1").with("http.port", http.getLocalPort()).with("proxy_protocol", true)
+          .with("http.host", "127.0.0.1").with("http.port", http.getLocalPort()).with("proxy_protocol.trusted", List.of("127.0.0.0/8", "::1"))
           .write(dir.resolve("greeter.yaml"));
 
       ChildProcess.Exit result = run("--check-config", config);

@@ -133,6 +133,75 @@ abstract class GreeterServiceTest {
     });
   }
 
+  /** Slowloris on the metrics port: its connections are capped, closed at the header timeout, and greetings go on. */
+  @Test
+  void clientsHoldingTheMetricsPortAreCappedAndClosedWhileGreetingsGoOn() throws Exception {
+    start(config(GreeterConfig.DEFAULT_GREETING).with("http.max_connections", 8)
+        .with("http.header_timeout", Duration.ofSeconds(2)));
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        Socket socket = new Socket("127.0.0.1", service.httpPort());
+        socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      await().untilAsserted(() -> assertThat(httpRefused("max_connections")).isEqualTo(42));
+      assertThat(registry.get("http.connections.open").gauge().value()).isEqualTo(8);
+
+      for (int i = 0; i < 20; i++) {
+        assertThat(readGreeting(service.greetingPort())).as("greeted during the attack").isEqualTo(GREETING);
+      }
+      await().untilAsserted(() -> assertThat(httpRefused("header_timeout")).isEqualTo(8));
+      assertThat(registry.get("http.connections.open").gauge().value()).isZero();
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  /**
+   * Clients that never read a greeting larger than the kernel buffers for them: each is closed at the write timeout
+   * and counted once, while a client that reads is greeted in full.
+   */
+  @Test
+  void clientsThatDoNotReadTheGreetingAreClosedAtTheWriteTimeoutAndCountedOnce() throws Exception {
+    // Read by lines: a whole read of this file gives its first byte alone.
+    long sendBufferMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0).trim()
+        .split("\\s+")[2]);
+    // The kernel keeps about half a send buffer's bytes as data, the rest for its bookkeeping.
+    assertThat((long) GreeterConfig.MAX_GREETING_BYTES).as("a greeting the kernel cannot take whole")
+        .isGreaterThanOrEqualTo(sendBufferMax);
+    String greeting = "x".repeat(GreeterConfig.MAX_GREETING_BYTES);
+    start(config(greeting).with("limits.write_timeout", Duration.ofSeconds(1)));
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 10; i++) {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", service.greetingPort()), 5000);
+        stalled.add(socket);
+      }
+
+      assertThat(readGreeting(service.greetingPort())).as("a reading client").hasSize(greeting.length());
+      await().untilAsserted(() -> assertThat(registry.get("greeter.connections.rejected")
+          .tag("reason", "write_timeout").counter().count()).isEqualTo(10));
+      await().untilAsserted(() -> assertThat(PrometheusText.parse(registry.scrape())
+          .sum("greeter_connections_active")).isZero());
+      assertThat(PrometheusText.parse(registry.scrape()).sum("greeter_connections_rejected_total"))
+          .as("every reason together").isEqualTo(10);
+      assertThat(registry.get("greeter.greetings").counter().count()).isEqualTo(1);
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
+  }
+
+  private double httpRefused(String reason) {
+    return registry.get("http.connections.refused").tag("reason", reason).counter().count();
+  }
+
   @Test
   void readinessFollowsTheLifecycleWhileLivenessStaysUp() throws Exception {
     service = new GreeterService(vertx, TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING)), registry);

@@ -5,6 +5,7 @@ import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.config.TargetFactory;
+import dev.greetprobe.probe.net.Printable;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Resolver;
 import dev.greetprobe.probe.net.TcpProber;
@@ -93,7 +94,7 @@ final class CheckCommand {
       out.printf(Locale.ROOT, "success in %.3f ms%n", result.duration().toNanos() / 1e6);
     } else {
       out.printf(Locale.ROOT, "failed: %s: %s (after %.3f ms)%n",
-          result.result().label(), result.detail(), result.duration().toNanos() / 1e6);
+          result.result().label(), Printable.escape(result.detail()), result.duration().toNanos() / 1e6);
     }
   }
 
@@ -110,6 +111,6 @@ final class CheckCommand {
 
   private static String quote(String text) {
     String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    return '"' + shown.replace("\r", "\\r").replace("\n", "\\n") + '"';
+    return Printable.quoted(shown);
   }
 }

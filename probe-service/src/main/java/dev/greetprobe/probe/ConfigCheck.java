@@ -6,7 +6,6 @@ import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
-import dev.greetprobe.probe.config.TargetBudget;
 import dev.greetprobe.probe.epoll.BareSockets;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ final class ConfigCheck {
       config = ProbeService.validate(new ConfigSource.File(file, environment), ConfigFile.read(file),
           BareSockets::unavailableHere);
       assignment = ShardAssignment.of(config.shard(), config.targets());
-      TargetBudget.ofThisHeap().check(assignment);
+      ProbeService.budget(config).check(assignment);
     } catch (ConfigException e) {
       err.println(ProbeMain.refusal(e));
       return 2;

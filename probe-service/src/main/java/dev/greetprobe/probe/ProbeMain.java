@@ -39,8 +39,8 @@ public final class ProbeMain {
       /targets and /probe on HTTP (default port 9181). Without --config it probes www.apple.com:80 and a greeter
       on localhost:12345.
 
-      The config reloads when the file's content changes (checked every reload.interval), on SIGHUP, and on
-      POST /-/reload; targets are split over shard.count instances by a hash of their names.
+      The config reloads when the file's content changes (checked every reload.interval), on SIGHUP, and, with
+      reload.http: true, on POST /-/reload; targets are split over shard.count instances by a hash of their names.
 
       --check-config FILE validates FILE, with the environment overrides, as a start (and a reload) would, and starts
       nothing: exit 0 with a summary, or 2 with the message a start would stop with.
@@ -118,9 +118,9 @@ public final class ProbeMain {
     // The reload logs its outcome; the signal's thread must not wait for it.
     Signal.handle(new Signal("HUP"), signal -> service.reload("SIGHUP"));
     ProbeConfig config = service.config();
-    log.info("probe running on transport {}, {}; the status page /, /metrics, /targets, /probe and POST /-/reload"
+    log.info("probe running on transport {}, {}; the status page /, /metrics, /targets, /probe{}"
         + " on {}:{}",
         config.transport().label(), Reloader.describe(ShardAssignment.of(config.shard(), config.targets())),
-        config.http().host(), service.httpPort());
+        config.reload().http() ? " and POST /-/reload" : "", config.http().host(), service.httpPort());
   }
 }

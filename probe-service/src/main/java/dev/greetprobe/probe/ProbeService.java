@@ -3,6 +3,7 @@ package dev.greetprobe.probe;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.TargetBudget;
 import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.epoll.BareSockets;
 import dev.greetprobe.probe.http.ProbeHttpServer;
@@ -12,6 +13,7 @@ import dev.greetprobe.probe.net.TcpProber;
 import dev.greetprobe.probe.schedule.ConfigWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
+import dev.greetprobe.probe.schedule.ResultHistory;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,10 +46,20 @@ public final class ProbeService {
     this.scheduler = new ProbeScheduler(vertx, config.transport() == Transport.EPOLL
         ? TcpProber.factory(resolver, BareSockets::connection) : TcpProber.factory(resolver), metrics,
         config.status().history());
-    this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
+    this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text, budget(config));
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
-    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), scheduler, scheduler,
-        reloader, ready::get);
+    this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), registry,
+        scheduler, scheduler, reloader, ready::get);
+  }
+
+  /**
+   * What this heap holds of {@code config}'s targets, each with its history, beside the pages of {@code /targets} and
+   * the status page sent at once: what a start, a reload and {@code --check-config} apply.
+   */
+  static TargetBudget budget(ProbeConfig config) {
+    int history = config.status().history();
+    return TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(history))
+        .withRequests(ProbeHttpServer.bytesInFlight(history));
   }
 
   /**

@@ -47,6 +47,29 @@ class CheckCommandTest {
   }
 
   @Test
+  void aTimeoutPastTheMaximumIsRefusedAsAUsageErrorBeforeAnythingRuns() throws Exception {
+    int code = check("127.0.0.1:1", "--timeout", "100000000h");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(lines(err)).first().isEqualTo("check: --timeout: '100000000h' is above the maximum of 24h");
+    assertThat(out.size()).isZero();
+  }
+
+  /** A banner that clears the screen and rings the bell is shown as its escapes, as the detail line shows it. */
+  @Test
+  void aBannersControlAndFormatCharactersArePrintedAsEscapes() throws Exception {
+    NetServer banner = TestServers.delayed(vertx, "220 \u001b[2J\u0007hi\u202e\"", java.time.Duration.ZERO);
+
+    int code = check("127.0.0.1:" + banner.actualPort(), "--expect", "^220");
+
+    assertThat(code).isZero();
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).doesNotContain("\u001b", "\u0007", "\u202e");
+    assertThat(lines(out)).anySatisfy(l -> assertThat(l)
+        .startsWith("first_byte  \"220 \\x1b[2J\\x07hi\\u202e\\\"\""));
+  }
+
+  @Test
   void aRefusedPortPrintsTheReasonAndExitsOne() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {

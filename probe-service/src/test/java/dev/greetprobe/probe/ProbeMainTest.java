@@ -111,6 +111,21 @@ class ProbeMainTest {
     assertThat(check.out()).isEmpty();
   }
 
+  /** A duration a {@code long} of nanoseconds cannot hold once passed --check-config and then stopped the start. */
+  @Test
+  void checkConfigRefusesADurationPastItsMaximumAsAStartDoes() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"),
+        "targets:\n  - {name: a, address: 127.0.0.1:1, interval: 2562048h, timeout: 2562048h}\n");
+
+    ChildProcess.Exit check = run("--check-config", config);
+    ChildProcess.Exit start = run("--config", config);
+
+    assertThat(check.code()).isEqualTo(2);
+    assertThat(check.err()).isEqualTo("probe: target 'a': interval: '2562048h' is above the maximum of 24h\n")
+        .isEqualTo(start.err());
+    assertThat(start.code()).isEqualTo(2);
+  }
+
   @Test
   void checkConfigRefusesAMissingFileAsAStartDoes() throws Exception {
     Path missing = dir.resolve("missing.yaml");

@@ -15,14 +15,19 @@ import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.ProbeConfigTest;
+import dev.greetprobe.probe.net.ProbeResult;
+import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.probe.schedule.Reloader;
 import dev.greetprobe.testkit.Ports;
 import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,14 +106,15 @@ class ProbeReloadTest {
   void aKubeletStyleSymlinkSwapIsSeen() throws Exception {
     Path mount = Files.createDirectory(dir.resolve("configmap"));
     Path first = Files.createDirectory(mount.resolve("..2026_01_05_10_00_00.000000001"));
-    Files.writeString(first.resolve("config.yaml"), scenario.before(OFTEN));
+    // Settling for an hour: only the swap, seen as a new file, can apply it within the test.
+    Files.writeString(first.resolve("config.yaml"), scenario.before(OFTEN).replace("settle: 200ms", "settle: 1h"));
     Files.createSymbolicLink(mount.resolve("..data"), first.getFileName());
     Path config = Files.createSymbolicLink(mount.resolve("config.yaml"), Path.of("..data", "config.yaml"));
     start(new ConfigSource.File(config, Map.of()));
     double keep = scenario.awaitRunning();
 
     Path second = Files.createDirectory(mount.resolve("..2026_01_05_10_05_00.000000002"));
-    Files.writeString(second.resolve("config.yaml"), scenario.after(OFTEN));
+    Files.writeString(second.resolve("config.yaml"), scenario.after(OFTEN).replace("settle: 200ms", "settle: 1h"));
     Path link = Files.createSymbolicLink(mount.resolve("..data_tmp"), second.getFileName());
     Files.move(link, mount.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
     Files.delete(first.resolve("config.yaml"));
@@ -116,6 +122,26 @@ class ProbeReloadTest {
 
     scenario.awaitApplied(keep);
     assertThat(Files.readSymbolicLink(config)).isEqualTo(Path.of("..data", "config.yaml"));
+  }
+
+  /**
+   * A writer that stops half way through rewriting the file in place, for longer than the interval: what it wrote so
+   * far is a valid config, but it is applied only once the file has gone unwritten for reload.settle, whole by then.
+   */
+  @Test
+  void aFileRewrittenInPlaceIsAppliedOnlyOnceItHasSettled() throws Exception {
+    String settling = "settle: 2s";
+    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(OFTEN).replace("settle: 200ms", settling));
+    start(new ConfigSource.File(config, Map.of()));
+    double keep = scenario.awaitRunning();
+    String whole = scenario.after(OFTEN).replace("settle: 200ms", settling);
+
+    Files.writeString(config, whole.substring(0, whole.lastIndexOf("  - ")));
+
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> service.scheduler().schedules()
+        .stream().map(s -> s.target().name()).sorted().toList().equals(List.of("change", "gone", "keep")));
+    Files.writeString(config, whole);
+    scenario.awaitApplied(keep);
   }
 
   @Test
@@ -360,6 +386,53 @@ class ProbeReloadTest {
     assertThat(summary.getInteger("unchanged")).isEqualTo(3);
   }
 
+  /** As Prometheus' lifecycle API: anyone who reaches the port could otherwise make the probe read its file. */
+  @Test
+  void postReloadIsRefusedWith403UnlessReloadHttpIsOn() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER).replace(", http: true", ""));
+    start(new ConfigSource.File(config, Map.of()));
+    scenario.awaitRunning();
+    Files.writeString(config, scenario.after(NEVER).replace(", http: true", ""));
+
+    HttpResponse<String> refused = post(httpPort, "/-/reload");
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).isEqualTo("reloading over HTTP is off (reload.http is false): change the file, or send"
+        + " the probe SIGHUP\n");
+    assertThat(service.scheduler().schedules()).extracting(s -> s.target().name())
+        .containsExactlyInAnyOrder("keep", "change", "gone");
+  }
+
+  /** A rotated CA file, the config's text unchanged: the reload reads it, calls the target changed, and it succeeds. */
+  @Test
+  void aRotatedCaFileIsReadAgainByAReloadAndChangesTheTarget() throws Exception {
+    SelfSignedCertificate served = SelfSignedCertificate.create("localhost");
+    SelfSignedCertificate other = SelfSignedCertificate.create("localhost");
+    int tlsPort = TestServers.listen(vertx, new NetServerOptions().setSsl(true)
+        .setKeyCertOptions(served.keyCertOptions()), socket -> socket.end(Buffer.buffer("hello"))).actualPort();
+    Path ca = Files.copy(Path.of(other.certificatePath()), dir.resolve("ca.pem"));
+    Path config = Files.writeString(dir.resolve("probe.yaml"), """
+        http: {host: 127.0.0.1, port: %d}
+        reload: {interval: 1h, http: true}
+        defaults: {interval: 1s, timeout: 1s}
+        targets:
+          - {name: secure, address: '127.0.0.1:%d', tls: true, server_name: localhost, ca_file: '%s'}
+        """.formatted(httpPort, tlsPort, ca));
+    start(new ConfigSource.File(config, Map.of()));
+    await().atMost(HANG).until(() -> last() != null && last().result() == Result.TLS_ERROR);
+
+    Files.copy(Path.of(served.certificatePath()), ca, StandardCopyOption.REPLACE_EXISTING);
+    HttpResponse<String> reload = post(httpPort, "/-/reload");
+
+    assertThat(reload.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(reload.body()).getJsonArray("changed")).containsExactly("secure");
+    await().atMost(HANG).until(() -> last() != null && last().result() == Result.SUCCESS);
+  }
+
+  private ProbeResult last() {
+    return service.scheduler().schedules().get(0).last();
+  }
+
   @Test
   void reloadIsAPostAndRefusedOnceTheProbeStops() throws Exception {
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
@@ -380,7 +453,7 @@ class ProbeReloadTest {
 
   /** {@code config} with reads and validation given 300ms. */
   private static String withTimeout(String config) {
-    return config.replaceFirst("reload: \\{interval: (\\w+)}", "reload: {interval: $1, timeout: 300ms}");
+    return config.replaceFirst("http: true", "http: true, timeout: 300ms");
   }
 
   /** A config file whose next read, once {@link #thenRead} is called, gives that text instead of the file's. */

@@ -116,7 +116,7 @@ class ProbeServiceTest {
   }
 
   @Test
-  void targetsListsEachConfigWithItsLastResult() {
+  void targetsListsEachTargetWithItsLastResult() {
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
       HttpResponse<String> response = get("/targets");
       assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
@@ -125,15 +125,16 @@ class ProbeServiceTest {
       assertThat(body.getJsonObject("shard")).isEqualTo(new JsonObject().put("index", 0).put("count", 1));
       assertThat(body.getInteger("elsewhere")).isZero();
       List<JsonObject> targets = body.getJsonArray("targets").stream().map(JsonObject.class::cast).toList();
-      assertThat(targets).extracting(t -> t.getString("name")).containsExactly("greeter", "refused", "nowhere");
+      assertThat(targets).as("in the order of their names").extracting(t -> t.getString("name"))
+          .containsExactly("greeter", "nowhere", "refused");
       JsonObject greeter = targets.get(0);
       assertThat(greeter.getString("expect")).isEqualTo("^Thank You for Connecting$");
       assertThat(greeter.getJsonObject("last").getString("result")).isEqualTo("success");
       assertThat(greeter.getJsonObject("last").getString("received")).isEqualTo("Thank You for Connecting");
       assertThat(greeter.getJsonObject("last").getJsonObject("phases_seconds").fieldNames())
           .containsExactly("resolve", "connect", "first_byte");
-      assertThat(targets.get(1).getJsonObject("last").getString("result")).isEqualTo("connect_refused");
-      assertThat(targets.get(2).getJsonObject("last").getString("result")).isEqualTo("dns_nxdomain");
+      assertThat(targets.get(1).getJsonObject("last").getString("result")).isEqualTo("dns_nxdomain");
+      assertThat(targets.get(2).getJsonObject("last").getString("result")).isEqualTo("connect_refused");
     });
   }
 

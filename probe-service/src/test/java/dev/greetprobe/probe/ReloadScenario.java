@@ -44,7 +44,7 @@ public final class ReloadScenario {
   public String config(String reloadInterval, String... targets) {
     return """
         http: {host: 127.0.0.1, port: %d}
-        reload: {interval: %s}
+        reload: {interval: %s, http: true, settle: 200ms}
         defaults: {interval: 100ms, timeout: 100ms}
         targets:
         %s
@@ -87,8 +87,8 @@ public final class ReloadScenario {
         .untilAsserted(() -> assertThat(successes(metrics(httpPort), "change")).isGreaterThanOrEqualTo(1));
 
     JsonObject targets = targets(httpPort);
-    assertThat(targetNames(targets)).containsExactly("keep", "change", "fresh");
-    assertThat(targets.getJsonArray("targets").getJsonObject(1).getString("timeout")).isEqualTo("90ms");
+    assertThat(targetNames(targets)).as("in the order of their names").containsExactly("change", "fresh", "keep");
+    assertThat(targets.getJsonArray("targets").getJsonObject(0).getString("timeout")).isEqualTo("90ms");
     String metrics = metrics(httpPort);
     assertThat(metrics)
         .contains("probe_targets 3.0")

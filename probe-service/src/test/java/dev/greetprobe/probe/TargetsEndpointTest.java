@@ -108,4 +108,62 @@ class TargetsEndpointTest {
     assertThat(targets.get().statusCode()).as("answered once a worker is free").isEqualTo(200);
     join(Future.all(holds));
   }
+
+  /** Pages of a chosen size, each naming where the next starts, cover every target once, in the order of names. */
+  @Test
+  void pagesFollowOneAnotherByNameAndTogetherHoldEveryTargetOnce() throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    String after = "";
+    int pages = 0;
+    do {
+      HttpResponse<String> response = ProbeHttp.get(service.httpPort(), "/targets?limit=300&after=" + after);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).as("compact").doesNotContain("\n");
+      JsonObject page = new JsonObject(response.body());
+      page.getJsonArray("targets").stream().map(t -> ((JsonObject) t).getString("name")).forEach(names::add);
+      after = page.getString("next");
+      pages++;
+    } while (after != null);
+
+    assertThat(pages).isEqualTo(4);
+    assertThat(names).hasSize(TARGETS).doesNotHaveDuplicates().isSorted();
+  }
+
+  @Test
+  void theStatusPagesFilterAppliesAndABadLimitIsRefused() throws Exception {
+    JsonObject t99 = new JsonObject(ProbeHttp.get(service.httpPort(), "/targets?name=t99").body());
+    HttpResponse<String> zero = ProbeHttp.get(service.httpPort(), "/targets?limit=0");
+
+    assertThat(t99.getJsonArray("targets").stream().map(t -> ((JsonObject) t).getString("name")))
+        .containsExactly("t99", "t990", "t991", "t992", "t993", "t994", "t995", "t996", "t997", "t998", "t999");
+    assertThat(t99.getString("next")).isNull();
+    assertThat(zero.statusCode()).isEqualTo(400);
+    assertThat(zero.body()).isEqualTo("limit: '0' is not a number of targets in 1..1000\n");
+  }
+
+  /** Each page in flight holds a worker and a chunk of the heap: one past the bound is refused at once. */
+  @Test
+  void pagesPastTheBoundAreRefusedAtOnceWith429() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(VertxOptions.DEFAULT_WORKER_POOL_SIZE);
+    List<Future<Object>> holds = IntStream.range(0, VertxOptions.DEFAULT_WORKER_POOL_SIZE)
+        .mapToObj(i -> vertx.executeBlocking(() -> {
+          busy.countDown();
+          release.await();
+          return null;
+        }, false))
+        .toList();
+    assertThat(busy.await(10, TimeUnit.SECONDS)).as("every worker held").isTrue();
+    List<CompletableFuture<HttpResponse<String>>> waiting = IntStream.range(0, 4)
+        .mapToObj(i -> ProbeHttp.getAsync(service.httpPort(), i % 2 == 0 ? "/targets" : "/")).toList();
+
+    await().untilAsserted(() -> assertThat(ProbeHttp.get(service.httpPort(), "/targets").statusCode())
+        .isEqualTo(429));
+    release.countDown();
+
+    for (CompletableFuture<HttpResponse<String>> page : waiting) {
+      assertThat(page.get().statusCode()).isEqualTo(200);
+    }
+    join(Future.all(holds));
+  }
 }

@@ -8,6 +8,7 @@ import dev.greetprobe.greeter.Rejection;
 import dev.greetprobe.greeter.TlsCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +17,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   private final TlsCertificates tls;
   private final boolean proxyProtocol;
   private final long handshakeTimeoutMillis;
+  private final long writeTimeoutMillis;
   // Made once, not per connection: this is the hot path.
   private final ChannelFutureListener closeAfterGreeting;
 
@@ -50,6 +54,7 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
     this.tls = tls;
     this.proxyProtocol = config.proxyProtocol();
     this.handshakeTimeoutMillis = config.limits().handshakeTimeout().toMillis();
+    this.writeTimeoutMillis = config.limits().writeTimeout().toMillis();
     this.closeAfterGreeting = written -> {
       // Written means the kernel took every byte before the close, which sends them ahead of the FIN.
       if (written.isSuccess()) {
@@ -129,6 +134,16 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void greet(ChannelHandlerContext ctx) {
-    ctx.writeAndFlush(greeting.duplicate()).addListener(closeAfterGreeting);
+    ChannelFuture write = ctx.writeAndFlush(greeting.duplicate());
+    if (!write.isDone()) {
+      // Only a greeting the kernel did not take at once needs a timer: a client that leaves it unread would hold it.
+      ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+        metrics.rejected(Rejection.WRITE_TIMEOUT, ctx.channel().remoteAddress(),
+            "greeting unread after " + writeTimeoutMillis + " ms");
+        ctx.close();
+      }, writeTimeoutMillis, TimeUnit.MILLISECONDS);
+      write.addListener(done -> timeout.cancel(false));
+    }
+    write.addListener(closeAfterGreeting);
   }
 }

@@ -41,13 +41,21 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
     this.metrics = metrics;
   }
 
+  /**
+   * Waits for the header only once the greeting handler has let the connection wait for it: a connection it refused
+   * (an untrusted proxy, too many connections) is closed already and counted under that reason, and would otherwise
+   * be counted again as a client that closed before its header.
+   */
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    ctx.fireChannelActive();
+    if (!ctx.channel().isOpen()) {
+      return;
+    }
     timeout = ctx.executor().schedule(() -> {
       metrics.rejected(Rejection.TIMEOUT, ctx.channel().remoteAddress(), "no PROXY header in " + timeoutMillis + " ms");
       ctx.close();
     }, timeoutMillis, TimeUnit.MILLISECONDS);
-    ctx.fireChannelActive();
   }
 
   @Override
@@ -57,7 +65,9 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      timeout.cancel(false);
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
       ctx.pipeline().remove(this);
       ctx.fireUserEventTriggered(new ProxiedClient(client(header, (InetSocketAddress) ctx.channel().remoteAddress())));
     } finally {
@@ -68,7 +78,7 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
   /** A malformed header: the decoder has closed the connection, and may report it again as the connection ends. */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof HAProxyProtocolException)) {
+    if (!(cause instanceof HAProxyProtocolException) || timeout == null) {
       ctx.fireExceptionCaught(cause);
     } else if (!malformed) {
       malformed = true;

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -141,7 +142,8 @@ class GreetingServerTest {
 
   private int start(String host, boolean proxyProtocol) throws Exception {
     GreeterConfig config = TestConfig.parse(TestConfig.loopback(Transport.EPOLL).with("host", host)
-        .with("listeners", 1).with("backlog", 1024).with("proxy_protocol", proxyProtocol));
+        .with("listeners", 1).with("backlog", 1024)
+        .with("proxy_protocol", Map.of("enabled", proxyProtocol, "trusted", List.of("127.0.0.0/8", "::1"))));
     EpollGreeterVerticle greeter = EpollGreeterVerticle.plain(config, registry);
     join(vertx.deployVerticle(greeter));
     return greeter.actualPort();

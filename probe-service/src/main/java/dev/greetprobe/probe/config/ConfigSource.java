@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -25,6 +28,23 @@ public interface ConfigSource {
 
   /** Whether the text can change while the probe runs, so that watching it makes sense. */
   boolean changes();
+
+  /**
+   * Which file the source is now, and when it was last written, as far as it knows; read off the event loops.
+   *
+   * @param identity the file the path leads to (after its symbolic links) and its inode: another when the file was
+   *     replaced whole, by a rename or a ConfigMap's symlink swap, the same when it was rewritten in place; null for
+   *     none
+   * @param modified when the file was last written; null for none
+   */
+  record Stamp(String identity, Instant modified) {
+
+    public static final Stamp NONE = new Stamp(null, null);
+  }
+
+  default Future<Stamp> stamp(Vertx vertx) {
+    return Future.succeededFuture(Stamp.NONE);
+  }
 
   Map<String, String> environment();
 
@@ -62,6 +82,20 @@ public interface ConfigSource {
     @Override
     public boolean changes() {
       return true;
+    }
+
+    /** {@link Stamp#NONE} for a file that cannot be read: its read then says why. */
+    @Override
+    public Future<Stamp> stamp(Vertx vertx) {
+      return vertx.executeBlocking(() -> {
+        try {
+          Path real = path.toRealPath();
+          BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
+          return new Stamp(real + "#" + attributes.fileKey(), attributes.lastModifiedTime().toInstant());
+        } catch (IOException e) {
+          return Stamp.NONE;
+        }
+      }, false);
     }
   }
 

@@ -1,9 +1,15 @@
 package dev.greetprobe.probe.config;
 
 import dev.greetprobe.common.ConfigException;
+import java.nio.charset.StandardCharsets;
 
 /** A host (name or IP literal, IPv6 without brackets) and a port, parsed from {@code host:port} or {@code [v6]:port}. */
 public record HostPort(String host, int port) {
+
+  /** The longest name DNS carries (RFC 1035), without the root's trailing dot. */
+  static final int MAX_NAME_BYTES = 253;
+  /** The longest label DNS carries (RFC 1035). */
+  static final int MAX_LABEL_BYTES = 63;
 
   /** Parses {@code text}, or throws {@link IllegalArgumentException} with a reason fit for a config error. */
   public static HostPort parse(String text) {
@@ -28,6 +34,7 @@ public record HostPort(String host, int port) {
     if (host.isEmpty()) {
       throw new IllegalArgumentException(ConfigException.quote(text) + " has no host");
     }
+    checkName(text, host);
     int number;
     try {
       number = Integer.parseInt(port);
@@ -38,6 +45,26 @@ public record HostPort(String host, int port) {
       throw new IllegalArgumentException("port " + number + " is outside 1..65535");
     }
     return new HostPort(host, number);
+  }
+
+  /**
+   * Refuses a name no resolver could ask for, before a lookup: a longer one is sent, refused by the server, and would
+   * read as a failing target rather than a wrong one.
+   */
+  private static void checkName(String text, String host) {
+    String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(ConfigException.quote(text) + " has a host name of " + bytes
+          + " bytes, above the " + MAX_NAME_BYTES + " DNS allows");
+    }
+    for (String label : name.split("\\.")) {
+      int labelBytes = label.getBytes(StandardCharsets.UTF_8).length;
+      if (labelBytes > MAX_LABEL_BYTES) {
+        throw new IllegalArgumentException(ConfigException.quote(text) + " has a label of " + labelBytes
+            + " bytes, above the " + MAX_LABEL_BYTES + " DNS allows");
+      }
+    }
   }
 
   @Override

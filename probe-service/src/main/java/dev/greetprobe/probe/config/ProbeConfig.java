@@ -5,6 +5,7 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import io.netty.util.NetUtil;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       "PROBE_SHARD_INDEX", "shard.index",
       Transport.VARIABLE, "transport");
 
-  public record Http(String host, int port) {
+  /** @param limits what one client may hold of the port */
+  public record Http(String host, int port, HttpLimits limits) {
   }
 
   /**
@@ -69,8 +71,11 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   /**
    * @param interval how often the config file is read to see whether its content changed
    * @param timeout how long reading and validating a config may take before its reload is refused
+   * @param http whether {@code POST /-/reload} reloads: off unless asked for, as Prometheus' lifecycle API, since
+   *     anyone who reaches the port could otherwise make the probe read its file
+   * @param settle how long a file rewritten in place must go unwritten before the watcher applies it
    */
-  public record Reload(Duration interval, Duration timeout) {
+  public record Reload(Duration interval, Duration timeout, boolean http, Duration settle) {
   }
 
   /**
@@ -100,7 +105,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     Reload reload = reload(root.section("reload"));
     Shard shard = shard(root.section("shard"));
     TargetFactory.Defaults defaults = TargetFactory.defaults(root.section("defaults"));
-    List<Target> targets = targets(root.list("targets"), defaults);
+    List<Target> targets = targets(root.mappings("targets"), defaults);
     ConfigReader metrics = root.section("metrics");
     Histograms histograms = Histograms.read(metrics);
     metrics.done();
@@ -119,7 +124,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   }
 
   private static Http http(ConfigReader http) {
-    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181));
+    Http result = new Http(http.nonEmptyString("host", "0.0.0.0"), http.port("port", 9181), HttpLimits.read(http));
     http.done();
     return result;
   }
@@ -130,7 +135,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
         MAX_CONCURRENT_PROBES);
     ProbeAllowList allow;
     try {
-      allow = ProbeAllowList.parse(endpoint.list("allow").stream().map(String::valueOf).toList());
+      allow = ProbeAllowList.parse(endpoint.texts("allow"));
     } catch (IllegalArgumentException e) {
       throw endpoint.error("allow", e.getMessage());
     }
@@ -154,8 +159,10 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     if (timeout.toMillis() < 100) {
       throw reload.error("timeout", Durations.format(timeout) + " is below the minimum of 100ms");
     }
+    boolean http = reload.bool("http", false);
+    Duration settle = reload.duration("settle", Duration.ofSeconds(10));
     reload.done();
-    return new Reload(interval, timeout);
+    return new Reload(interval, timeout, http, settle);
   }
 
   /** The index is a number, or a StatefulSet pod's name, so that a pod can pass its own name to find its shard. */
@@ -209,13 +216,13 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     return result;
   }
 
-  private static List<Target> targets(List<?> nodes, TargetFactory.Defaults defaults) {
+  private static List<Target> targets(List<Map<?, ?>> nodes, TargetFactory.Defaults defaults) {
     List<Target> targets = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < nodes.size(); i++) {
-      Object node = nodes.get(i);
-      String label = node instanceof Map<?, ?> m && ConfigReader.isScalar(m.get("name"))
-          ? "target " + ConfigException.quote(m.get("name").toString())
+      Map<?, ?> node = nodes.get(i);
+      String label = ConfigReader.isScalar(node.get("name"))
+          ? "target " + ConfigException.quote(node.get("name").toString())
           : "targets[" + i + "]";
       ConfigReader t = ConfigReader.element(node, label);
       Target target = TargetFactory.fromConfig(t, defaults);

@@ -34,10 +34,11 @@ public record Target(
    * @param certFile PEM client certificate presented to servers that ask for one (mTLS); null for none
    * @param keyFile PEM private key of the client certificate; null for none
    */
-  public record Tls(String serverName, Path caFile, boolean insecureSkipVerify, Path certFile, Path keyFile) {
+  public record Tls(String serverName, TlsFile caFile, boolean insecureSkipVerify, TlsFile certFile,
+      TlsFile keyFile) {
 
     /** Without a client certificate. */
-    public Tls(String serverName, Path caFile, boolean insecureSkipVerify) {
+    public Tls(String serverName, TlsFile caFile, boolean insecureSkipVerify) {
       this(serverName, caFile, insecureSkipVerify, null, null);
     }
   }

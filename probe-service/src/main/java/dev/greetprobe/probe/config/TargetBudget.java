@@ -8,8 +8,9 @@ import dev.greetprobe.common.ConfigException;
  *
  * @param heapBytes the heap's limit, as {@link Runtime#maxMemory()} gives it
  * @param bytesPerTarget what one target takes: {@link #BYTES_PER_TARGET}, and its history
+ * @param requestBytes what the pages being sent at once hold at most ({@code /targets} and the status page)
  */
-public record TargetBudget(long heapBytes, long bytesPerTarget) {
+public record TargetBudget(long heapBytes, long bytesPerTarget, long requestBytes) {
 
   /**
    * What one target takes, with room to spare: its schedule, meters and last result, and its share of the text of a
@@ -22,7 +23,7 @@ public record TargetBudget(long heapBytes, long bytesPerTarget) {
 
   /** A heap whose targets keep no history. */
   public TargetBudget(long heapBytes) {
-    this(heapBytes, BYTES_PER_TARGET);
+    this(heapBytes, BYTES_PER_TARGET, 0);
   }
 
   public static TargetBudget ofThisHeap() {
@@ -31,21 +32,43 @@ public record TargetBudget(long heapBytes, long bytesPerTarget) {
 
   /** The same heap, each target also keeping a history of {@code historyBytes}. */
   public TargetBudget withHistory(long historyBytes) {
-    return new TargetBudget(heapBytes, BYTES_PER_TARGET + historyBytes);
+    return new TargetBudget(heapBytes, BYTES_PER_TARGET + historyBytes, requestBytes);
+  }
+
+  /** The same heap, also holding {@code bytes} for the pages being sent at once. */
+  public TargetBudget withRequests(long bytes) {
+    return new TargetBudget(heapBytes, bytesPerTarget, bytes);
+  }
+
+  /** What the heap holds before any target: {@link #RESERVED_BYTES} and the pages being sent. */
+  private long reserved() {
+    return RESERVED_BYTES + requestBytes;
   }
 
   int maxTargets() {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (heapBytes - RESERVED_BYTES) / bytesPerTarget));
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (heapBytes - reserved()) / bytesPerTarget));
   }
 
-  /** Refuses {@code assignment} if this instance's part of it is more than the heap holds. */
+  /**
+   * Refuses {@code assignment} if this instance's part of it is more than the heap holds: each target at
+   * {@link #bytesPerTarget}, and its {@code send} and {@code expect} at their own size. Targets that share one text
+   * through a YAML alias count it each: the parser gives them one string, but each probe writes and matches its own.
+   */
   public void check(ShardAssignment assignment) {
     int held = assignment.held().size();
-    if (held > maxTargets()) {
+    long texts = assignment.held().stream().mapToLong(TargetBudget::textBytes).sum();
+    if (held > maxTargets() || (long) held * bytesPerTarget + texts > heapBytes - reserved()) {
       throw new ConfigException("targets", "this instance would probe " + held + " targets, more than its heap of "
           + (heapBytes >> 20) + " MiB holds (" + maxTargets() + ", at " + bytesPerTarget / 1024 + " KiB a target"
-          + " beyond " + (RESERVED_BYTES >> 20) + " MiB); give it more heap (-Xmx), or split the targets over more"
-          + " shards (shard.count)");
+          + " beyond " + (reserved() >> 20) + " MiB, less their send and expect texts: " + (texts >> 10)
+          + " KiB); give it more heap (-Xmx), or split the targets over more shards (shard.count)");
     }
+  }
+
+  /** What a target's texts take: two bytes a character, as a string outside Latin-1 holds them. */
+  static long textBytes(Target target) {
+    long characters = (target.send() == null ? 0 : target.send().length())
+        + (target.expect() == null ? 0 : target.expect().pattern().length());
+    return 2 * characters;
   }
 }

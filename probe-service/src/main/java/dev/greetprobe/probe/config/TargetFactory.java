@@ -3,6 +3,7 @@ package dev.greetprobe.probe.config;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,12 @@ public final class TargetFactory {
    * none is asked for or checked against, and its target's interval is its timeout.
    */
   static final String CHECK_NAME = "check";
+
+  /**
+   * The longest {@code send}, in bytes: every probe of the target writes it, so a long one costs CPU and network each
+   * interval. Protocols' greetings and commands are a line or two.
+   */
+  static final int MAX_SEND_BYTES = 4096;
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final List<String> TLS_ONLY =
@@ -270,6 +277,11 @@ public final class TargetFactory {
     if (send != null && send.isEmpty()) {
       throw fields.error("send", "must not be empty");
     }
+    // Counted in characters first: a string too long to encode is refused before its bytes are made.
+    if (send != null && (send.length() > MAX_SEND_BYTES
+        || send.getBytes(StandardCharsets.UTF_8).length > MAX_SEND_BYTES)) {
+      throw fields.error("send", "is longer than the limit of " + MAX_SEND_BYTES + " bytes");
+    }
     return send;
   }
 
@@ -288,12 +300,12 @@ public final class TargetFactory {
       }
       return null;
     }
-    Path ca = readableFile(fields, "ca_file", caName);
+    TlsFile ca = readableFile(fields, "ca_file", caName);
     if (ca != null && skipVerify) {
       throw fields.error("ca_file", "is set, but " + fields.name("insecure_skip_verify") + " turns verification off");
     }
-    Path cert = readableFile(fields, "cert_file", certName);
-    Path key = readableFile(fields, "key_file", keyName);
+    TlsFile cert = readableFile(fields, "cert_file", certName);
+    TlsFile key = readableFile(fields, "key_file", keyName);
     if ((cert == null) != (key == null)) {
       String missing = cert == null ? "cert_file" : "key_file";
       throw fields.error(missing, "is required with " + fields.name(cert == null ? "key_file" : "cert_file"));
@@ -301,7 +313,8 @@ public final class TargetFactory {
     return new Target.Tls(serverName != null ? serverName : address.host(), ca, skipVerify, cert, key);
   }
 
-  private static Path readableFile(Fields fields, String key, String name) {
+  /** The file {@code name}, read now: its content is part of the target, so a rotated file is a changed target. */
+  private static TlsFile readableFile(Fields fields, String key, String name) {
     if (name == null) {
       return null;
     }
@@ -309,7 +322,11 @@ public final class TargetFactory {
     if (!Files.isReadable(path)) {
       throw fields.error(key, ConfigException.quote(name) + " is not a readable file");
     }
-    return path;
+    try {
+      return TlsFile.read(path);
+    } catch (IllegalArgumentException e) {
+      throw fields.error(key, e.getMessage());
+    }
   }
 
   private static IpProtocol ipProtocol(Fields fields, IpProtocol fallback) {

@@ -1,35 +1,32 @@
 package dev.greetprobe.probe.http;
 
 import dev.greetprobe.common.Exposition;
+import dev.greetprobe.common.OpsHttpServer;
 import dev.greetprobe.common.OpsRoutes;
 import dev.greetprobe.common.ScrapeBody;
 import dev.greetprobe.probe.config.ProbeConfig;
-import dev.greetprobe.probe.config.Shard;
-import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.config.TargetFactory;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Prober;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
-import dev.greetprobe.probe.schedule.TargetSchedule;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
  * The probe's HTTP endpoint: {@code /} (the {@link StatusPage}), {@code /metrics}, {@code /health/live},
- * {@code /health/ready}, {@code /targets} (JSON), {@code POST /-/reload}, and {@code /probe?target=host:port}, a one-off
+ * {@code /health/ready}, {@code /targets} (JSON), {@code POST /-/reload} (when {@code reload.http} is on), and {@code /probe?target=host:port}, a one-off
  * probe answered the way blackbox_exporter answers.
  */
 public final class ProbeHttpServer {
@@ -45,11 +42,14 @@ public final class ProbeHttpServer {
   private final Reloader reloader;
   private final BooleanSupplier ready;
   private final StatusPage status;
-  private HttpServer server;
+  private final TargetsEndpoint targets;
+  private final MeterRegistry registry;
+  private OpsHttpServer server;
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
-      Exposition exposition, ProbeScheduler scheduler, Prober prober, Reloader reloader,
+      Exposition exposition, MeterRegistry registry, ProbeScheduler scheduler, Prober prober, Reloader reloader,
       BooleanSupplier ready) {
+    this.registry = registry;
     this.vertx = vertx;
     this.config = config;
     this.endpoint = endpoint;
@@ -58,17 +58,19 @@ public final class ProbeHttpServer {
     this.prober = prober;
     this.reloader = reloader;
     this.ready = ready;
-    this.status = new StatusPage(vertx, scheduler, reloader);
+    LargeRequests large = new LargeRequests();
+    this.status = new StatusPage(vertx, scheduler, reloader, large);
+    this.targets = new TargetsEndpoint(vertx, scheduler, reloader, large);
   }
 
-  public Future<HttpServer> start() {
+  public Future<?> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, exposition, ready);
     status.mount(router);
-    router.get("/targets").handler(this::targets);
+    router.get("/targets").handler(targets::handle);
     router.post("/-/reload").handler(this::reload);
     router.get("/probe").handler(this::probe);
-    server = vertx.createHttpServer(OpsRoutes.httpOptions()).requestHandler(router);
+    server = new OpsHttpServer(vertx, config.limits(), registry, router);
     return server.listen(config.port(), config.host());
   }
 
@@ -77,32 +79,18 @@ public final class ProbeHttpServer {
   }
 
   /**
-   * This shard's targets; the others' are only counted, each shard showing its own. Rendered on a worker: thousands
-   * of targets take long enough to hold up the probes that share the loop.
+   * What the pages sent at once hold at most, with histories of {@code history}: {@link LargeRequests#MAX} of the
+   * larger of a {@code /targets} chunk and a status page.
    */
-  private void targets(RoutingContext ctx) {
-    ShardAssignment assignment = reloader.assignment();
-    List<TargetSchedule> schedules = scheduler.schedules();
-    String transport = reloader.running().transport().label();
-    vertx.executeBlocking(() -> {
-      JsonArray list = new JsonArray();
-      schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last(), s.history().snapshot())));
-      return new JsonObject()
-          .put("transport", transport)
-          .put("shard", shard(assignment.shard()))
-          .put("elsewhere", assignment.elsewhere())
-          .put("targets", list)
-          .encodePrettily();
-    }, false).onComplete(done -> {
-      if (done.succeeded()) {
-        ctx.response().putHeader("content-type", "application/json").end(done.result());
-      } else {
-        ctx.fail(done.cause());
-      }
-    });
+  public static long bytesInFlight(int history) {
+    return LargeRequests.MAX * Math.max(TargetsEndpoint.bytesInFlight(history), StatusPage.bytesInFlight(history));
   }
 
   private void reload(RoutingContext ctx) {
+    if (!reloader.running().reload().http()) {
+      text(ctx, 403, "reloading over HTTP is off (reload.http is false): change the file, or send the probe SIGHUP");
+      return;
+    }
     reloader.reload("POST /-/reload").onComplete(done -> {
       if (done.failed()) {
         text(ctx, 503, done.cause().getMessage());
@@ -122,17 +110,13 @@ public final class ProbeHttpServer {
         .put("removed", new JsonArray(diff.removed()))
         .put("unchanged", diff.unchanged())
         .put("restart_required", new JsonArray(applied.restartRequired()))
-        .put("shard", shard(applied.assignment().shard()))
+        .put("shard", TargetsEndpoint.shard(applied.assignment().shard()))
         .put("targets", applied.assignment().held().size())
         .put("elsewhere", applied.assignment().elsewhere())
         .put("sha256", applied.sha256());
   }
 
-  private static JsonObject shard(Shard shard) {
-    return new JsonObject().put("index", shard.index()).put("count", shard.count());
-  }
-
-  private static void text(RoutingContext ctx, int status, String message) {
+  static void text(RoutingContext ctx, int status, String message) {
     ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(message + "\n");
   }
 

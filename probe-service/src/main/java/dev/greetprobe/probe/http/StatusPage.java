@@ -39,6 +39,7 @@ public final class StatusPage {
       StatusPage.class.getClassLoader(), JtestatusGenerated.class.getPackageName());
 
   private final Vertx vertx;
+  private final LargeRequests gate;
   private final ProbeScheduler scheduler;
   private final Reloader reloader;
   private final String instance;
@@ -48,7 +49,8 @@ public final class StatusPage {
   private final String stylesheetLink;
 
   /** Build outside Vert.x threads: finding the host's name may ask the resolver. */
-  public StatusPage(Vertx vertx, ProbeScheduler scheduler, Reloader reloader) {
+  StatusPage(Vertx vertx, ProbeScheduler scheduler, Reloader reloader, LargeRequests gate) {
+    this.gate = gate;
     this.vertx = vertx;
     this.scheduler = scheduler;
     this.reloader = reloader;
@@ -68,6 +70,14 @@ public final class StatusPage {
         .end(stylesheet));
   }
 
+  /**
+   * What one page holds at most while it is made and sent, with histories of {@code history}: its rows, each with a
+   * cell of the strip for each result, as objects and as HTML.
+   */
+  static long bytesInFlight(int history) {
+    return StatusView.PAGE_ROWS * (8 * 1024 + 512L * history);
+  }
+
   /** Renders {@code view} as the page's HTML. */
   public static Buffer render(StatusView view) {
     Utf8ByteOutput output = new Utf8ByteOutput();
@@ -84,6 +94,10 @@ public final class StatusPage {
       ctx.response().setStatusCode(400).putHeader("content-type", "text/plain; charset=utf-8").end(e.getMessage() + "\n");
       return;
     }
+    if (!gate.tryEnter()) {
+      ProbeHttpServer.text(ctx, 429, LargeRequests.MAX + " pages of /targets or / are being sent; try again later");
+      return;
+    }
     List<TargetSchedule> schedules = scheduler.schedules();
     ShardAssignment assignment = reloader.assignment();
     Reloader.LastReload lastReload = reloader.lastReload();
@@ -96,6 +110,7 @@ public final class StatusPage {
           lastReload == null || lastReload.successful(), StatusView.dateTime(Instant.now()));
       return render(StatusView.of(header, entries, query, stylesheetLink));
     }, false).onComplete(done -> {
+      gate.exit();
       if (done.succeeded()) {
         ctx.response()
             .putHeader("content-type", "text/html; charset=utf-8")

@@ -2,6 +2,7 @@ package dev.greetprobe.probe.http;
 
 import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.Target;
+import dev.greetprobe.probe.net.Printable;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.probe.schedule.ResultHistory;
@@ -134,8 +135,10 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    * One target's row.
    *
    * @param reason the result's label when down, as in {@code connect_refused}; empty otherwise
-   * @param detail what the last probe said, from the network: the exception's words, the bytes it quoted
-   * @param received what the last probe read when it failed, from the network; empty when it read nothing
+   * @param detail what the last probe said, from the network: the exception's words, the bytes it quoted, made
+   *     {@link Printable}
+   * @param received what the last probe read when it failed, from the network, made {@link Printable}; empty when it
+   *     read nothing
    * @param last when the last probe ended and how long it took, or empty before the first
    * @param phases the last probe's phases, in order, as numbers and as parts of a bar
    * @param strip the history, one cell per result, the newest on the right
@@ -250,8 +253,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     Duration p99 = history.percentile(0.99);
     return new Row(target.name(), target.address().toString(), state,
         state == State.DOWN ? last.result().label() : "",
-        last == null ? "" : last.detail(),
-        state == State.DOWN && last.received() != null ? last.received() : "",
+        last == null ? "" : Printable.escape(last.detail()),
+        state == State.DOWN && last.received() != null ? Printable.escape(last.received()) : "",
         last == null ? "" : time(last.finishedAt()) + " in " + millis(last.duration()),
         last == null ? List.of() : segments(last),
         List.copyOf(strip), capacity * CELL_PITCH,

@@ -14,6 +14,15 @@ final class TargetJson {
   private TargetJson() {
   }
 
+  /**
+   * The most one target's JSON takes while it is made and copied out: its settings and last result (a send and an
+   * expect of at most 4 KiB each, the excerpt of what it received, each escaped), and about a hundred bytes a result of
+   * its history of {@code history}; twice, for the string and its bytes.
+   */
+  static long maxBytes(int history) {
+    return 2 * (64 * 1024 + 128L * history);
+  }
+
   static JsonObject of(Target target, ProbeResult last, ResultHistory.Snapshot history) {
     JsonObject json = new JsonObject()
         .put("name", target.name())
@@ -30,9 +39,9 @@ final class TargetJson {
     if (target.tls() != null) {
       json.put("tls", new JsonObject()
           .put("server_name", target.tls().serverName())
-          .put("ca_file", target.tls().caFile() == null ? null : target.tls().caFile().toString())
+          .put("ca_file", target.tls().caFile() == null ? null : target.tls().caFile().path().toString())
           .put("insecure_skip_verify", target.tls().insecureSkipVerify())
-          .put("cert_file", target.tls().certFile() == null ? null : target.tls().certFile().toString()));
+          .put("cert_file", target.tls().certFile() == null ? null : target.tls().certFile().path().toString()));
     }
     json.put("last", last == null ? null : result(last));
     JsonArray results = new JsonArray();

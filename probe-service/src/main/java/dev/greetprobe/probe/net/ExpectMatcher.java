@@ -167,30 +167,7 @@ final class ExpectMatcher {
     String shown = excerpt(maxCharacters);
     String count = bytes + (bytes == 1 ? " byte" : " bytes");
     return shown.length() < text.length()
-        ? count + ", starting \"" + escaped(shown) + "...\""
-        : count + ": \"" + escaped(shown) + '"';
-  }
-
-  /** One line of printable text: a binary banner must not put control characters in a log line. */
-  private static String escaped(String shown) {
-    StringBuilder out = new StringBuilder(shown.length());
-    for (int i = 0; i < shown.length(); i++) {
-      char c = shown.charAt(i);
-      switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '"' -> out.append("\\\"");
-        case '\r' -> out.append("\\r");
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (Character.isISOControl(c)) {
-            out.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.toString();
+        ? count + ", starting " + Printable.quoted(shown + "...")
+        : count + ": " + Printable.quoted(shown);
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -314,8 +315,8 @@ public final class TcpProber implements Prober {
 
   /**
    * The client TLS options of a target's settings, made once per prober: the client builds a TLS context once per
-   * options and reads their PEM files off the event loop, and forgets a build that failed, so the next probe reads
-   * the files again.
+   * options, and forgets a build that failed. The PEM texts are the files' contents as the config's load read them,
+   * so a reload that read rotated files gives new options, and a new context.
    */
   private ClientSSLOptions sslOptions(Target.Tls tls) {
     return sslOptions.computeIfAbsent(tls, TcpProber::sslOptionsOf);
@@ -331,12 +332,12 @@ public final class TcpProber implements Prober {
     } else {
       options.setHostnameVerificationAlgorithm("HTTPS");
       if (tls.caFile() != null) {
-        options.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()));
+        options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caFile().bytes())));
       }
     }
     if (tls.certFile() != null) {
-      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
-          .setKeyPath(tls.keyFile().toString()));
+      options.setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(tls.certFile().bytes()))
+          .setKeyValue(Buffer.buffer(tls.keyFile().bytes())));
     }
     return options;
   }

@@ -5,10 +5,11 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads the config file every {@code reload.interval} and reloads when its content changed and has settled: read the
- * same at two checks in a row, so that a file rewritten in place is not applied half-written. Content, not
- * modification times or inode events: Kubernetes updates a mounted ConfigMap by pointing a {@code ..data} symlink at a
- * new directory, which leaves the file's own path, and any watch on it, untouched.
+ * Reads the config file every {@code reload.interval} and reloads when its content changed: at once when the file was
+ * replaced whole (a rename, or Kubernetes pointing a mounted ConfigMap's {@code ..data} symlink at a new directory),
+ * and once it has settled when it was rewritten in place ({@link Reloader#reloadIfSettled}), so that a file caught in
+ * the middle of a write is not applied half-written. Content and the file's identity, not inode events: a symlink
+ * swap leaves the file's own path, and any watch on it, untouched.
  */
 public final class ConfigWatcher {
 
@@ -16,8 +17,8 @@ public final class ConfigWatcher {
   private final Reloader reloader;
   private volatile boolean stopped;
   private volatile Timer timer;
-  /** The fingerprint of what the last check read. */
-  private volatile String previous;
+  /** What the last check saw. */
+  private volatile Reloader.Check previous;
 
   public ConfigWatcher(Vertx vertx, Reloader reloader) {
     this.vertx = vertx;

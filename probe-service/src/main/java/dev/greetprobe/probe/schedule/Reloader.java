@@ -109,15 +109,9 @@ public final class Reloader {
 
   /**
    * {@code config} is {@code text}, the source's text as the probe started with it; throws {@link ConfigException} if
-   * its targets are more than this heap holds.
+   * its targets are more than {@code budget} holds, as is every config a reload reads.
    */
   public Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
-      String text) {
-    this(vertx, source, scheduler, metrics, config, text,
-        TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(config.status().history())));
-  }
-
-  Reloader(Vertx vertx, ConfigSource source, ProbeScheduler scheduler, ProbeMetrics metrics, ProbeConfig config,
       String text, TargetBudget budget) {
     this.budget = budget;
     this.vertx = vertx;
@@ -146,15 +140,29 @@ public final class Reloader {
     return enqueue(() -> prepare(fingerprint -> true).compose(candidate -> conclude(candidate, trigger)));
   }
 
+  /** What one of the watcher's checks saw: the text's fingerprint, and which file it was. */
+  record Check(String fingerprint, String identity) {
+  }
+
   /**
-   * The watcher's check: reloads if the source's text differs from the text last read and has settled, that is, is
-   * what the watcher's check before read too ({@code previous}, the fingerprint this returned then). A file caught in
-   * the middle of a rewrite is thus left alone until it reads the same twice, one check apart.
+   * The watcher's check: reloads if the source's text differs from the text last read, and either the file was
+   * replaced whole since the check before ({@code previous}, what this returned then: a rename or a ConfigMap's symlink
+   * swap, never seen half-written) or it was rewritten in place and has settled: read the same as at the check before,
+   * and unwritten for {@code reload.settle}. A writer that pauses in the middle of an in-place rewrite for less than
+   * that is thus never applied half-written.
    */
-  Future<String> reloadIfSettled(String previous) {
-    return enqueue(() -> prepare(fingerprint -> !fingerprint.equals(lastRead) && fingerprint.equals(previous))
-        .compose(candidate -> (candidate.validated() ? conclude(candidate, "file changed").mapEmpty()
-            : Future.<Void>succeededFuture()).map(candidate.fingerprint())));
+  Future<Check> reloadIfSettled(Check previous) {
+    return enqueue(() -> source.stamp(vertx).compose(stamp -> {
+      boolean replaced = previous != null && stamp.identity() != null && previous.identity() != null
+          && !stamp.identity().equals(previous.identity());
+      boolean quiet = stamp.modified() == null
+          || !Instant.now().isBefore(stamp.modified().plus(running.reload().settle()));
+      String before = previous == null ? null : previous.fingerprint();
+      return prepare(fingerprint -> !fingerprint.equals(lastRead)
+          && (replaced || (fingerprint.equals(before) && quiet)))
+          .compose(candidate -> (candidate.validated() ? conclude(candidate, "file changed").mapEmpty()
+              : Future.<Void>succeededFuture()).map(new Check(candidate.fingerprint(), stamp.identity())));
+    }));
   }
 
   /**

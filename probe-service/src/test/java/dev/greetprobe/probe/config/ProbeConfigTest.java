@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.HttpLimits;
 import dev.greetprobe.probe.ProbeMain;
+import dev.greetprobe.testkit.AliasBomb;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +42,7 @@ public class ProbeConfigTest {
   void everyKeyIsRead() throws Exception {
     ProbeConfig config = load(fixture("valid-full.yaml"));
 
-    assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999));
+    assertThat(config.http()).isEqualTo(new ProbeConfig.Http("127.0.0.1", 9999, HttpLimits.DEFAULT));
     assertThat(config.probeEndpoint()).isEqualTo(new ProbeConfig.ProbeEndpoint(true, 8,
         ProbeAllowList.parse(List.of("10.0.0.0/8", "::1", "*.svc.cluster.local:12345")), false));
     assertThat(config.histograms()).isEqualTo(Histograms.NATIVE);
@@ -61,7 +63,8 @@ public class ProbeConfigTest {
     assertThat(smtp.send()).isEqualTo("EHLO probe\r\n");
     assertThat(smtp.ipProtocol()).isEqualTo(IpProtocol.IP6);
     assertThat(config.targets().get(3).tls()).isEqualTo(new Target.Tls("greeter.example", null, true));
-    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30), Duration.ofSeconds(20)));
+    assertThat(config.reload()).isEqualTo(new ProbeConfig.Reload(Duration.ofSeconds(30), Duration.ofSeconds(20), true,
+        Duration.ofSeconds(3)));
     assertThat(config.shard()).isEqualTo(new Shard(2, 3));
   }
 
@@ -154,12 +157,16 @@ public class ProbeConfigTest {
       invalid-expect-too-large.yaml                | target 'a': expect: '((a{1000}){1000}){1000}' is too large: it would compile to more than 512 instructions, above the limit of 128
       invalid-timeout-exceeds-interval.yaml        | target 'a': timeout: 10s exceeds the interval of 5s
       invalid-interval-not-a-duration.yaml         | target 'a': interval: 'often' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)
+      invalid-interval-too-long.yaml               | target 'a': interval: '2562048h' is above the maximum of 24h
+      invalid-default-timeout-too-long.yaml        | defaults.timeout: '2562048h' is above the maximum of 24h
+      invalid-reload-timeout-too-long.yaml         | reload.timeout: '999999999h' is above the maximum of 24h
       invalid-server-name-without-tls.yaml         | target 'a': server_name: is set, but tls is false
       invalid-ca-file-missing.yaml                 | target 'a': ca_file: 'no-such-ca.pem' is not a readable file
       invalid-ip-protocol.yaml                     | target 'a': ip_protocol: 'ipx' is not ip4, ip6 or auto
       invalid-dns-server-name.yaml                 | dns.servers: 'dns.example' is not an IP address (a DNS server cannot be a name)
       invalid-default-timeout-exceeds-interval.yaml | defaults.timeout: 2s exceeds the interval of 1s
       invalid-empty-send.yaml                      | target 'a': send: must not be empty
+      invalid-send-too-large.yaml                  | target 'a': send: is longer than the limit of 4096 bytes
       invalid-targets-not-a-list.yaml              | targets: must be a list, not a mapping
       invalid-target-not-a-mapping.yaml            | targets[0]: must be a mapping of keys to values, not 'a.test:80'
       invalid-http-port.yaml                       | http.port: 0 is outside 1..65535
@@ -188,6 +195,25 @@ public class ProbeConfigTest {
     assertThatThrownBy(() -> load(fixture(file)))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message.replace("{file}", fixture(file).toString()));
+  }
+
+  /**
+   * Every list-typed key of the config, each holding an alias bomb: its first entry is refused before anything turns
+   * the list into text, in a message of one line.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      targets              | targets[0]: must be a mapping of keys to values, not a list
+      probe_endpoint.allow | probe_endpoint.allow[0]: must be a text, not a list
+      dns.servers          | dns.servers[0]: must be a text, not a list
+      dns.search           | dns.search[0]: must be a text, not a list
+      """)
+  void anAliasBombInAnyListIsRefusedByItsFirstEntry(String key, String message) {
+    String yaml = AliasBomb.at(key) + (key.equals("targets") ? "" : "targets: []\n");
+
+    assertThatThrownBy(() -> ProbeConfig.parse(yaml, "test", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(message);
   }
 
   @Test

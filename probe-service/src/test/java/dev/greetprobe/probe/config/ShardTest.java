@@ -181,7 +181,7 @@ class ShardTest {
     private String config(int httpPort, int shards, List<String> names, NetServer server) {
       StringBuilder yaml = new StringBuilder()
           .append("http: {host: 127.0.0.1, port: ").append(httpPort).append("}\n")
-          .append("reload: {interval: 1h}\n")
+          .append("reload: {interval: 1h, http: true}\n")
           .append("shard: {count: ").append(shards).append("}\n")
           .append("defaults: {interval: 100ms, timeout: 100ms}\n")
           .append("targets:\n");

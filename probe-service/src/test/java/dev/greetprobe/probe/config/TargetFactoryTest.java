@@ -23,6 +23,9 @@ class TargetFactoryTest {
   private static final String HEADER = TargetFactory.SCRAPE_TIMEOUT_HEADER;
   private static final String NOT_A_DURATION =
       "'soon' is not a duration (a whole number and a unit: ms, s, m or h, as in 500ms or 10s)";
+  private static final String LONG_LABEL = "a".repeat(64);
+  /** 300 bytes in labels of 60, each one DNS allows. */
+  private static final String LONG_NAME = "a".repeat(60) + ("." + "a".repeat(59)).repeat(4);
 
   static Stream<Arguments> accepted() {
     return Stream.of(
@@ -87,6 +90,16 @@ class TargetFactoryTest {
         arguments("/probe: an address without a port",
             (Callable<Target>) () -> TargetFactory.fromRequest(Map.of("target", "db.test")::get, null, true),
             "target: 'db.test' is not host:port (write an IPv6 address as [addr]:port)"),
+        arguments("config: a label of 64 bytes", configAt(LONG_LABEL + ".test:80", Map.of()),
+            "target 'db': address: '" + LONG_LABEL + ".test:80' has a label of 64 bytes, above the 63 DNS allows"),
+        arguments("/probe: a name of 300 bytes",
+            (Callable<Target>) () -> TargetFactory.fromRequest(Map.of("target", LONG_NAME + ":80")::get, null, true),
+            "target: " + ConfigException.quote(LONG_NAME + ":80") + " has a host name of 300 bytes, above the 253"
+                + " DNS allows"),
+        arguments("check: a name of 254 bytes",
+            (Callable<Target>) () -> TargetFactory.fromArguments(List.of(LONG_NAME.substring(0, 254) + ":80")),
+            "HOST:PORT: " + ConfigException.quote(LONG_NAME.substring(0, 254) + ":80") + " has a host name of 254 bytes, above the 253 DNS"
+                + " allows"),
         arguments("check: an address without a port",
             (Callable<Target>) () -> TargetFactory.fromArguments(List.of("db.test")),
             "HOST:PORT: 'db.test' is not host:port (write an IPv6 address as [addr]:port)"));

@@ -37,12 +37,13 @@ public final class TestTargets {
   }
 
   public TestTargets tls(String serverName, Path caFile, boolean insecureSkipVerify) {
-    tls = new Target.Tls(serverName, caFile, insecureSkipVerify);
+    tls = new Target.Tls(serverName, caFile == null ? null : TlsFile.read(caFile), insecureSkipVerify);
     return this;
   }
 
   public TestTargets clientCertificate(Path certFile, Path keyFile) {
-    tls = new Target.Tls(tls.serverName(), tls.caFile(), tls.insecureSkipVerify(), certFile, keyFile);
+    tls = new Target.Tls(tls.serverName(), tls.caFile(), tls.insecureSkipVerify(), TlsFile.read(certFile),
+        TlsFile.read(keyFile));
     return this;
   }
 

@@ -112,6 +112,17 @@ class ProbeEndpointTest {
   }
 
   @Test
+  void aHostNameLongerThanDnsCarriesIsRefusedWith400BeforeAnyLookup() throws Exception {
+    start("{}");
+    String name = "a".repeat(60) + ("." + "a".repeat(59)).repeat(4);
+
+    HttpResponse<String> refused = get("/probe?target=" + name + ":80");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).endsWith(" has a host name of 300 bytes, above the 253 DNS allows\n");
+  }
+
+  @Test
   void expectFromTheUrlIsRefusedWhenTheConfigSaysSo() throws Exception {
     start("{allow_expect: false}");
 

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusPageTest {
 
   private static final int TARGETS = 250;
-  private static final String HOSTILE = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
+  private static final String HOSTILE =
+      "<script>alert(1)</script>\"><img src=x onerror=alert(2)>\u0000\u001b[31m\u202eevil";
   private static final Pattern ROW = Pattern.compile("<tr class=\"state-(\\w+)\" data-target=\"([^\"]+)\"");
 
   @TempDir
@@ -56,7 +57,7 @@ class StatusPageTest {
         .collect(Collectors.joining("\n"));
     config = Files.writeString(dir.resolve("probe.yaml"), """
         http: {host: 127.0.0.1, port: %d}
-        reload: {interval: 1h}
+        reload: {interval: 1h, http: true}
         defaults: {interval: 1s, timeout: 500ms}
         status: {history: 5}
         targets:
@@ -101,7 +102,9 @@ class StatusPageTest {
     String body = ProbeHttp.get(port, "/?name=hostile").body();
 
     assertThat(body).doesNotContain("<script>alert(1)").doesNotContain("<img")
-        .contains("<pre>&lt;script&gt;alert(1)&lt;/script&gt;\"&gt;&lt;img src=x onerror=alert(2)&gt;</pre>");
+        .doesNotContain("\u0000", "\u001b", "\u202e")
+        .contains("<pre>&lt;script&gt;alert(1)&lt;/script&gt;\"&gt;&lt;img src=x onerror=alert(2)&gt;"
+            + "\\x00\\x1b[31m\\u202eevil</pre>");
   }
 
   @Test

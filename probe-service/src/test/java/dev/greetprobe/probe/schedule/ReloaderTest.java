@@ -69,7 +69,8 @@ class ReloaderTest {
   void aConfigOfMoreTargetsThanTheHeapHoldsIsRefusedAndTheOldOnesRunOn() throws Exception {
     PrometheusMeterRegistry own = Instrumentation.registry();
     Path config = Files.writeString(dir.resolve("probe.yaml"), scenario.before(NEVER));
-    TargetBudget budget = new TargetBudget(TargetBudget.RESERVED_BYTES + 3 * TargetBudget.BYTES_PER_TARGET);
+    // Three targets, and room for their expect texts.
+    TargetBudget budget = new TargetBudget(TargetBudget.RESERVED_BYTES + 3 * TargetBudget.BYTES_PER_TARGET + 1024);
     Reloader reloader = startReloader(new ConfigSource.File(config, Map.of()), own, budget);
     Files.writeString(config, scenario.config(NEVER, scenario.target("keep", ""), scenario.target("change", ""),
         scenario.target("fresh", ""), scenario.target("more", "")));
@@ -77,8 +78,8 @@ class ReloaderTest {
     Reloader.Outcome outcome = join(reloader.reload("test"));
 
     assertThat(outcome).isEqualTo(new Reloader.Refused("targets: this instance would probe 4 targets, more than its"
-        + " heap of 64 MiB holds (3, at 32 KiB a target beyond 64 MiB); give it more heap (-Xmx), or split the"
-        + " targets over more shards (shard.count)"));
+        + " heap of 64 MiB holds (3, at 32 KiB a target beyond 64 MiB, less their send and expect texts: 0 KiB);"
+        + " give it more heap (-Xmx), or split the targets over more shards (shard.count)"));
     assertRunsTheTargetsBefore(reloader, own);
     ConfigSource source = new ConfigSource.File(config, Map.of());
     String over = Files.readString(config);

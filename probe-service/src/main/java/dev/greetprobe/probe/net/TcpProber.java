@@ -5,6 +5,7 @@ import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.net.ExpectMatcher.Verdict;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -179,7 +180,18 @@ public final class TcpProber implements Prober {
       return socket.handshake(sslOptions(target.tls()), target.tls().serverName())
           .onSuccess(expiry -> certExpiry = expiry)
           .<Void>mapEmpty()
-          .recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, rootMessage(e))));
+          .recover(e -> Future.failedFuture(new ProbeFailure(Result.TLS_ERROR, handshakeFailure(e))));
+    }
+
+    /** A failed handshake: a peer that answered in plain text is quoted, the rest said in the TLS stack's words. */
+    private String handshakeFailure(Throwable e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof NotSslRecordException notTls) {
+          log.debug("target {}: handshake: {}", target.name(), notTls.getMessage());
+          return PlainTextAnswer.describe(notTls);
+        }
+      }
+      return rootMessage(e);
     }
 
     private Future<Void> exchange() {

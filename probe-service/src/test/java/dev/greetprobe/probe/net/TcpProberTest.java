@@ -269,6 +269,14 @@ class TcpProberTest {
     }
 
     @Test
+    void aServerThatAnswersInPlainTextIsATlsErrorThatQuotesWhatItSaid() throws Exception {
+      ProbeResult result = probe(target("localhost:" + greeterPort).tls("localhost", null, false).build());
+
+      assertThat(result.result()).isEqualTo(Result.TLS_ERROR);
+      assertThat(result.detail()).isEqualTo("the server answered in plain text, not TLS: \"Thank You for Connecting\"");
+    }
+
+    @Test
     void aSelfSignedCertificateFailsVerification() throws Exception {
       ProbeResult result = probe(target("localhost:" + server.actualPort()).tls("localhost", null, false).build());
 

@@ -2,7 +2,9 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.epoll.BareSockets;
 import dev.greetprobe.probe.http.ProbeHttpServer;
@@ -10,6 +12,7 @@ import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Resolver;
 import dev.greetprobe.probe.net.TcpProber;
 import dev.greetprobe.probe.schedule.ConfigWatcher;
+import dev.greetprobe.probe.schedule.PeerWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The probe as a whole: the HTTP endpoint, the schedules of this shard's targets, and the reloads that change them.
+ * The probe as a whole: the HTTP endpoint, the schedules of this instance's targets, the reloads that change them, and,
+ * with {@code shard.peers}, the live peers that share them.
  */
 public final class ProbeService {
 
@@ -29,6 +33,7 @@ public final class ProbeService {
   private final ProbeScheduler scheduler;
   private final Reloader reloader;
   private final Optional<ConfigWatcher> watcher;
+  private final Optional<PeerWatcher> peers;
   private final ProbeHttpServer http;
   private final AtomicBoolean ready = new AtomicBoolean();
 
@@ -46,8 +51,11 @@ public final class ProbeService {
         config.status().history());
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text);
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
+    this.peers = config.shard() instanceof Peers fleet
+        ? Optional.of(new PeerWatcher(vertx, resolver, fleet, reloader, metrics.membership()))
+        : Optional.empty();
     this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), scheduler, scheduler,
-        reloader, ready::get);
+        reloader, () -> peers.map(PeerWatcher::status).orElse(null), ready::get);
   }
 
   /**
@@ -70,6 +78,7 @@ public final class ProbeService {
   public Future<Void> start() {
     return http.start()
         .compose(v -> reloader.start())
+        .compose(v -> peers.map(PeerWatcher::start).orElse(Future.succeededFuture()))
         .onSuccess(v -> {
           watcher.ifPresent(ConfigWatcher::start);
           ready.set(true);
@@ -85,6 +94,7 @@ public final class ProbeService {
   public Future<Void> stop() {
     ready.set(false);
     watcher.ifPresent(ConfigWatcher::stop);
+    peers.ifPresent(PeerWatcher::stop);
     return reloader.stop()
         .compose(v -> scheduler.stop())
         .onComplete(v -> resolver.close());
@@ -97,6 +107,11 @@ public final class ProbeService {
   /** The config the probe started with (http and dns stay so until a restart). */
   ProbeConfig config() {
     return config;
+  }
+
+  /** The targets this instance probes now. */
+  ShardAssignment assignment() {
+    return reloader.assignment();
   }
 
   ProbeScheduler scheduler() {

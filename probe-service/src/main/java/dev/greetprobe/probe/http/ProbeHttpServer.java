@@ -3,6 +3,7 @@ package dev.greetprobe.probe.http;
 import dev.greetprobe.common.Exposition;
 import dev.greetprobe.common.OpsRoutes;
 import dev.greetprobe.common.ScrapeBody;
+import dev.greetprobe.probe.config.Membership;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
@@ -10,6 +11,7 @@ import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.config.TargetFactory;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Prober;
+import dev.greetprobe.probe.schedule.PeerWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
 import dev.greetprobe.probe.schedule.TargetSchedule;
@@ -26,6 +28,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The probe's HTTP endpoint: {@code /} (the {@link StatusPage}), {@code /metrics}, {@code /health/live},
@@ -43,13 +46,15 @@ public final class ProbeHttpServer {
   private final ProbeScheduler scheduler;
   private final Prober prober;
   private final Reloader reloader;
+  /** The live peers as this instance sees them, or null with a fixed shard. */
+  private final Supplier<PeerWatcher.Status> peers;
   private final BooleanSupplier ready;
   private final StatusPage status;
   private HttpServer server;
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
       Exposition exposition, ProbeScheduler scheduler, Prober prober, Reloader reloader,
-      BooleanSupplier ready) {
+      Supplier<PeerWatcher.Status> peers, BooleanSupplier ready) {
     this.vertx = vertx;
     this.config = config;
     this.endpoint = endpoint;
@@ -57,8 +62,9 @@ public final class ProbeHttpServer {
     this.scheduler = scheduler;
     this.prober = prober;
     this.reloader = reloader;
+    this.peers = peers;
     this.ready = ready;
-    this.status = new StatusPage(vertx, scheduler, reloader);
+    this.status = new StatusPage(vertx, scheduler, reloader, peers);
   }
 
   public Future<HttpServer> start() {
@@ -77,19 +83,31 @@ public final class ProbeHttpServer {
   }
 
   /**
-   * This shard's targets; the others' are only counted, each shard showing its own. Rendered on a worker: thousands
-   * of targets take long enough to hold up the probes that share the loop.
+   * This instance's targets; the others' are only counted, each instance showing its own. With live peers, each
+   * target says which peers hold it, and the peers as this instance sees them. Rendered on a worker: thousands of
+   * targets take long enough to hold up the probes that share the loop.
    */
   private void targets(RoutingContext ctx) {
     ShardAssignment assignment = reloader.assignment();
     List<TargetSchedule> schedules = scheduler.schedules();
     String transport = reloader.running().transport().label();
+    PeerWatcher.Status seen = peers.get();
     vertx.executeBlocking(() -> {
       JsonArray list = new JsonArray();
-      schedules.forEach(s -> list.add(TargetJson.of(s.target(), s.last(), s.history().snapshot())));
-      return new JsonObject()
-          .put("transport", transport)
-          .put("shard", shard(assignment.shard()))
+      schedules.forEach(s -> {
+        JsonObject target = TargetJson.of(s.target(), s.last(), s.history().snapshot());
+        if (assignment.ownership() instanceof Membership membership) {
+          target.put("holders", new JsonArray(membership.holders(s.target().name())));
+        }
+        list.add(target);
+      });
+      JsonObject json = new JsonObject().put("transport", transport);
+      if (assignment.ownership() instanceof Membership membership) {
+        json.put("membership", membership(membership, seen));
+      } else {
+        json.put("shard", shard((Shard) assignment.ownership()));
+      }
+      return json
           .put("elsewhere", assignment.elsewhere())
           .put("targets", list)
           .encodePrettily();
@@ -122,7 +140,9 @@ public final class ProbeHttpServer {
         .put("removed", new JsonArray(diff.removed()))
         .put("unchanged", diff.unchanged())
         .put("restart_required", new JsonArray(applied.restartRequired()))
-        .put("shard", shard(applied.assignment().shard()))
+        .put(applied.assignment().ownership() instanceof Shard ? "shard" : "membership",
+            applied.assignment().ownership() instanceof Shard shard ? shard(shard)
+                : membership((Membership) applied.assignment().ownership(), null))
         .put("targets", applied.assignment().held().size())
         .put("elsewhere", applied.assignment().elsewhere())
         .put("sha256", applied.sha256());
@@ -130,6 +150,20 @@ public final class ProbeHttpServer {
 
   private static JsonObject shard(Shard shard) {
     return new JsonObject().put("index", shard.index()).put("count", shard.count());
+  }
+
+  /** The peers this instance shares the targets with, and, when {@code seen} is given, how their lookup went. */
+  private static JsonObject membership(Membership membership, PeerWatcher.Status seen) {
+    JsonObject json = new JsonObject()
+        .put("self", membership.self())
+        .put("replicas", membership.replicas())
+        .put("peers", new JsonArray(membership.peers()));
+    if (seen != null) {
+      json.put("last_refresh", seen.refreshed() == null ? null : seen.refreshed().toString())
+          .put("last_attempt", seen.attempted() == null ? null : seen.attempted().toString())
+          .put("error", seen.error());
+    }
+    return json;
   }
 
   private static void text(RoutingContext ctx, int status, String message) {

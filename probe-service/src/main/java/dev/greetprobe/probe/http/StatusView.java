@@ -43,13 +43,14 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    *
    * @param instance the pod's name, or the host's
    * @param version the build's version, {@code dev} outside a built jar
+   * @param sharing how this instance shares the targets: its shard, or its peers and their last lookup
    * @param here targets this instance probes
-   * @param elsewhere targets of the config that other shards probe
+   * @param elsewhere targets of the config that other instances probe
    * @param config what became of the last reload, for people
    * @param configOk whether the last reload was applied
    * @param generated when the page was made
    */
-  public record Header(String instance, String version, int shardIndex, int shardCount, int here, int elsewhere,
+  public record Header(String instance, String version, String sharing, int here, int elsewhere,
       String transport, String config, boolean configOk, String generated) {
   }
 

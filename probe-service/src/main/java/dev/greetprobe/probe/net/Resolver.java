@@ -128,9 +128,22 @@ public final class Resolver implements AutoCloseable {
     if (literal != null) {
       return Future.succeededFuture(literal);
     }
-    Promise<InetAddress> promise = Promise.promise();
     DnsNameResolver resolver = resolver(protocol, queryTimeoutMillis(dns.queryTimeout(), timeout));
-    io.netty.util.concurrent.Future<InetAddress> lookup = resolver.resolve(host);
+    return ended(resolver.resolve(host), context, timeout);
+  }
+
+  /**
+   * Every address of {@code host} (IPv4 when it has any, else IPv6), completed on {@code context}; the lookup is
+   * cancelled once {@code timeout} has passed.
+   */
+  public Future<List<InetAddress>> resolveAll(Context context, String host, Duration timeout) {
+    DnsNameResolver resolver = resolver(IpProtocol.AUTO, queryTimeoutMillis(dns.queryTimeout(), timeout));
+    return ended(resolver.resolveAll(host), context, timeout);
+  }
+
+  /** {@code lookup}'s outcome on {@code context}, the lookup cancelled at {@code timeout}. */
+  private <T> Future<T> ended(io.netty.util.concurrent.Future<T> lookup, Context context, Duration timeout) {
+    Promise<T> promise = Promise.promise();
     io.netty.util.concurrent.Future<?> cancel = group.next()
         .schedule(() -> lookup.cancel(false), timeout.toNanos(), TimeUnit.NANOSECONDS);
     lookup.addListener(done -> cancel.cancel(false));

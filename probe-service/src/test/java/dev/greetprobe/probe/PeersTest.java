@@ -16,6 +16,7 @@ import dev.greetprobe.testkit.Ports;
 import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
@@ -208,22 +209,48 @@ class PeersTest {
     }
   }
 
-  @Test
-  void theFirstPeerOfAFleetWhoseNameHasNoRecordsYetProbesEveryTarget() throws Exception {
+  @ParameterizedTest(name = "no records: {0}")
+  @ValueSource(strings = {"NXDOMAIN", "NODATA"})
+  void theFirstPeerOfAFleetWhoseNameHasNoRecordsYetProbesEveryTarget(String answer) throws Exception {
+    if (answer.equals("NODATA")) {
+      dns.empty(PEERS);
+    }
     peer("127.0.0.1", 2);
 
     assertThat(targetNames(targets(ports.get("127.0.0.1")))).containsExactlyInAnyOrderElementsOf(NAMES);
   }
 
+  @Test
+  void aPeerWhoseFirstLookupFailsIsNotReadyAndProbesNothingUntilAnAnswerComes() throws Exception {
+    dns.servfail(PEERS);
+    Future<Void> started = starting("127.0.0.1", 1);
+    int port = ports.get("127.0.0.1");
+    await().atMost(SETTLES).ignoreExceptions().until(() -> refreshFailures("127.0.0.1") >= 2);
+
+    assertThat(started.isComplete()).isFalse();
+    assertThat(ProbeHttp.get(port, "/health/ready").statusCode()).isEqualTo(503);
+    assertThat(targetNames(targets(port))).isEmpty();
+
+    dns.only(PEERS, List.of("127.0.0.2"));
+    join(started);
+    assertThat(ProbeHttp.get(port, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(targetNames(targets(port))).containsExactlyInAnyOrderElementsOf(
+        NAMES.stream().filter(new Membership(List.of("127.0.0.1", "127.0.0.2"), "127.0.0.1", 1)::holds).toList());
+  }
+
   private void peer(String self, int replicas) throws Exception {
+    join(starting(self, replicas));
+  }
+
+  private Future<Void> starting(String self, int replicas) throws Exception {
     int port = Ports.free();
     Path config = Files.writeString(dir.resolve(self + ".yaml"), config(port, replicas));
     ConfigSource source = new ConfigSource.File(config, Map.of("PROBE_SHARD_SELF", self));
     ProbeService service = new ProbeService(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), source,
         join(source.read(vertx)));
-    join(service.start());
     running.put(self, service);
     ports.put(self, port);
+    return service.start();
   }
 
   /** Which running peers hold each target, by their {@code /targets}. */

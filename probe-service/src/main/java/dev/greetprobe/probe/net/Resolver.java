@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,23 @@ public final class Resolver implements AutoCloseable {
       }
     }
     return Result.DNS_ERROR;
+  }
+
+  /**
+   * Whether a failed lookup was a server's answer that the name has no address: NXDOMAIN, or no record of the type
+   * asked (NODATA, which a headless Service without ready pods answers). A timeout or SERVFAIL says nothing of the
+   * name.
+   */
+  public static boolean answeredNone(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DnsErrorCauseException dns) {
+        return dns.getCode() == DnsResponseCode.NXDOMAIN;
+      }
+      if (cause instanceof DnsNameResolverTimeoutException || cause instanceof TimeoutException) {
+        return false;
+      }
+    }
+    return failure instanceof UnknownHostException;
   }
 
   @Override

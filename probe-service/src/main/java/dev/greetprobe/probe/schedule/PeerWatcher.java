@@ -3,7 +3,6 @@ package dev.greetprobe.probe.schedule;
 import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.metrics.MembershipMetrics;
 import dev.greetprobe.probe.net.Resolver;
-import dev.greetprobe.probe.net.Result;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A lookup that fails, or lists no peer, keeps the peers before it, and is counted and shown: one bad answer never
  * makes this instance take every target, or drop them all. At start there are no peers before: the first lookup that
- * says the name has no records makes it the only peer (the first pod of a fleet), and a failed one is tried again
- * every refresh, the start waiting for it.
+ * says the name has no address (NXDOMAIN, or no records: a Service without ready pods) makes it the only peer, as the
+ * first pod of a fleet is, and one that fails (a timeout, SERVFAIL) is tried again every refresh, the start waiting.
  */
 public final class PeerWatcher {
 
@@ -94,7 +93,7 @@ public final class PeerWatcher {
     lookup().onComplete(answer -> {
       Instant at = Instant.now();
       List<String> listed = listed(answer);
-      if (listed.isEmpty() && answer.failed() && Resolver.classify(answer.cause()) != Result.DNS_NXDOMAIN) {
+      if (listed.isEmpty() && answer.failed() && !Resolver.answeredNone(answer.cause())) {
         kept(answer, at);
         timer = vertx.setTimer(config.refresh().toMillis(), id -> firstLookup(first));
         return;

@@ -99,7 +99,8 @@ public final class StatusPage {
     vertx.executeBlocking(() -> {
       List<StatusView.Entry> entries = new ArrayList<>(schedules.size());
       schedules.forEach(s -> entries.add(new StatusView.Entry(s.target(), s.last(), s.history())));
-      StatusView.Header header = new StatusView.Header(instance, version, sharing(assignment, seen), schedules.size(), assignment.elsewhere(), transport, config(lastReload),
+      StatusView.Header header = new StatusView.Header(instance, version, sharing(assignment, seen), schedules.size(),
+          assignment.elsewhere(), transport, config(lastReload),
           lastReload == null || lastReload.successful(), StatusView.dateTime(Instant.now()));
       return render(StatusView.of(header, entries, query, stylesheetLink));
     }, false).onComplete(done -> {

@@ -54,7 +54,7 @@ final class ConfigCheck {
 
   private static String sharing(ProbeConfig config) {
     if (config.shard() instanceof Peers peers) {
-      return "peers from " + peers.name() + " as " + peers.self() + ", " + peers.replicas() + " a target";
+      return "peers from " + peers.name() + " as " + peers.self() + ", replicas " + peers.replicas();
     }
     Shard shard = (Shard) config.shard();
     return "shard " + shard.index() + "/" + shard.count() + (shard.count() == 1 ? ""

@@ -23,16 +23,6 @@ public record Membership(List<String> peers, String self, int replicas) implemen
     peers = List.copyOf(new TreeSet<>(peers));
   }
 
-  /** This instance alone, before it knows of any other. */
-  public static Membership alone(String self, int replicas) {
-    return new Membership(List.of(self), self, replicas);
-  }
-
-  /** No peers known yet: holds nothing. */
-  public static Membership unknown(String self, int replicas) {
-    return new Membership(List.of(), self, replicas);
-  }
-
   /** Whether this instance is one of the target's holders: fewer than {@code replicas} peers outrank it. */
   @Override
   public boolean holds(String name) {

@@ -129,7 +129,7 @@ public final class StatusPage {
     }
     String text = membership.self() + " among " + membership.peers().size() + " "
         + (membership.peers().size() == 1 ? "peer" : "peers") + " (" + String.join(", ", membership.peers()) + "), "
-        + membership.replicas() + " a target";
+        + "replicas " + membership.replicas();
     if (seen == null || seen.attempted() == null) {
       return text + ", not looked up yet";
     }

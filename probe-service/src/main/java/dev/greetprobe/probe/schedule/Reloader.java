@@ -377,8 +377,8 @@ public final class Reloader {
   public static String describe(ShardAssignment assignment) {
     if (assignment.ownership() instanceof Membership membership) {
       return membership.peers().contains(membership.self())
-          ? "peer " + membership.self() + " (of " + membership.peers().size() + " peers, " + membership.replicas()
-              + " a target) probes " + assignment.held().size() + " of " + assignment.total() + " targets"
+          ? "peer " + membership.self() + " (of " + membership.peers().size() + " peers, replicas " + membership.replicas()
+              + ") probes " + assignment.held().size() + " of " + assignment.total() + " targets"
           : "peer " + membership.self() + " probes none of " + assignment.total() + " targets until it has its peers";
     }
     Shard shard = (Shard) assignment.ownership();

@@ -95,14 +95,14 @@ class MembershipTest {
   @Test
   void anInstanceNotAmongThePeersHoldsNothing() {
     Membership unlisted = new Membership(THREE, "10.0.0.9", 1);
-    Membership unknown = Membership.unknown("10.0.0.1", 1);
+    Membership unknown = new Membership(List.of(), "10.0.0.1", 1);
 
     assertThat(NAMES).noneMatch(unlisted::holds).noneMatch(unknown::holds);
   }
 
   @Test
   void anInstanceAloneHoldsEveryTarget() {
-    assertThat(NAMES).allMatch(Membership.alone("10.0.0.1", 2)::holds);
+    assertThat(NAMES).allMatch(new Membership(List.of("10.0.0.1"), "10.0.0.1", 2)::holds);
   }
 
   @Test

@@ -83,7 +83,7 @@ final class StatusBench {
             NOW.minusSeconds(10L * (history - k)));
         results.record(last);
       }
-      entries.add(new StatusView.Entry(target, last, results));
+      entries.add(new StatusView.Entry(target, last, results, List.of()));
     }
     return entries;
   }

@@ -100,6 +100,10 @@ class PeersTest {
           .isEqualTo(NAMES.size());
       await().atMost(SETTLES).untilAsserted(() -> assertThat(targetNames(targets(ports.get(peer))))
           .allSatisfy(name -> assertThat(successes(metrics(ports.get(peer)), name)).as(name).isPositive()));
+      assertThat(ProbeHttp.get(ports.get(peer), "/").body())
+          .as("the status page says whom this peer shares the targets with, and who probes each")
+          .contains(peer + " among 3 peers (127.0.0.1, 127.0.0.2, 127.0.0.3), replicas " + replicas + ", refreshed ")
+          .contains("probed by ");
     }
   }
 

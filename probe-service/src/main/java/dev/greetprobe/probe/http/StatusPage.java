@@ -98,7 +98,9 @@ public final class StatusPage {
     PeerWatcher.Status seen = peers.get();
     vertx.executeBlocking(() -> {
       List<StatusView.Entry> entries = new ArrayList<>(schedules.size());
-      schedules.forEach(s -> entries.add(new StatusView.Entry(s.target(), s.last(), s.history())));
+      schedules.forEach(s -> entries.add(new StatusView.Entry(s.target(), s.last(), s.history(),
+          assignment.ownership() instanceof Membership membership ? membership.holders(s.target().name())
+              : List.of())));
       StatusView.Header header = new StatusView.Header(instance, version, sharing(assignment, seen), schedules.size(),
           assignment.elsewhere(), transport, config(lastReload),
           lastReload == null || lastReload.successful(), StatusView.dateTime(Instant.now()));

@@ -58,8 +58,11 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
   public record Counts(int up, int down, int pending) {
   }
 
-  /** A target as the schedules hold it: its config, its last result (null before the first), its history. */
-  public record Entry(Target target, ProbeResult last, ResultHistory history) {
+  /**
+   * A target as the schedules hold it: its config, its last result (null before the first), its history, and the
+   * peers that probe it (empty with a fixed shard).
+   */
+  public record Entry(Target target, ProbeResult last, ResultHistory history, List<String> holders) {
 
     State state() {
       return last == null ? State.PENDING : last.success() ? State.UP : State.DOWN;
@@ -134,6 +137,7 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
   /**
    * One target's row.
    *
+   * @param holders the peers that probe it, as in {@code probed by 10.0.0.1, 10.0.0.2}; empty with a fixed shard
    * @param reason the result's label when down, as in {@code connect_refused}; empty otherwise
    * @param detail what the last probe said, from the network: the exception's words, the bytes it quoted
    * @param received what the last probe read when it failed, from the network; empty when it read nothing
@@ -142,7 +146,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    * @param strip the history, one cell per result, the newest on the right
    * @param stripWidth the strip's width in the units of its view box: room for a full history
    */
-  public record Row(String name, String address, State state, String reason, String detail, String received,
+  public record Row(String name, String address, String holders, State state, String reason, String detail,
+      String received,
       String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, String p50, String p99) {
   }
 
@@ -249,7 +254,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     double ratio = history.successRatio();
     Duration p50 = history.percentile(0.5);
     Duration p99 = history.percentile(0.99);
-    return new Row(target.name(), target.address().toString(), state,
+    return new Row(target.name(), target.address().toString(),
+        entry.holders().isEmpty() ? "" : "probed by " + String.join(", ", entry.holders()), state,
         state == State.DOWN ? last.result().label() : "",
         last == null ? "" : last.detail(),
         state == State.DOWN && last.received() != null ? last.received() : "",

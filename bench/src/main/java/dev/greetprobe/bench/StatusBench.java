@@ -50,7 +50,7 @@ final class StatusBench {
   }
 
   private static Figures measure(List<StatusView.Entry> entries, String page, StatusView.Query query) {
-    StatusView.Header header = new StatusView.Header("bench-0", "bench", 0, 1, entries.size(), 0, "vertx",
+    StatusView.Header header = new StatusView.Header("bench-0", "bench", "0/1", entries.size(), 0, "vertx",
         "applied " + StatusView.dateTime(NOW), true, StatusView.dateTime(NOW));
     int bytes = 0;
     for (int i = 0; i < WARMUP_RENDERS; i++) {
@@ -83,7 +83,7 @@ final class StatusBench {
             NOW.minusSeconds(10L * (history - k)));
         results.record(last);
       }
-      entries.add(new StatusView.Entry(target, last, results));
+      entries.add(new StatusView.Entry(target, last, results, List.of()));
     }
     return entries;
   }

@@ -3,6 +3,8 @@ package dev.greetprobe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.probe.config.Membership;
+import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Target;
@@ -47,6 +49,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -288,7 +291,7 @@ class CrossReferenceTest {
     });
 
     Set<Integer> allowed = new TreeSet<>(Set.of(53, 80, 443));
-    for (Target target : probeConfig(kustomization, "probe-0").targets()) {
+    for (Target target : probeConfig(kustomization, "10.0.0.1").targets()) {
       int port = target.address().port();
       allowed.add(port);
       Optional<Manifests.Workload> behind = serviceWorkload(manifests, target.address().host(), port);
@@ -312,16 +315,17 @@ class CrossReferenceTest {
 
   @ParameterizedTest
   @EnumSource(Kustomization.class)
-  void theProbesConfigPassesItsOwnValidationInEveryShardAndSplitsTheTargetsBetweenThem(
-      Kustomization kustomization) {
+  void theProbesConfigPassesItsOwnValidationInEveryPodAndItsPeersHoldEachTargetOnce(Kustomization kustomization) {
     Manifests.Workload probe = kustomization.render().workload("probe");
+    List<String> podAddresses = podAddresses(probe.replicas());
     Map<String, Integer> owners = new HashMap<>();
-    List<String> podNames = probe.podNames();
-    for (int ordinal = 0; ordinal < podNames.size(); ordinal++) {
-      ProbeConfig config = probeConfig(kustomization, podNames.get(ordinal));
+    for (String address : podAddresses) {
+      ProbeConfig config = probeConfig(kustomization, address);
 
-      assertThat(config.shard().index()).as("shard of %s", podNames.get(ordinal)).isEqualTo(ordinal);
-      assertThat(config.shard().count()).isEqualTo(probe.replicas());
+      assertThat(config.shard()).isInstanceOf(Peers.class);
+      Peers peers = (Peers) config.shard();
+      assertThat(peers.self()).as("the pod at %s names itself", address).isEqualTo(address);
+      assertThat(peers.replicas()).isEqualTo(1);
       assertThat(config.http().port()).isEqualTo(containerPorts(probe).get("metrics").getContainerPort());
       assertThat(config.targets()).extracting(Target::name).containsExactly("greeter", "apple");
       Target greeter = config.targets().get(0);
@@ -330,11 +334,12 @@ class CrossReferenceTest {
       assertThat(greeter.expect().pattern()).isEqualTo("^Thank You for Connecting$");
       assertThat(config.targets().get(1).address()).hasToString("www.apple.com:80");
       assertThat(greeter.tls() != null).as("TLS to the greeter").isEqualTo(kustomization == Kustomization.PRODUCTION);
-      for (Target held : ShardAssignment.of(config.shard(), config.targets()).held()) {
+      Membership membership = new Membership(podAddresses, address, peers.replicas());
+      for (Target held : ShardAssignment.of(membership, config.targets()).held()) {
         owners.merge(held.name(), 1, Integer::sum);
       }
     }
-    assertThat(owners).as("shards probing each target").isEqualTo(Map.of("greeter", 1, "apple", 1));
+    assertThat(owners).as("pods probing each target").isEqualTo(Map.of("greeter", 1, "apple", 1));
   }
 
   @ParameterizedTest
@@ -359,19 +364,28 @@ class CrossReferenceTest {
 
   @ParameterizedTest
   @EnumSource(Kustomization.class)
-  void theProbeShardCountIsItsReplicasAndItsIndexItsPodName(Kustomization kustomization) {
-    Manifests.Workload probe = kustomization.render().workload("probe");
+  void theProbeNamesItselfByItsPodAddressAndLearnsItsPeersFromTheServiceOfItsReadyPods(Kustomization kustomization) {
+    Manifests manifests = kustomization.render();
+    Manifests.Workload probe = manifests.workload("probe");
     V1Container container = probe.template().getSpec().getContainers().get(0);
+    V1Service governing = manifests.get(V1Service.class,
+        manifests.get(V1StatefulSet.class, "probe").getSpec().getServiceName());
 
-    assertThat(plainEnv(container)).containsEntry("PROBE_SHARD_COUNT", String.valueOf(probe.replicas()));
-    assertThat(env(container, "PROBE_SHARD_INDEX").getValueFrom().getFieldRef().getFieldPath())
-        .isEqualTo("metadata.name");
+    assertThat(env(container, "PROBE_SHARD_SELF").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("status.podIP");
+    assertThat(plainEnv(container)).as("nothing to keep in step with the replicas")
+        .doesNotContainKeys("PROBE_SHARD_COUNT", "PROBE_SHARD_INDEX");
+    assertThat(((Peers) probeConfig(kustomization, "10.0.0.1").shard()).name())
+        .isEqualTo(governing.getMetadata().getName() + "." + governing.getMetadata().getNamespace()
+            + ".svc.cluster.local");
+    assertThat(governing.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(governing.getSpec().getPublishNotReadyAddresses()).as("a pod not ready is no peer").isFalse();
     assertThat(probe.replicas()).isEqualTo(kustomization == Kustomization.PRODUCTION ? 3 : 2);
   }
 
-  /** The Kubernetes doc's way to scale the probe: change the count in an overlay's replicas, and the shards follow. */
+  /** The Kubernetes doc's way to scale the probe: change the replicas, and nothing in a pod changes with them. */
   @Test
-  void changingTheProbesReplicasInAnOverlayChangesItsShardCount(@TempDir Path dir) throws IOException {
+  void changingTheProbesReplicasInAnOverlayChangesNothingInItsPods(@TempDir Path dir) throws IOException {
     Path deploy = dir.resolve("deploy");
     for (String part : List.of("base", "components", "overlays")) {
       Project.copyTree(Project.ROOT.resolve("deploy").resolve(part), deploy.resolve(part));
@@ -384,7 +398,36 @@ class CrossReferenceTest {
     Manifests.Workload probe = Manifests.parse(Kubectl.kustomize(production.getParent())).workload("probe");
 
     assertThat(probe.replicas()).isEqualTo(5);
-    assertThat(plainEnv(probe.template().getSpec().getContainers().get(0))).containsEntry("PROBE_SHARD_COUNT", "5");
+    assertThat(probe.template()).isEqualTo(Kustomization.PRODUCTION.render().workload("probe").template());
+  }
+
+  /** The optional autoscaler scales the probe's StatefulSet on CPU, never below two pods. */
+  @Test
+  void theProbeAutoscalingComponentScalesTheProbeOnCpu(@TempDir Path dir) throws IOException {
+    Path deploy = dir.resolve("deploy");
+    for (String part : List.of("base", "components")) {
+      Project.copyTree(Project.ROOT.resolve("deploy").resolve(part), deploy.resolve(part));
+    }
+    Path overlay = Files.createDirectories(deploy.resolve("overlays/autoscaled"));
+    Files.writeString(overlay.resolve("kustomization.yaml"), """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources:
+          - ../../base
+        components:
+          - ../../components/probe-autoscaling
+        """);
+
+    Manifests manifests = Manifests.parse(Kubectl.kustomize(overlay));
+    V2HorizontalPodAutoscaler hpa = manifests.get(V2HorizontalPodAutoscaler.class, "probe");
+
+    assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("StatefulSet");
+    V1StatefulSet probe = manifests.get(V1StatefulSet.class, hpa.getSpec().getScaleTargetRef().getName());
+    assertThat(probe.getMetadata().getName()).isEqualTo("probe");
+    assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(probe.getSpec().getReplicas()).isBetween(hpa.getSpec().getMinReplicas(), hpa.getSpec().getMaxReplicas());
+    assertThat(hpa.getSpec().getMetrics()).extracting(V2MetricSpec::getType).containsExactly("Resource");
+    assertThat(hpa.getSpec().getMetrics().get(0).getResource().getName()).isEqualTo("cpu");
   }
 
   @ParameterizedTest
@@ -503,7 +546,10 @@ class CrossReferenceTest {
       for (Object host : Yaml.list(dns.get("names"))) {
         V1Service service = service(manifests, String.valueOf(host));
         assertThat(service.getSpec().getClusterIP()).as("%s is headless: a record per pod", host).isEqualTo("None");
-        assertThat(service.getSpec().getPublishNotReadyAddresses()).as("%s lists pods not ready", host).isTrue();
+        // The greeter's pods are listed ready or not, so that one that stops answering shows as up == 0; the probe's
+        // are its peers, ready only, and one not ready has had its targets taken over.
+        assertThat(service.getSpec().getPublishNotReadyAddresses()).as("%s lists pods not ready", host)
+            .isEqualTo(!name.equals("probe"));
         assertThat(service.getSpec().getPorts()).extracting(V1ServicePort::getPort).contains((Integer) dns.get("port"));
         assertThat(manifests.selectedBy(service.getSpec().getSelector())).extracting(Manifests.Workload::name)
             .containsExactly(name);
@@ -540,8 +586,13 @@ class CrossReferenceTest {
         .isEqualTo(providerConfig.getMetadata().getName());
   }
 
-  /** The probe's config as the pod named {@code podName} loads it, with the environment its StatefulSet gives it. */
-  private static ProbeConfig probeConfig(Kustomization kustomization, String podName) {
+  /** Addresses for {@code count} pods, as the cluster would give them. */
+  private static List<String> podAddresses(int count) {
+    return IntStream.range(0, count).mapToObj(i -> "10.0.0." + (i + 1)).toList();
+  }
+
+  /** The probe's config as the pod at {@code podAddress} loads it, with the environment its StatefulSet gives it. */
+  private static ProbeConfig probeConfig(Kustomization kustomization, String podAddress) {
     Manifests manifests = kustomization.render();
     V1PodSpec pod = manifests.get(V1StatefulSet.class, "probe").getSpec().getTemplate().getSpec();
     V1Container container = pod.getContainers().get(0);
@@ -559,8 +610,8 @@ class CrossReferenceTest {
     }
     Map<String, String> env = new HashMap<>(plainEnv(container));
     for (V1EnvVar var : Objects.requireNonNullElse(container.getEnv(), List.<V1EnvVar>of())) {
-      if (var.getValueFrom() != null && "metadata.name".equals(var.getValueFrom().getFieldRef().getFieldPath())) {
-        env.put(var.getName(), podName);
+      if (var.getValueFrom() != null && "status.podIP".equals(var.getValueFrom().getFieldRef().getFieldPath())) {
+        env.put(var.getName(), podAddress);
       }
     }
     return ProbeConfig.parse(text, "ConfigMap probe-config of " + kustomization, env);

@@ -80,7 +80,7 @@ class ManifestsTest {
       "greeter-deployment.yaml  | readOnlyRootFilesystem     | readonlyRootFilesystem     | readonlyRootFilesystem",
       "greeter-service.yaml     | 'targetPort: greeting'     | 'targetport: greeting'     | targetport",
       "greeter-hpa.yaml         | averageUtilization         | averageUtilisation         | averageUtilisation",
-      "probe-statefulset.yaml   | 'fieldPath: metadata.name' | 'fieldpath: metadata.name' | fieldpath",
+      "probe-statefulset.yaml   | 'fieldPath: status.podIP'  | 'fieldpath: status.podIP'  | fieldpath",
       "probe-networkpolicy.yaml | namespaceSelector          | namespaceSelecter          | namespaceSelecter",
       "probe-pdb.yaml           | maxUnavailable             | maxUnavailible             | maxUnavailible",
   })
@@ -261,8 +261,8 @@ class ManifestsTest {
     assertThat(doc)
         .contains("kubectl apply -k deploy/overlays/demo")
         .contains("kubectl -n greetprobe edit configmap probe-config")
-        .contains("kubectl -n greetprobe set env statefulset/probe PROBE_SHARD_COUNT=3")
-        .contains("kubectl -n greetprobe scale statefulset/probe --replicas=3")
+        .contains("kubectl -n greetprobe scale statefulset/probe --replicas=5")
+        .doesNotContain("PROBE_SHARD_COUNT")
         .contains("-Djib.from.image=");
     for (String image : images(Kustomization.BASE)) {
       assertThat(doc).contains("`" + image + "`");

@@ -54,7 +54,7 @@ class RulesTest {
   void thereIsAnAlertForEachConditionOperatorsArePagedFor() {
     assertThat(alerts).extracting(AlertRule::name).containsExactlyInAnyOrder(
         "ProbeTargetDown", "ProbeSuccessRatioLow", "ProbeConnectLatencyHigh", "ProbeDnsFailures",
-        "ProbeConfigReloadFailed", "ProbeAbsent", "GreeterDown", "GreeterRejectingConnections", "GreeterAbsent");
+        "ProbeConfigReloadFailed", "ProbeMembershipStale", "ProbeAbsent", "GreeterDown", "GreeterRejectingConnections", "GreeterAbsent");
   }
 
   @Test

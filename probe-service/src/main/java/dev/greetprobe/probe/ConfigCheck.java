@@ -3,6 +3,7 @@ package dev.greetprobe.probe;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
@@ -26,28 +27,36 @@ final class ConfigCheck {
   /** Prints a summary and returns 0, or prints the message a start would refuse the config with and returns 2. */
   static int run(Path file, Map<String, String> environment, PrintStream out, PrintStream err) {
     ProbeConfig config;
-    ShardAssignment assignment;
     try {
       config = ProbeService.validate(new ConfigSource.File(file, environment), ConfigFile.read(file),
           BareSockets::unavailableHere);
-      assignment = ShardAssignment.of(config.shard(), config.targets());
-      ProbeService.budget(config).check(assignment);
+      // A peer's share depends on the live peers, which only a running probe knows: its budget is checked then.
+      if (config.shard() instanceof Shard shard) {
+        ProbeService.budget(config).check(ShardAssignment.of(shard, config.targets()));
+      }
     } catch (ConfigException e) {
       err.println(ProbeMain.refusal(e));
       return 2;
     }
-    out.println(summary(config, assignment, environment));
+    out.println(summary(config, environment));
     return 0;
   }
 
-  private static String summary(ProbeConfig config, ShardAssignment assignment, Map<String, String> environment) {
-    Shard shard = config.shard();
+  private static String summary(ProbeConfig config, Map<String, String> environment) {
     long tls = config.targets().stream().filter(target -> target.tls() != null).count();
-    String summary = "probe config OK: " + assignment.total() + " targets (" + tls + " tls), shard " + shard.index()
-        + "/" + shard.count() + (shard.count() == 1 ? "" : " probes " + assignment.held().size())
-        + ", transport " + config.transport().label();
+    String summary = "probe config OK: " + config.targets().size() + " targets (" + tls + " tls), "
+        + sharing(config) + ", transport " + config.transport().label();
     List<String> overrides = ProbeConfig.ENVIRONMENT.keySet().stream().filter(environment::containsKey).sorted()
         .toList();
     return overrides.isEmpty() ? summary : summary + "; from the environment: " + String.join(", ", overrides);
+  }
+
+  private static String sharing(ProbeConfig config) {
+    if (config.shard() instanceof Peers peers) {
+      return "peers from " + peers.name() + " as " + peers.self() + ", replicas " + peers.replicas();
+    }
+    Shard shard = (Shard) config.shard();
+    return "shard " + shard.index() + "/" + shard.count() + (shard.count() == 1 ? ""
+        : " probes " + ShardAssignment.of(shard, config.targets()).held().size());
   }
 }

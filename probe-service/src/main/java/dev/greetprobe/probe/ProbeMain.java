@@ -5,7 +5,6 @@ import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.common.Shutdown;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.ProbeConfig;
-import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.schedule.Reloader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -40,7 +39,8 @@ public final class ProbeMain {
       on localhost:12345.
 
       The config reloads when the file's content changes (checked every reload.interval), on SIGHUP, and, with
-      reload.http: true, on POST /-/reload; targets are split over shard.count instances by a hash of their names.
+      reload.http: true, on POST /-/reload; targets are split over shard.count instances, or over the live peers a
+      DNS name lists (shard.peers), by a hash of their names.
 
       --check-config FILE validates FILE, with the environment overrides, as a start (and a reload) would, and starts
       nothing: exit 0 with a summary, or 2 with the message a start would stop with.
@@ -49,7 +49,8 @@ public final class ProbeMain {
       plain targets on bare epoll sockets (Linux).
 
       Environment overrides: PROBE_TRANSPORT, PROBE_HTTP_HOST, PROBE_HTTP_PORT, PROBE_SHARD_COUNT,
-      PROBE_SHARD_INDEX (a number, or a StatefulSet pod name such as probe-2)
+      PROBE_SHARD_INDEX (a number, or a StatefulSet pod name such as probe-2), PROBE_SHARD_SELF (this
+      instance's IP address among the peers of shard.peers)
       """;
 
   private ProbeMain() {
@@ -120,7 +121,7 @@ public final class ProbeMain {
     ProbeConfig config = service.config();
     log.info("probe running on transport {}, {}; the status page /, /metrics, /targets, /probe{}"
         + " on {}:{}",
-        config.transport().label(), Reloader.describe(ShardAssignment.of(config.shard(), config.targets())),
+        config.transport().label(), Reloader.describe(service.assignment()),
         config.reload().http() ? " and POST /-/reload" : "", config.http().host(), service.httpPort());
   }
 }

@@ -2,7 +2,9 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.TargetBudget;
 import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.epoll.BareSockets;
@@ -11,6 +13,7 @@ import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Resolver;
 import dev.greetprobe.probe.net.TcpProber;
 import dev.greetprobe.probe.schedule.ConfigWatcher;
+import dev.greetprobe.probe.schedule.PeerWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
 import dev.greetprobe.probe.schedule.ResultHistory;
@@ -22,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The probe as a whole: the HTTP endpoint, the schedules of this shard's targets, and the reloads that change them.
+ * The probe as a whole: the HTTP endpoint, the schedules of this instance's targets, the reloads that change them, and,
+ * with {@code shard.peers}, the live peers that share them.
  */
 public final class ProbeService {
 
@@ -31,6 +35,7 @@ public final class ProbeService {
   private final ProbeScheduler scheduler;
   private final Reloader reloader;
   private final Optional<ConfigWatcher> watcher;
+  private final Optional<PeerWatcher> peers;
   private final ProbeHttpServer http;
   private final AtomicBoolean ready = new AtomicBoolean();
 
@@ -48,8 +53,11 @@ public final class ProbeService {
         config.status().history());
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text, budget(config));
     this.watcher = source.changes() ? Optional.of(new ConfigWatcher(vertx, reloader)) : Optional.empty();
+    this.peers = config.shard() instanceof Peers fleet
+        ? Optional.of(new PeerWatcher(vertx, resolver, fleet, reloader, metrics.membership()))
+        : Optional.empty();
     this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), registry,
-        scheduler, scheduler, reloader, ready::get);
+        scheduler, scheduler, reloader, () -> peers.map(PeerWatcher::status).orElse(null), ready::get);
   }
 
   /**
@@ -82,6 +90,7 @@ public final class ProbeService {
   public Future<Void> start() {
     return http.start()
         .compose(v -> reloader.start())
+        .compose(v -> peers.map(PeerWatcher::start).orElse(Future.succeededFuture()))
         .onSuccess(v -> {
           watcher.ifPresent(ConfigWatcher::start);
           ready.set(true);
@@ -97,6 +106,7 @@ public final class ProbeService {
   public Future<Void> stop() {
     ready.set(false);
     watcher.ifPresent(ConfigWatcher::stop);
+    peers.ifPresent(PeerWatcher::stop);
     return reloader.stop()
         .compose(v -> scheduler.stop())
         .onComplete(v -> resolver.close());
@@ -109,6 +119,11 @@ public final class ProbeService {
   /** The config the probe started with (http and dns stay so until a restart). */
   ProbeConfig config() {
     return config;
+  }
+
+  /** The targets this instance probes now. */
+  ShardAssignment assignment() {
+    return reloader.assignment();
   }
 
   ProbeScheduler scheduler() {

@@ -157,6 +157,24 @@ class ProbeMainTest {
         + " outside 0..1 (shard.count is 2)\n").isEqualTo(run(podTooMany, "--config", config).err());
   }
 
+  /** A pod of a fleet names itself by its IP; the check says whose peers it shares the targets with. */
+  @Test
+  void checkConfigOfAPeerNamesItsPeersAndItselfFromTheEnvironment() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"),
+        "shard: {peers: probe.greetprobe.svc.cluster.local, replicas: 2}\n" + TWO_TARGETS);
+
+    ChildProcess.Exit check = run(Map.of("PROBE_SHARD_SELF", "10.0.0.7"), "--check-config", config);
+    ChildProcess.Exit nameless = run(Map.of("PROBE_SHARD_SELF", "probe-0"), "--check-config", config);
+
+    assertThat(check.code()).isZero();
+    assertThat(check.out()).isEqualTo("probe config OK: 2 targets (1 tls), peers from"
+        + " probe.greetprobe.svc.cluster.local as 10.0.0.7, replicas 2, transport vertx; from the environment:"
+        + " PROBE_SHARD_SELF\n");
+    assertThat(nameless.code()).isEqualTo(2);
+    assertThat(nameless.err()).isEqualTo("probe: shard.self (from PROBE_SHARD_SELF): 'probe-0' is not an IP address"
+        + " (the peers are the address records of shard.peers)\n");
+  }
+
   /** Transport epoll is refused at start where Vert.x cannot run it: the check, starting no Vert.x, says the same. */
   @Test
   void checkConfigJudgesTransportEpollAsTheStartsVertxDoes() throws Exception {

@@ -216,7 +216,7 @@ class ProbeReloadTest {
     String after = metrics(httpPort);
     assertThat(after)
         .contains("probe_config_last_reload_successful 0.0")
-        .contains("probe_targets 3.0");
+        .contains("probe_targets{ownership=\"held\"} 3.0");
     assertThat(PrometheusText.parse(after).value("probe_config_last_reload_success_timestamp_seconds"))
         .isEqualTo(PrometheusText.parse(before).value("probe_config_last_reload_success_timestamp_seconds"));
     for (String target : List.of("keep", "change", "gone")) {
@@ -285,7 +285,7 @@ class ProbeReloadTest {
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).isEqualTo(
         "reading and validating config file " + config + " took longer than 300ms, so it was abandoned\n");
-    assertThat(metrics(httpPort)).contains("probe_config_last_reload_successful 0.0").contains("probe_targets 3.0");
+    assertThat(metrics(httpPort)).contains("probe_config_last_reload_successful 0.0").contains("probe_targets{ownership=\"held\"} 3.0");
 
     source.flow();
     Files.writeString(config, withTimeout(scenario.after(NEVER)));
@@ -367,7 +367,7 @@ class ProbeReloadTest {
 
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).isEqualTo("cannot read config file " + config + ": no such file\n");
-    assertThat(metrics(httpPort)).contains("probe_config_last_reload_successful 0.0").contains("probe_targets 3.0");
+    assertThat(metrics(httpPort)).contains("probe_config_last_reload_successful 0.0").contains("probe_targets{ownership=\"held\"} 3.0");
   }
 
   /** Without {@code --config} there is no file: a reload applies the built-in text again, which changes nothing. */

@@ -77,7 +77,7 @@ class ProbeServiceTest {
           .contains("probe_success{target=\"refused\"} 0.0")
           .contains("probe_success{target=\"nowhere\"} 0.0")
           .contains("probe_ip_protocol{target=\"greeter\"} 4.0")
-          .contains("probe_targets 3.0")
+          .contains("probe_targets{ownership=\"held\"} 3.0")
           .contains("probe_config_targets 3.0")
           .contains("probe_shard_index 0.0")
           .contains("probe_shards 1.0")

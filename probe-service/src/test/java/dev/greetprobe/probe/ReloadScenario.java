@@ -91,7 +91,7 @@ public final class ReloadScenario {
     assertThat(targets.getJsonArray("targets").getJsonObject(0).getString("timeout")).isEqualTo("90ms");
     String metrics = metrics(httpPort);
     assertThat(metrics)
-        .contains("probe_targets 3.0")
+        .contains("probe_targets{ownership=\"held\"} 3.0")
         .contains("probe_config_last_reload_successful 1.0");
   }
 }

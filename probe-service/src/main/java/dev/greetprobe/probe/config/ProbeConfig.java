@@ -7,6 +7,7 @@ import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
 import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,12 +22,19 @@ import java.util.regex.Pattern;
  * naming the target and the key.
  */
 public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEndpoint, Dns dns, Reload reload,
-    Shard shard, List<Target> targets, Histograms histograms, Status status) {
+    Sharding shard, List<Target> targets, Histograms histograms, Status status) {
 
+  /** Labels of letters, digits, '-' and '_', dot-separated, with an optional trailing dot. */
+  private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,62}(\\.[A-Za-z0-9_-]{1,63})*\\.?");
   private static final Pattern SHARD_NUMBER = Pattern.compile("\\d{1,9}");
   /** A StatefulSet names its pods {@code <set>-<ordinal>}; the ordinal is the shard. */
   private static final Pattern POD_NAME = Pattern.compile(".+-(\\d{1,9})");
   private static final int MAX_SHARDS = 1000;
+  /** Each replica is a peer probing the same target again: past a handful, only the load grows. */
+  private static final int MAX_REPLICAS = 10;
+  /** The keys of each way to shard, so that a config mixing them is refused rather than half read. */
+  private static final List<String> STATIC_KEYS = List.of("count", "index");
+  private static final List<String> PEERS_KEYS = List.of("self", "refresh", "replicas");
   /** Each one-off probe holds a socket, and the process shares its file limit with the scheduled probes. */
   private static final int MAX_CONCURRENT_PROBES = 10_000;
 
@@ -36,6 +44,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       "PROBE_HTTP_PORT", "http.port",
       "PROBE_SHARD_COUNT", "shard.count",
       "PROBE_SHARD_INDEX", "shard.index",
+      "PROBE_SHARD_SELF", "shard.self",
       Transport.VARIABLE, "transport");
 
   /** @param limits what one client may hold of the port */
@@ -103,7 +112,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     ProbeEndpoint probeEndpoint = probeEndpoint(root.section("probe_endpoint"));
     Dns dns = dns(root.section("dns"));
     Reload reload = reload(root.section("reload"));
-    Shard shard = shard(root.section("shard"));
+    Sharding shard = shard(root.section("shard"));
     TargetFactory.Defaults defaults = TargetFactory.defaults(root.section("defaults"));
     List<Target> targets = targets(root.mappings("targets"), defaults);
     ConfigReader metrics = root.section("metrics");
@@ -165,8 +174,47 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     return new Reload(interval, timeout, http, settle);
   }
 
+  /** A fixed shard of a count, or the live peers of a DNS name: one or the other, never keys of both. */
+  private static Sharding shard(ConfigReader shard) {
+    boolean peers = shard.has("peers");
+    for (String key : peers ? STATIC_KEYS : PEERS_KEYS) {
+      if (shard.has(key)) {
+        throw shard.error(key, peers
+            ? "is set, but so is shard.peers: the peers come from DNS, not from a count and an index"
+            : "is set, but shard.peers is not (it belongs to sharing the targets with the peers DNS lists)");
+      }
+    }
+    Sharding result = peers ? peers(shard) : fixedShard(shard);
+    shard.done();
+    return result;
+  }
+
+  private static Peers peers(ConfigReader shard) {
+    String name = shard.nonEmptyString("peers", null).trim();
+    if (isIpAddress(name) || !DNS_NAME.matcher(name).matches()) {
+      throw shard.error("peers", ConfigException.quote(name)
+          + " is not a DNS name (the name whose records list the ready peers, as in probe.greetprobe.svc.cluster.local)");
+    }
+    if (!shard.has("self")) {
+      throw shard.error("self", "is required with shard.peers: this instance's IP address, as the peers' records "
+          + "give it (a pod's status.podIP)");
+    }
+    String text = shard.nonEmptyString("self", null).trim();
+    InetAddress self = NetUtil.createInetAddressFromIpAddressString(text);
+    if (self == null) {
+      throw shard.error("self", ConfigException.quote(text)
+          + " is not an IP address (the peers are the address records of shard.peers)");
+    }
+    Duration refresh = shard.duration("refresh", Duration.ofSeconds(5));
+    if (refresh.toMillis() < 100) {
+      throw shard.error("refresh", Durations.format(refresh) + " is below the minimum of 100ms");
+    }
+    int replicas = shard.integer("replicas", 1, 1, MAX_REPLICAS);
+    return new Peers(name, self.getHostAddress(), refresh, replicas);
+  }
+
   /** The index is a number, or a StatefulSet pod's name, so that a pod can pass its own name to find its shard. */
-  private static Shard shard(ConfigReader shard) {
+  private static Shard fixedShard(ConfigReader shard) {
     int count = shard.integer("count", 1, 1, MAX_SHARDS);
     String text = shard.nonEmptyString("index", "0").trim();
     long index;
@@ -185,7 +233,6 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     if (index >= count) {
       throw shard.error("index", described + " is outside 0.." + (count - 1) + " (shard.count is " + count + ")");
     }
-    shard.done();
     return new Shard((int) index, count);
   }
 

@@ -9,7 +9,7 @@ package dev.greetprobe.probe.config;
  * @param index this instance's shard, 0 to count - 1
  * @param count how many shards share the targets
  */
-public record Shard(int index, int count) {
+public record Shard(int index, int count) implements Sharding, Ownership {
 
   public Shard {
     if (count < 1) {
@@ -21,6 +21,7 @@ public record Shard(int index, int count) {
   }
 
   /** Whether this shard probes the target named {@code name}. */
+  @Override
   public boolean holds(String name) {
     return owner(name, count) == index;
   }

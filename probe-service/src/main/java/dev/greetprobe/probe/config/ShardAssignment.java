@@ -3,23 +3,24 @@ package dev.greetprobe.probe.config;
 import java.util.List;
 
 /**
- * The targets of one config that one shard probes.
+ * The targets of one config that one instance probes.
  *
- * @param shard the shard
+ * @param ownership which targets this instance holds: its shard, or its place among the live peers
  * @param held the targets it probes, in config order
- * @param total how many targets the config has over all shards
+ * @param total how many targets the config has over all instances
  */
-public record ShardAssignment(Shard shard, List<Target> held, int total) {
+public record ShardAssignment(Ownership ownership, List<Target> held, int total) {
 
   public ShardAssignment {
     held = List.copyOf(held);
   }
 
-  public static ShardAssignment of(Shard shard, List<Target> targets) {
-    return new ShardAssignment(shard, targets.stream().filter(t -> shard.holds(t.name())).toList(), targets.size());
+  public static ShardAssignment of(Ownership ownership, List<Target> targets) {
+    return new ShardAssignment(ownership, targets.stream().filter(t -> ownership.holds(t.name())).toList(),
+        targets.size());
   }
 
-  /** How many targets other shards probe. */
+  /** How many targets this instance does not probe: other shards' or other peers'. */
   public int elsewhere() {
     return total - held.size();
   }

@@ -15,6 +15,11 @@ public final class StableHash {
       h ^= b;
       h *= 0x100000001b3L;
     }
+    return mix(h);
+  }
+
+  /** SplitMix64's finalizer: every bit of the result depends on every bit of {@code h}. */
+  public static long mix(long h) {
     h ^= h >>> 30;
     h *= 0xbf58476d1ce4e5b9L;
     h ^= h >>> 27;

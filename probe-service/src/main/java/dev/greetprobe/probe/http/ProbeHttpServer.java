@@ -4,18 +4,21 @@ import dev.greetprobe.common.Exposition;
 import dev.greetprobe.common.OpsHttpServer;
 import dev.greetprobe.common.OpsRoutes;
 import dev.greetprobe.common.ScrapeBody;
+import dev.greetprobe.probe.config.Membership;
 import dev.greetprobe.probe.config.ProbeConfig;
+import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.config.TargetFactory;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Prober;
+import dev.greetprobe.probe.schedule.PeerWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,6 +26,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The probe's HTTP endpoint: {@code /} (the {@link StatusPage}), {@code /metrics}, {@code /health/live},
@@ -48,7 +52,7 @@ public final class ProbeHttpServer {
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
       Exposition exposition, MeterRegistry registry, ProbeScheduler scheduler, Prober prober, Reloader reloader,
-      BooleanSupplier ready) {
+      Supplier<PeerWatcher.Status> peers, BooleanSupplier ready) {
     this.registry = registry;
     this.vertx = vertx;
     this.config = config;
@@ -59,8 +63,8 @@ public final class ProbeHttpServer {
     this.reloader = reloader;
     this.ready = ready;
     LargeRequests large = new LargeRequests();
-    this.status = new StatusPage(vertx, scheduler, reloader, large);
-    this.targets = new TargetsEndpoint(vertx, scheduler, reloader, large);
+    this.status = new StatusPage(vertx, scheduler, reloader, peers, large);
+    this.targets = new TargetsEndpoint(vertx, scheduler, reloader, peers, large);
   }
 
   public Future<?> start() {
@@ -110,7 +114,9 @@ public final class ProbeHttpServer {
         .put("removed", new JsonArray(diff.removed()))
         .put("unchanged", diff.unchanged())
         .put("restart_required", new JsonArray(applied.restartRequired()))
-        .put("shard", TargetsEndpoint.shard(applied.assignment().shard()))
+        .put(applied.assignment().ownership() instanceof Shard ? "shard" : "membership",
+            applied.assignment().ownership() instanceof Shard shard ? TargetsEndpoint.shard(shard)
+                : TargetsEndpoint.membership((Membership) applied.assignment().ownership(), null))
         .put("targets", applied.assignment().held().size())
         .put("elsewhere", applied.assignment().elsewhere())
         .put("sha256", applied.sha256());

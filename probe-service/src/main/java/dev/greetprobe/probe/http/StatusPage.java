@@ -1,7 +1,10 @@
 package dev.greetprobe.probe.http;
 
+import dev.greetprobe.probe.config.Membership;
+import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.http.templates.JtestatusGenerated;
+import dev.greetprobe.probe.schedule.PeerWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
 import dev.greetprobe.probe.schedule.TargetSchedule;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /}: every target of this instance at a glance, rendered on the server from a precompiled template that
@@ -42,6 +46,8 @@ public final class StatusPage {
   private final LargeRequests gate;
   private final ProbeScheduler scheduler;
   private final Reloader reloader;
+  /** The live peers as this instance sees them, or null with a fixed shard. */
+  private final Supplier<PeerWatcher.Status> peers;
   private final String instance;
   private final String version;
   private final Buffer stylesheet;
@@ -49,11 +55,13 @@ public final class StatusPage {
   private final String stylesheetLink;
 
   /** Build outside Vert.x threads: finding the host's name may ask the resolver. */
-  StatusPage(Vertx vertx, ProbeScheduler scheduler, Reloader reloader, LargeRequests gate) {
+  StatusPage(Vertx vertx, ProbeScheduler scheduler, Reloader reloader, Supplier<PeerWatcher.Status> peers,
+      LargeRequests gate) {
     this.gate = gate;
     this.vertx = vertx;
     this.scheduler = scheduler;
     this.reloader = reloader;
+    this.peers = peers;
     this.instance = instance(System.getenv());
     String built = StatusPage.class.getPackage().getImplementationVersion();
     this.version = built == null ? "dev" : built;
@@ -102,11 +110,14 @@ public final class StatusPage {
     ShardAssignment assignment = reloader.assignment();
     Reloader.LastReload lastReload = reloader.lastReload();
     String transport = reloader.running().transport().label();
+    PeerWatcher.Status seen = peers.get();
     vertx.executeBlocking(() -> {
       List<StatusView.Entry> entries = new ArrayList<>(schedules.size());
-      schedules.forEach(s -> entries.add(new StatusView.Entry(s.target(), s.last(), s.history())));
-      StatusView.Header header = new StatusView.Header(instance, version, assignment.shard().index(),
-          assignment.shard().count(), schedules.size(), assignment.elsewhere(), transport, config(lastReload),
+      schedules.forEach(s -> entries.add(new StatusView.Entry(s.target(), s.last(), s.history(),
+          assignment.ownership() instanceof Membership membership ? membership.holders(s.target().name())
+              : List.of())));
+      StatusView.Header header = new StatusView.Header(instance, version, sharing(assignment, seen), schedules.size(),
+          assignment.elsewhere(), transport, config(lastReload),
           lastReload == null || lastReload.successful(), StatusView.dateTime(Instant.now()));
       return render(StatusView.of(header, entries, query, stylesheetLink));
     }, false).onComplete(done -> {
@@ -123,6 +134,27 @@ public final class StatusPage {
         ctx.fail(done.cause());
       }
     });
+  }
+
+  /**
+   * What the header says of how the targets are shared: {@code 1/3} for a fixed shard; with live peers, this one among
+   * them, how many hold each target, and when they were last looked up, or why the last lookup kept them.
+   */
+  static String sharing(ShardAssignment assignment, PeerWatcher.Status seen) {
+    if (!(assignment.ownership() instanceof Membership membership)) {
+      Shard shard = (Shard) assignment.ownership();
+      return shard.index() + "/" + shard.count();
+    }
+    String text = membership.self() + " among " + membership.peers().size() + " "
+        + (membership.peers().size() == 1 ? "peer" : "peers") + " (" + String.join(", ", membership.peers()) + "), "
+        + "replicas " + membership.replicas();
+    if (seen == null || seen.attempted() == null) {
+      return text + ", not looked up yet";
+    }
+    String refreshed = seen.refreshed() == null ? "never" : StatusView.dateTime(seen.refreshed());
+    return seen.error() == null ? text + ", refreshed " + refreshed
+        : text + ", refreshed " + refreshed + "; the lookup at " + StatusView.dateTime(seen.attempted())
+            + " failed: " + seen.error();
   }
 
   /** What the header says of the config: the last reload's outcome and when. */

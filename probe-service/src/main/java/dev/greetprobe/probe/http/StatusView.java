@@ -44,13 +44,14 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    *
    * @param instance the pod's name, or the host's
    * @param version the build's version, {@code dev} outside a built jar
+   * @param sharing how this instance shares the targets: its shard, or its peers and their last lookup
    * @param here targets this instance probes
-   * @param elsewhere targets of the config that other shards probe
+   * @param elsewhere targets of the config that other instances probe
    * @param config what became of the last reload, for people
    * @param configOk whether the last reload was applied
    * @param generated when the page was made
    */
-  public record Header(String instance, String version, int shardIndex, int shardCount, int here, int elsewhere,
+  public record Header(String instance, String version, String sharing, int here, int elsewhere,
       String transport, String config, boolean configOk, String generated) {
   }
 
@@ -58,8 +59,11 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
   public record Counts(int up, int down, int pending) {
   }
 
-  /** A target as the schedules hold it: its config, its last result (null before the first), its history. */
-  public record Entry(Target target, ProbeResult last, ResultHistory history) {
+  /**
+   * A target as the schedules hold it: its config, its last result (null before the first), its history, and the
+   * peers that probe it (empty with a fixed shard).
+   */
+  public record Entry(Target target, ProbeResult last, ResultHistory history, List<String> holders) {
 
     State state() {
       return last == null ? State.PENDING : last.success() ? State.UP : State.DOWN;
@@ -134,6 +138,7 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
   /**
    * One target's row.
    *
+   * @param holders the peers that probe it, as in {@code probed by 10.0.0.1, 10.0.0.2}; empty with a fixed shard
    * @param reason the result's label when down, as in {@code connect_refused}; empty otherwise
    * @param detail what the last probe said, from the network: the exception's words, the bytes it quoted, made
    *     {@link Printable}
@@ -144,7 +149,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    * @param strip the history, one cell per result, the newest on the right
    * @param stripWidth the strip's width in the units of its view box: room for a full history
    */
-  public record Row(String name, String address, State state, String reason, String detail, String received,
+  public record Row(String name, String address, String holders, State state, String reason, String detail,
+      String received,
       String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, String p50, String p99) {
   }
 
@@ -251,7 +257,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     double ratio = history.successRatio();
     Duration p50 = history.percentile(0.5);
     Duration p99 = history.percentile(0.99);
-    return new Row(target.name(), target.address().toString(), state,
+    return new Row(target.name(), target.address().toString(),
+        entry.holders().isEmpty() ? "" : "probed by " + String.join(", ", entry.holders()), state,
         state == State.DOWN ? last.result().label() : "",
         last == null ? "" : Printable.escape(last.detail()),
         state == State.DOWN && last.received() != null ? Printable.escape(last.received()) : "",

@@ -3,6 +3,7 @@ package dev.greetprobe.probe.metrics;
 import dev.greetprobe.common.Exposition;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.probe.config.Phase;
+import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.config.Transport;
@@ -10,6 +11,7 @@ import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
@@ -44,7 +46,8 @@ public final class ProbeMetrics {
   private final PrometheusRegistry registry;
   private final Histogram lateness;
   private final TargetFamilies targetFamilies;
-  private final GaugeDataPoint targets;
+  private final GaugeDataPoint held;
+  private final GaugeDataPoint elsewhere;
   private final GaugeDataPoint configTargets;
   private final GaugeDataPoint shardIndex;
   private final GaugeDataPoint shardCount;
@@ -56,7 +59,9 @@ public final class ProbeMetrics {
     lateness = ProbeFamily.LATENESS.describe(histograms.builder(LATENESS_BUCKETS)).register(registry);
     targetFamilies = new TargetFamilies(histograms);
     registry.register(targetFamilies);
-    targets = gauge(ProbeFamily.TARGETS).register(registry);
+    Gauge targets = gauge(ProbeFamily.TARGETS).labelNames("ownership").register(registry);
+    held = targets.labelValues("held");
+    elsewhere = targets.labelValues("elsewhere");
     configTargets = gauge(ProbeFamily.CONFIG_TARGETS).register(registry);
     shardIndex = gauge(ProbeFamily.SHARD_INDEX).register(registry);
     shardCount = gauge(ProbeFamily.SHARDS).register(registry);
@@ -76,14 +81,31 @@ public final class ProbeMetrics {
         .setLabelValues(transport.label());
   }
 
-  /** A config took effect; this instance probes its shard's part of it. */
+  /** A config took effect; this instance probes its part of it. */
   public void configLoaded(ShardAssignment assignment, Instant at) {
-    targets.set(assignment.held().size());
-    configTargets.set(assignment.total());
-    shardIndex.set(assignment.shard().index());
-    shardCount.set(assignment.shard().count());
+    assigned(assignment);
     reloadSuccessful.set(1);
     reloadSuccessSeconds.set(at.toEpochMilli() / 1000.0);
+  }
+
+  /** This instance probes {@code assignment}'s targets, after a config took effect or the live peers changed. */
+  public void assigned(ShardAssignment assignment) {
+    held.set(assignment.held().size());
+    elsewhere.set(assignment.elsewhere());
+    configTargets.set(assignment.total());
+    if (assignment.ownership() instanceof Shard shard) {
+      shardIndex.set(shard.index());
+      shardCount.set(shard.count());
+    }
+  }
+
+  /** The series of sharing the targets with live peers, registered only by an instance that does. */
+  public MembershipMetrics membership() {
+    return new MembershipMetrics(
+        gauge(ProbeFamily.SHARD_PEERS).register(registry),
+        ProbeFamily.MEMBERSHIP_CHANGES.describe(Counter.builder().withoutExemplars()).register(registry),
+        ProbeFamily.REFRESH_FAILURES.describe(Counter.builder().withoutExemplars()).register(registry),
+        gauge(ProbeFamily.REFRESH_SUCCESS_TIMESTAMP).register(registry));
   }
 
   /** A config was refused; the running one stays. */

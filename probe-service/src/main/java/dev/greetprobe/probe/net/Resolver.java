@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -128,9 +129,22 @@ public final class Resolver implements AutoCloseable {
     if (literal != null) {
       return Future.succeededFuture(literal);
     }
-    Promise<InetAddress> promise = Promise.promise();
     DnsNameResolver resolver = resolver(protocol, queryTimeoutMillis(dns.queryTimeout(), timeout));
-    io.netty.util.concurrent.Future<InetAddress> lookup = resolver.resolve(host);
+    return ended(resolver.resolve(host), context, timeout);
+  }
+
+  /**
+   * Every address of {@code host} (IPv4 when it has any, else IPv6), completed on {@code context}; the lookup is
+   * cancelled once {@code timeout} has passed.
+   */
+  public Future<List<InetAddress>> resolveAll(Context context, String host, Duration timeout) {
+    DnsNameResolver resolver = resolver(IpProtocol.AUTO, queryTimeoutMillis(dns.queryTimeout(), timeout));
+    return ended(resolver.resolveAll(host), context, timeout);
+  }
+
+  /** {@code lookup}'s outcome on {@code context}, the lookup cancelled at {@code timeout}. */
+  private <T> Future<T> ended(io.netty.util.concurrent.Future<T> lookup, Context context, Duration timeout) {
+    Promise<T> promise = Promise.promise();
     io.netty.util.concurrent.Future<?> cancel = group.next()
         .schedule(() -> lookup.cancel(false), timeout.toNanos(), TimeUnit.NANOSECONDS);
     lookup.addListener(done -> cancel.cancel(false));
@@ -157,6 +171,23 @@ public final class Resolver implements AutoCloseable {
       }
     }
     return Result.DNS_ERROR;
+  }
+
+  /**
+   * Whether a failed lookup was a server's answer that the name has no address: NXDOMAIN, or no record of the type
+   * asked (NODATA, which a headless Service without ready pods answers). A timeout or SERVFAIL says nothing of the
+   * name.
+   */
+  public static boolean answeredNone(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DnsErrorCauseException dns) {
+        return dns.getCode() == DnsResponseCode.NXDOMAIN;
+      }
+      if (cause instanceof DnsNameResolverTimeoutException || cause instanceof TimeoutException) {
+        return false;
+      }
+    }
+    return failure instanceof UnknownHostException;
   }
 
   @Override

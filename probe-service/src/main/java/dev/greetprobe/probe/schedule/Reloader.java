@@ -3,9 +3,13 @@ package dev.greetprobe.probe.schedule;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.probe.config.ConfigSource;
+import dev.greetprobe.probe.config.Membership;
+import dev.greetprobe.probe.config.Ownership;
+import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
+import dev.greetprobe.probe.config.Sharding;
 import dev.greetprobe.probe.config.TargetBudget;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import io.vertx.core.AsyncResult;
@@ -40,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>A config is applied whole or not at all: one whose targets are more than the heap holds ({@link TargetBudget}) is
  * refused before anything changes, and an apply that fails part way is undone by applying the targets before it again,
  * so the scheduler, {@code /targets} and {@code probe_targets} keep showing one and the same set.
+ *
+ * <p>With {@code shard.peers}, which targets this instance holds also depends on the live peers: a change of them
+ * ({@link #peersChanged}) takes the same queue and is applied as the same diff, over the running config.
  */
 public final class Reloader {
 
@@ -52,7 +59,7 @@ public final class Reloader {
   /**
    * @param diff how this shard's targets changed
    * @param assignment this shard's part of the new config
-   * @param restartRequired sections that changed but take effect only after a restart ({@code transport},
+   * @param restartRequired sections that changed but take effect only after a restart ({@code transport}, {@code shard},
    *     {@code http}, {@code probe_endpoint}, {@code dns}, {@code metrics.histograms}, {@code status.history})
    * @param sha256 the hash of the text applied, to tell which version of a file each instance runs
    */
@@ -99,6 +106,8 @@ public final class Reloader {
   private final TargetBudget budget;
   private volatile ProbeConfig running;
   private volatile ShardAssignment assignment;
+  /** The live peers, this instance among them; none until the first lookup, and always none with a fixed shard. */
+  private volatile List<String> peers = List.of();
   /** The hash of the text last read, applied or refused, or why it could not be read: the watcher compares it. */
   private volatile String lastRead;
   private volatile LastReload lastReload;
@@ -119,7 +128,7 @@ public final class Reloader {
     this.scheduler = scheduler;
     this.metrics = metrics;
     this.running = config;
-    this.assignment = ShardAssignment.of(config.shard(), config.targets());
+    this.assignment = ShardAssignment.of(ownership(config), config.targets());
     budget.check(assignment);
     this.lastRead = sha256(text);
   }
@@ -163,6 +172,33 @@ public final class Reloader {
           .compose(candidate -> (candidate.validated() ? conclude(candidate, "file changed").mapEmpty()
               : Future.<Void>succeededFuture()).map(new Check(candidate.fingerprint(), stamp.identity())));
     }));
+  }
+
+  /**
+   * The live peers are now {@code next}: this instance's targets are applied again, as a diff, so that the targets it
+   * keeps keep their schedules, series and history, and the ones it gains start at their offsets, within an interval.
+   * If applying fails part way, the targets before it are applied again and the peers before it kept.
+   */
+  public Future<ProbeScheduler.Diff> peersChanged(List<String> next) {
+    return enqueue(() -> {
+      List<String> before = peers;
+      ShardAssignment previous = assignment;
+      peers = List.copyOf(next);
+      ShardAssignment nextAssignment = ShardAssignment.of(ownership(running), running.targets());
+      return schedule(nextAssignment)
+          .onSuccess(diff -> {
+            assignment = nextAssignment;
+            metrics.assigned(nextAssignment);
+            log.info("peers changed to {}: {} added, {} removed, {} unchanged; {}", next, diff.added().size(),
+                diff.removed().size(), diff.unchanged(), describe(nextAssignment));
+          })
+          .recover(failure -> {
+            peers = before;
+            log.error("applying the peers {} failed part way ({}); restoring the targets before it", next,
+                failure.toString());
+            return schedule(previous).transform(restored -> Future.failedFuture(failure));
+          });
+    });
   }
 
   /**
@@ -251,13 +287,14 @@ public final class Reloader {
     if (candidate.refusal() != null) {
       return Future.succeededFuture(refuse(candidate.refusal(), trigger));
     }
-    ProbeConfig next = candidate.config();
+    ProbeConfig next = effective(candidate.config());
     try {
-      budget.check(ShardAssignment.of(next.shard(), next.targets()));
+      budget.check(ShardAssignment.of(ownership(next), next.targets()));
     } catch (ConfigException e) {
       return Future.succeededFuture(refuse(e.getMessage(), trigger));
     }
-    return apply(next, candidate.fingerprint(), trigger).recover(failure -> restore(failure, trigger));
+    return apply(candidate.config(), next, candidate.fingerprint(), trigger)
+        .recover(failure -> restore(failure, trigger));
   }
 
   /** After an apply that failed part way: the targets before it, applied again, so that no half of it stays. */
@@ -269,7 +306,32 @@ public final class Reloader {
             : "restoring the targets before it failed too (" + restored.cause().getMessage() + ")"), trigger)));
   }
 
-  private Future<Outcome> apply(ProbeConfig next, String sha256, String trigger) {
+  /**
+   * What of {@code next} takes effect now: the HTTP server, the resolver and the verticles keep the settings they were
+   * built with, and so does the running config, so that every reload until the restart says a restart is still
+   * needed. So does the way of sharding, but for a fixed shard's count and index and the peers' replicas.
+   */
+  private ProbeConfig effective(ProbeConfig next) {
+    return new ProbeConfig(running.transport(), running.http(), running.probeEndpoint(), running.dns(),
+        next.reload(), liveSharding(next), next.targets(), running.histograms(), running.status());
+  }
+
+  private Sharding liveSharding(ProbeConfig next) {
+    if (running.shard() instanceof Peers now && next.shard() instanceof Peers wanted) {
+      return new Peers(now.name(), now.self(), now.refresh(), wanted.replicas());
+    }
+    return running.shard() instanceof Shard && next.shard() instanceof Shard ? next.shard() : running.shard();
+  }
+
+  /** Which targets this instance holds under {@code config}: its fixed shard, or its rank among the live peers. */
+  private Ownership ownership(ProbeConfig config) {
+    if (config.shard() instanceof Peers own) {
+      return new Membership(peers, own.self(), own.replicas());
+    }
+    return (Shard) config.shard();
+  }
+
+  private Future<Outcome> apply(ProbeConfig next, ProbeConfig effective, String sha256, String trigger) {
     List<String> restartRequired = new ArrayList<>();
     if (!next.http().equals(running.http())) {
       restartRequired.add("http");
@@ -289,11 +351,10 @@ public final class Reloader {
     if (!next.status().equals(running.status())) {
       restartRequired.add("status.history");
     }
-    // The HTTP server, the resolver and the verticles keep the settings they were built with, and so does the running
-    // config, so that every reload until the restart says a restart is still needed.
-    ProbeConfig effective = new ProbeConfig(running.transport(), running.http(), running.probeEndpoint(), running.dns(),
-        next.reload(), next.shard(), next.targets(), running.histograms(), running.status());
-    ShardAssignment nextAssignment = ShardAssignment.of(effective.shard(), effective.targets());
+    if (!effective.shard().equals(next.shard())) {
+      restartRequired.add("shard");
+    }
+    ShardAssignment nextAssignment = ShardAssignment.of(ownership(effective), effective.targets());
     return schedule(nextAssignment).map(diff -> {
       running = effective;
       assignment = nextAssignment;
@@ -320,9 +381,15 @@ public final class Reloader {
     return new Refused(reason);
   }
 
-  /** How many targets this instance probes, and of which shard, for a log line. */
+  /** How many targets this instance probes, and of which shard or among which peers, for a log line. */
   public static String describe(ShardAssignment assignment) {
-    Shard shard = assignment.shard();
+    if (assignment.ownership() instanceof Membership membership) {
+      return membership.peers().contains(membership.self())
+          ? "peer " + membership.self() + " (of " + membership.peers().size() + " peers, replicas " + membership.replicas()
+              + ") probes " + assignment.held().size() + " of " + assignment.total() + " targets"
+          : "peer " + membership.self() + " probes none of " + assignment.total() + " targets until it has its peers";
+    }
+    Shard shard = (Shard) assignment.ownership();
     if (shard.count() == 1) {
       return "probing all " + assignment.total() + " targets";
     }

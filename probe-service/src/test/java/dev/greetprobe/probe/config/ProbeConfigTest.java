@@ -98,6 +98,26 @@ public class ProbeConfigTest {
   }
 
   @Test
+  void withPeersTheInstancesComeFromDnsRefreshedEveryFiveSecondsOneATargetAndSelfFromTheEnvironment() {
+    ProbeConfig config = ProbeConfig.parse("shard: {peers: probe.greetprobe.svc.cluster.local}\ntargets: []",
+        "test", Map.of("PROBE_SHARD_SELF", "10.0.0.7"));
+
+    assertThat(config.shard())
+        .isEqualTo(new Peers("probe.greetprobe.svc.cluster.local", "10.0.0.7", Duration.ofSeconds(5), 1));
+  }
+
+  @Test
+  void aPeerNamesItselfByAnAddressInTheFormTheAnswersGiveIt() {
+    ProbeConfig config = ProbeConfig.parse(
+        "shard: {peers: probe.test, self: '0:0:0:0:0:0:0:1', refresh: 1s, replicas: 2}\ntargets: []", "test",
+        Map.of());
+
+    assertThat(config.shard()).isEqualTo(new Peers("probe.test", "0:0:0:0:0:0:0:1", Duration.ofSeconds(1), 2));
+    assertThat(ProbeConfig.parse("shard: {peers: probe.test, self: '::1'}\ntargets: []", "test", Map.of()).shard())
+        .extracting(shard -> ((Peers) shard).self()).isEqualTo("0:0:0:0:0:0:0:1");
+  }
+
+  @Test
   void configuredDnsServersDropTheHostsSearchDomainsUnlessGiven() {
     ProbeConfig config = ProbeConfig.from(Map.of("dns", Map.of("servers", List.of("10.0.0.53"))), Map.of());
 
@@ -179,6 +199,13 @@ public class ProbeConfigTest {
       invalid-status-history.yaml                  | status.history: 0 is outside 1..1000
       invalid-shard-index-outside-count.yaml       | shard.index: 3 is outside 0..2 (shard.count is 3)
       invalid-shard-index-not-a-pod-name.yaml      | shard.index: 'probe' is neither a shard number nor a pod name ending in -N (as in probe-2)
+      invalid-shard-peers-with-count.yaml          | shard.count: is set, but so is shard.peers: the peers come from DNS, not from a count and an index
+      invalid-shard-replicas-without-peers.yaml    | shard.replicas: is set, but shard.peers is not (it belongs to sharing the targets with the peers DNS lists)
+      invalid-shard-self-missing.yaml              | shard.self: is required with shard.peers: this instance's IP address, as the peers' records give it (a pod's status.podIP)
+      invalid-shard-self-not-an-address.yaml       | shard.self: 'probe-0' is not an IP address (the peers are the address records of shard.peers)
+      invalid-shard-peers-not-a-name.yaml          | shard.peers: 'probe:9181' is not a DNS name (the name whose records list the ready peers, as in probe.greetprobe.svc.cluster.local)
+      invalid-shard-refresh.yaml                   | shard.refresh: 10ms is below the minimum of 100ms
+      invalid-shard-replicas.yaml                  | shard.replicas: 0 is outside 1..10
       invalid-empty.yaml                           | config file {file} holds no YAML document (it is empty, or only comments)
       invalid-comments-only.yaml                   | config file {file} holds no YAML document (it is empty, or only comments)
       invalid-targets-missing.yaml                 | targets: is required (write targets: [] for a probe with no targets)

@@ -123,7 +123,7 @@ class ShardTest {
           int shard = index;
           await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = metrics(ports[shard]);
-            assertThat(PrometheusText.parse(metrics).value("probe_targets")).isEqualTo(held.size());
+            assertThat(PrometheusText.parse(metrics).value("probe_targets{ownership=\"held\"}")).isEqualTo(held.size());
             assertThat(PrometheusText.parse(metrics).value("probe_config_targets")).isEqualTo(20);
             assertThat(PrometheusText.parse(metrics).value("probe_shard_index")).isEqualTo(shard);
             assertThat(PrometheusText.parse(metrics).value("probe_shards")).isEqualTo(2);
@@ -170,7 +170,7 @@ class ShardTest {
         String metrics = metrics(port);
         assertThat(taken).allSatisfy(n -> assertThat(metrics).doesNotContain("target=\"" + n + "\""));
         assertThat(successes(metrics, kept.get(0))).isGreaterThanOrEqualTo(keptRuns);
-        assertThat(PrometheusText.parse(metrics).value("probe_targets")).isEqualTo(kept.size());
+        assertThat(PrometheusText.parse(metrics).value("probe_targets{ownership=\"held\"}")).isEqualTo(kept.size());
         assertThat(PrometheusText.parse(metrics).value("probe_config_targets")).isEqualTo(30);
         join(service.stop());
       } finally {

@@ -22,8 +22,8 @@ class TargetBudgetTest {
     ProbeConfig shared = ProbeConfig.parse(targets("send: *big", "send: &big " + "x".repeat(4096)), "test", Map.of());
     ProbeConfig plain = ProbeConfig.parse(targets("", ""), "test", Map.of());
 
-    assertThatCode(() -> BUDGET.check(ShardAssignment.of(plain.shard(), plain.targets()))).doesNotThrowAnyException();
-    assertThatThrownBy(() -> BUDGET.check(ShardAssignment.of(shared.shard(), shared.targets())))
+    assertThatCode(() -> BUDGET.check(ShardAssignment.of((Shard) plain.shard(), plain.targets()))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> BUDGET.check(ShardAssignment.of((Shard) shared.shard(), shared.targets())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("would probe 1000 targets")
         .hasMessageContaining("less their send and expect texts: 8000 KiB");

@@ -196,13 +196,32 @@ public final class TestDnsServer implements AutoCloseable {
    * Replaces an NXDOMAIN, SERVFAIL or silent rule for the name but keeps its delay.
    */
   public TestDnsServer answer(String name, String ipLiteral) {
+    AddressRecord record = record(ipLiteral);
+    update(name, rule -> rule.withRecord(record));
+    return this;
+  }
+
+  private static AddressRecord record(String ipLiteral) {
     byte[] rdata = NetUtil.createByteArrayFromIpAddressString(Objects.requireNonNull(ipLiteral, "ipLiteral"));
     if (rdata == null) {
       throw new IllegalArgumentException("Not an IP literal: " + ipLiteral);
     }
-    AddressRecord record = new AddressRecord(rdata.length == 4 ? DnsRecordType.A : DnsRecordType.AAAA, rdata);
-    update(name, rule -> rule.withRecord(record));
+    return new AddressRecord(rdata.length == 4 ? DnsRecordType.A : DnsRecordType.AAAA, rdata);
+  }
+
+  /**
+   * Answers the name with exactly these addresses from now on, replacing its records and its mode in one step, as a
+   * headless Service's records change when a pod becomes ready or goes; keeps its delay.
+   */
+  public TestDnsServer only(String name, List<String> ipLiterals) {
+    List<AddressRecord> records = ipLiterals.stream().map(TestDnsServer::record).toList();
+    update(name, rule -> new Rule(Mode.ANSWER, records, rule.delay(), false));
     return this;
+  }
+
+  /** Answers the name with NOERROR and no records (NODATA): the name exists, and lists nothing. */
+  public TestDnsServer empty(String name) {
+    return only(name, List.of());
   }
 
   /** Answers the name with NXDOMAIN, dropping its records; this is also what unknown names get. */

@@ -142,7 +142,7 @@ class ReloaderTest {
     assertThat(reloader.assignment().held()).extracting(Target::name).containsExactlyElementsOf(before);
     assertThat(scheduler.liveTimers()).isEqualTo(3);
     assertThat(registry.scrape())
-        .contains("probe_targets 3.0")
+        .contains("probe_targets{ownership=\"held\"} 3.0")
         .contains("probe_config_last_reload_successful 0.0");
     for (String target : before) {
       double runs = successes(registry.scrape(), target);

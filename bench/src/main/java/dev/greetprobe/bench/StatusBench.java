@@ -10,6 +10,8 @@ import dev.greetprobe.probe.http.StatusView;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.probe.schedule.ResultHistory;
+import dev.greetprobe.probe.schedule.StateChanges;
+import dev.greetprobe.probe.schedule.UptimeRollup;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,14 +78,18 @@ final class StatusBench {
       Target target = new Target("target-" + i, new HostPort("host-" + i + ".example", 12345), null, null, null,
           IpProtocol.AUTO, Duration.ofSeconds(10), Duration.ofSeconds(5));
       ResultHistory results = new ResultHistory(history);
+      StateChanges changes = new StateChanges(NOW.minusSeconds(10L * history));
+      UptimeRollup uptime = new UptimeRollup(NOW.minusSeconds(10L * history));
       ProbeResult last = null;
       for (int k = 0; k < history; k++) {
         boolean down = i % 10 == 0 && k >= history - 5 || random.nextInt(50) == 0;
         last = result(down ? Result.CONNECT_REFUSED : Result.SUCCESS, loopback, random,
             NOW.minusSeconds(10L * (history - k)));
         results.record(last);
+        changes.record(last);
+        uptime.record(last);
       }
-      entries.add(new StatusView.Entry(target, last, results, List.of()));
+      entries.add(new StatusView.Entry(target, last, results, changes, uptime, List.of()));
     }
     return entries;
   }

@@ -16,7 +16,7 @@ import dev.greetprobe.probe.schedule.ConfigWatcher;
 import dev.greetprobe.probe.schedule.PeerWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
-import dev.greetprobe.probe.schedule.ResultHistory;
+import dev.greetprobe.probe.schedule.TargetSchedule;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,7 +66,7 @@ public final class ProbeService {
    */
   static TargetBudget budget(ProbeConfig config) {
     int history = config.status().history();
-    return TargetBudget.ofThisHeap().withHistory(ResultHistory.bytes(history))
+    return TargetBudget.ofThisHeap().withHistory(TargetSchedule.bytesKept(history))
         .withRequests(ProbeHttpServer.bytesInFlight(history));
   }
 

@@ -23,6 +23,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +136,26 @@ class ProbeServiceTest {
           .containsExactly("resolve", "connect", "first_byte");
       assertThat(targets.get(1).getJsonObject("last").getString("result")).isEqualTo("dns_nxdomain");
       assertThat(targets.get(2).getJsonObject("last").getString("result")).isEqualTo("connect_refused");
+    });
+  }
+
+  @Test
+  void targetsSaysSinceWhenEachTargetIsUpOrDownAndItsUptime() {
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+      List<JsonObject> targets = new JsonObject(get("/targets").body()).getJsonArray("targets").stream()
+          .map(JsonObject.class::cast).toList();
+      JsonObject up = targets.get(0).getJsonObject("state");
+      assertThat(up.getString("state")).isEqualTo("up");
+      assertThat(up.getJsonArray("changes").getJsonObject(0).getString("result")).isEqualTo("success");
+      JsonObject down = targets.get(2).getJsonObject("state");
+      assertThat(down.getString("state")).isEqualTo("down");
+      assertThat(Instant.parse(down.getString("since")))
+          .isEqualTo(Instant.parse(down.getJsonArray("changes").getJsonObject(0).getString("at")));
+      JsonObject uptime = targets.get(0).getJsonObject("uptime");
+      assertThat(uptime.getDouble("1h")).isEqualTo(1.0);
+      assertThat(uptime.getDouble("7d")).isEqualTo(1.0);
+      assertThat(targets.get(2).getJsonObject("uptime").getDouble("24h")).isZero();
+      assertThat(Instant.parse(uptime.getString("counting_since"))).isBefore(Instant.now());
     });
   }
 

@@ -113,7 +113,7 @@ public final class StatusPage {
     PeerWatcher.Status seen = peers.get();
     vertx.executeBlocking(() -> {
       List<StatusView.Entry> entries = new ArrayList<>(schedules.size());
-      schedules.forEach(s -> entries.add(new StatusView.Entry(s.target(), s.last(), s.history(),
+      schedules.forEach(s -> entries.add(new StatusView.Entry(s.target(), s.last(), s.history(), s.changes(), s.uptime(),
           assignment.ownership() instanceof Membership membership ? membership.holders(s.target().name())
               : List.of())));
       StatusView.Header header = new StatusView.Header(instance, version, sharing(assignment, seen), schedules.size(),

@@ -6,6 +6,8 @@ import dev.greetprobe.probe.net.Printable;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.probe.schedule.ResultHistory;
+import dev.greetprobe.probe.schedule.StateChanges;
+import dev.greetprobe.probe.schedule.UptimeRollup;
 import io.vertx.core.MultiMap;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +65,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    * A target as the schedules hold it: its config, its last result (null before the first), its history, and the
    * peers that probe it (empty with a fixed shard).
    */
-  public record Entry(Target target, ProbeResult last, ResultHistory history, List<String> holders) {
+  public record Entry(Target target, ProbeResult last, ResultHistory history, StateChanges changes,
+      UptimeRollup uptime, List<String> holders) {
 
     State state() {
       return last == null ? State.PENDING : last.success() ? State.UP : State.DOWN;

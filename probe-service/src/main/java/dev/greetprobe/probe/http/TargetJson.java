@@ -5,6 +5,8 @@ import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.schedule.ResultHistory;
+import dev.greetprobe.probe.schedule.StateChanges;
+import dev.greetprobe.probe.schedule.UptimeRollup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -20,10 +22,11 @@ final class TargetJson {
    * its history of {@code history}; twice, for the string and its bytes.
    */
   static long maxBytes(int history) {
-    return 2 * (64 * 1024 + 128L * history);
+    return 2 * (64 * 1024 + 128L * (history + StateChanges.KEPT));
   }
 
-  static JsonObject of(Target target, ProbeResult last, ResultHistory.Snapshot history) {
+  static JsonObject of(Target target, ProbeResult last, ResultHistory.Snapshot history, StateChanges.Snapshot changes,
+      UptimeRollup.Snapshot uptime) {
     JsonObject json = new JsonObject()
         .put("name", target.name())
         .put("address", target.address().toString())
@@ -52,6 +55,31 @@ final class TargetJson {
           .put("duration_seconds", ProbeMetrics.seconds(history.duration(i))));
     }
     json.put("history", results);
+    json.put("state", state(changes));
+    json.put("uptime", uptime(uptime));
+    return json;
+  }
+
+  /** Up, down or pending, since when, and the last changes, the oldest first. */
+  static JsonObject state(StateChanges.Snapshot changes) {
+    JsonArray list = new JsonArray();
+    changes.changes().forEach(change -> list.add(new JsonObject()
+        .put("at", change.at().toString())
+        .put("state", change.state())
+        .put("result", change.to().label())));
+    return new JsonObject()
+        .put("state", changes.state())
+        .put("since", changes.since().toString())
+        .put("changes", list);
+  }
+
+  /** The share of successful probes over each window, null for a window with none yet, and since when it counts. */
+  static JsonObject uptime(UptimeRollup.Snapshot uptime) {
+    JsonObject json = new JsonObject().put("counting_since", uptime.countingSince().toString());
+    for (UptimeRollup.Window window : UptimeRollup.Window.values()) {
+      double ratio = uptime.of(window);
+      json.put(window.label(), Double.isNaN(ratio) ? null : ratio);
+    }
     return json;
   }
 

@@ -17,6 +17,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -138,7 +139,7 @@ final class TargetsEndpoint {
   /** The page: the filter's targets in the order of their names, after {@code after}, and whether more follow. */
   private static Selection select(List<TargetSchedule> schedules, Page page, Membership membership) {
     List<StatusView.Entry> matching = schedules.stream()
-        .map(s -> new StatusView.Entry(s.target(), s.last(), s.history(),
+        .map(s -> new StatusView.Entry(s.target(), s.last(), s.history(), s.changes(), s.uptime(),
             membership == null ? List.of() : membership.holders(s.target().name())))
         .filter(page.filter()::matches)
         .filter(e -> e.target().name().compareTo(page.after()) > 0)
@@ -171,7 +172,8 @@ final class TargetsEndpoint {
         if (i > 0) {
           chunk.appendString(",");
         }
-        JsonObject target = TargetJson.of(row.target(), row.last(), history);
+        JsonObject target = TargetJson.of(row.target(), row.last(), history, row.changes().snapshot(),
+            row.uptime().snapshot(Instant.now()));
         if (membership != null) {
           target.put("holders", new JsonArray(row.holders()));
         }

@@ -7,6 +7,7 @@ import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Prober;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +25,8 @@ public final class TargetSchedule {
   private final TargetMeters meters;
   private final AtomicInteger liveTimers;
   private final ResultHistory history;
+  private final StateChanges changes;
+  private final UptimeRollup uptime;
   /** Which of the scheduler's verticles owns the schedule: its slot's. */
   private final int verticle;
   /** What this schedule waits on its wake-ups with: one object, so that it can be taken out again. */
@@ -39,6 +42,9 @@ public final class TargetSchedule {
       AtomicInteger liveTimers, int history) {
     this.target = target;
     this.history = new ResultHistory(history);
+    Instant scheduled = Instant.now();
+    this.changes = new StateChanges(scheduled);
+    this.uptime = new UptimeRollup(scheduled);
     this.verticle = verticle;
     this.metrics = metrics;
     this.meters = meters;
@@ -83,6 +89,8 @@ public final class TargetSchedule {
       if (!stopped) {
         meters.record(result);
         history.record(result);
+        changes.record(result);
+        uptime.record(result);
         last = result;
       }
     });
@@ -118,6 +126,21 @@ public final class TargetSchedule {
   /** The last results recorded, as long as the schedule runs: a changed target's new schedule starts a new one. */
   public ResultHistory history() {
     return history;
+  }
+
+  /** Whether the target is up or down since when, and its last changes, as long as the schedule runs. */
+  public StateChanges changes() {
+    return changes;
+  }
+
+  /** Its uptime over the last hour, day and week, counted since the schedule started. */
+  public UptimeRollup uptime() {
+    return uptime;
+  }
+
+  /** What a schedule keeps of its target's past beside its series: its history, changes and uptime. */
+  public static long bytesKept(int history) {
+    return ResultHistory.bytes(history) + StateChanges.BYTES + UptimeRollup.BYTES;
   }
 
   /** The last recorded result, or null before the first probe ends. */

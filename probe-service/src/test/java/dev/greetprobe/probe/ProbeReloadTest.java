@@ -429,6 +429,29 @@ class ProbeReloadTest {
     await().atMost(HANG).until(() -> last() != null && last().result() == Result.SUCCESS);
   }
 
+  /** The watcher reads the TLS files the targets name too: a rotated CA applies with no reload asked for. */
+  @Test
+  void theWatcherSeesARotatedCaFile() throws Exception {
+    SelfSignedCertificate served = SelfSignedCertificate.create("localhost");
+    SelfSignedCertificate other = SelfSignedCertificate.create("localhost");
+    int tlsPort = TestServers.listen(vertx, new NetServerOptions().setSsl(true)
+        .setKeyCertOptions(served.keyCertOptions()), socket -> socket.end(Buffer.buffer("hello"))).actualPort();
+    Path ca = Files.copy(Path.of(other.certificatePath()), dir.resolve("ca.pem"));
+    Path config = Files.writeString(dir.resolve("probe.yaml"), """
+        http: {host: 127.0.0.1, port: %d}
+        reload: {interval: 100ms, settle: 100ms}
+        defaults: {interval: 1s, timeout: 1s}
+        targets:
+          - {name: secure, address: '127.0.0.1:%d', tls: true, server_name: localhost, ca_file: '%s'}
+        """.formatted(httpPort, tlsPort, ca));
+    start(new ConfigSource.File(config, Map.of()));
+    await().atMost(HANG).until(() -> last() != null && last().result() == Result.TLS_ERROR);
+
+    Files.copy(Path.of(served.certificatePath()), ca, StandardCopyOption.REPLACE_EXISTING);
+
+    await().atMost(HANG).until(() -> last() != null && last().result() == Result.SUCCESS);
+  }
+
   private ProbeResult last() {
     return service.scheduler().schedules().get(0).last();
   }

@@ -10,13 +10,16 @@ import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Sharding;
+import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.config.TargetBudget;
+import dev.greetprobe.probe.config.TlsFile;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -24,8 +27,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +137,7 @@ public final class Reloader {
     this.running = config;
     this.assignment = ShardAssignment.of(ownership(config), config.targets());
     budget.check(assignment);
-    this.lastRead = sha256(text);
+    this.lastRead = sha256(text) + tlsFiles(config);
   }
 
   /** Schedules the targets of the config the probe started with. */
@@ -249,20 +256,10 @@ public final class Reloader {
     long timer = vertx.setTimer(readLimit.toMillis(), fired -> prepared.tryComplete(Candidate.refused("unfinished",
         "reading and validating " + source.origin() + " took longer than " + Durations.format(readLimit)
             + ", so it was abandoned")));
-    source.read(vertx).transform(read -> {
-      String fingerprint = fingerprint(read);
-      if (!wanted.test(fingerprint)) {
-        return Future.succeededFuture(new Candidate(fingerprint, null, null));
-      }
-      if (read.failed()) {
-        return Future.succeededFuture(Candidate.refused(fingerprint, read.cause().getMessage()));
-      }
-      // A worker thread, unordered: validating checks on disk the files a config names (ca_file).
-      return vertx.executeBlocking(() -> source.parse(read.result()), false)
-          .transform(parsed -> Future.succeededFuture(parsed.succeeded()
-              ? new Candidate(fingerprint, parsed.result(), null)
-              : Candidate.refused(fingerprint, reason(parsed.cause()))));
-    }).onComplete(done -> {
+    ProbeConfig current = running;
+    // On a worker: the fingerprint reads the TLS files the running targets name.
+    source.read(vertx).transform(read -> vertx.executeBlocking(() -> fingerprint(read, current), false)
+        .compose(fingerprint -> candidate(read, fingerprint, wanted))).onComplete(done -> {
       vertx.cancelTimer(timer);
       prepared.tryComplete(done.result());
     });
@@ -271,6 +268,21 @@ public final class Reloader {
         preparing = null;
       }
     });
+  }
+
+  /** The candidate of a read whose fingerprint is {@code fingerprint}: validated if {@code wanted} says so of it. */
+  private Future<Candidate> candidate(AsyncResult<String> read, String fingerprint, Predicate<String> wanted) {
+    if (!wanted.test(fingerprint)) {
+      return Future.succeededFuture(new Candidate(fingerprint, null, null));
+    }
+    if (read.failed()) {
+      return Future.succeededFuture(Candidate.refused(fingerprint, read.cause().getMessage()));
+    }
+    // A worker thread, unordered: validating reads on disk the files a config names (ca_file).
+    return vertx.executeBlocking(() -> source.parse(read.result()), false)
+        .transform(parsed -> Future.succeededFuture(parsed.succeeded()
+            ? new Candidate(fingerprint, parsed.result(), null)
+            : Candidate.refused(fingerprint, reason(parsed.cause()))));
   }
 
   private Future<Outcome> conclude(Candidate candidate, String trigger) {
@@ -293,7 +305,7 @@ public final class Reloader {
     } catch (ConfigException e) {
       return Future.succeededFuture(refuse(e.getMessage(), trigger));
     }
-    return apply(candidate.config(), next, candidate.fingerprint(), trigger)
+    return apply(candidate.config(), next, textHash(candidate.fingerprint()), trigger)
         .recover(failure -> restore(failure, trigger));
   }
 
@@ -397,8 +409,46 @@ public final class Reloader {
         + assignment.total() + " targets";
   }
 
-  private static String fingerprint(AsyncResult<String> read) {
-    return read.succeeded() ? sha256(read.result()) : "unreadable: " + read.cause().getMessage();
+  /**
+   * What a check compares: the text's hash, and, when the running targets name TLS files, a hash of those files as they
+   * are now, so that a rotated certificate or CA reloads the config as a changed text does. Blocks: off the loops.
+   */
+  private static String fingerprint(AsyncResult<String> read, ProbeConfig running) {
+    return read.succeeded() ? sha256(read.result()) + tlsFiles(running) : "unreadable: " + read.cause().getMessage();
+  }
+
+  /** The hash of the text in a {@link #fingerprint}, which a reload reports. */
+  private static String textHash(String fingerprint) {
+    int end = fingerprint.indexOf(' ');
+    return end < 0 ? fingerprint : fingerprint.substring(0, end);
+  }
+
+  /**
+   * " tls " and the hash of the TLS files the running targets name, each read once as it is now, or nothing when they
+   * name none.
+   */
+  private static String tlsFiles(ProbeConfig running) {
+    Set<Path> paths = new TreeSet<>();
+    for (Target target : running.targets()) {
+      if (target.tls() != null) {
+        Stream.of(target.tls().caFile(), target.tls().certFile(), target.tls().keyFile())
+            .filter(Objects::nonNull).forEach(file -> paths.add(file.path()));
+      }
+    }
+    if (paths.isEmpty()) {
+      return "";
+    }
+    StringBuilder files = new StringBuilder();
+    paths.forEach(path -> files.append(path).append('\0').append(contentNow(path)).append('\0'));
+    return " tls " + sha256(files.toString());
+  }
+
+  private static String contentNow(Path path) {
+    try {
+      return TlsFile.read(path).content();
+    } catch (IllegalArgumentException unreadable) {
+      return "unreadable";
+    }
   }
 
   private static String reason(Throwable failure) {

@@ -153,8 +153,9 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    * @param stripWidth the strip's width in the units of its view box: room for a full history
    */
   public record Row(String name, String address, String holders, State state, String reason, String detail,
-      String received,
-      String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, String p50, String p99) {
+      String received, String since, String changes,
+      String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, String uptime, String p50,
+      String p99) {
   }
 
   /** One phase of the last probe: its share of the bar is its share of the probe's time. */
@@ -260,16 +261,65 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     double ratio = history.successRatio();
     Duration p50 = history.percentile(0.5);
     Duration p99 = history.percentile(0.99);
+    Instant now = Instant.now();
+    StateChanges.Snapshot changes = entry.changes().snapshot();
     return new Row(target.name(), target.address().toString(),
         entry.holders().isEmpty() ? "" : "probed by " + String.join(", ", entry.holders()), state,
         state == State.DOWN ? last.result().label() : "",
         last == null ? "" : Printable.escape(last.detail()),
         state == State.DOWN && last.received() != null ? Printable.escape(last.received()) : "",
+        "since " + time(changes.since()) + " (" + span(Duration.between(changes.since(), now)) + ")",
+        changes(changes),
         last == null ? "" : time(last.finishedAt()) + " in " + millis(last.duration()),
         last == null ? List.of() : segments(last),
         List.copyOf(strip), capacity * CELL_PITCH,
-        Double.isNaN(ratio) ? "–" : decimal(Math.round(ratio * 1000), 1) + " %",
+        percent(ratio), uptime(entry.uptime().snapshot(now)),
         p50 == null ? "–" : millis(p50), p99 == null ? "–" : millis(p99));
+  }
+
+  private static String percent(double ratio) {
+    return Double.isNaN(ratio) ? "–" : decimal(Math.round(ratio * 1000), 1) + " %";
+  }
+
+  /** The share up over each window, as {@code 1h 100.0 % · 24h 99.2 % · 7d –}. */
+  private static String uptime(UptimeRollup.Snapshot uptime) {
+    StringBuilder text = new StringBuilder();
+    for (UptimeRollup.Window window : UptimeRollup.Window.values()) {
+      if (!text.isEmpty()) {
+        text.append(" · ");
+      }
+      text.append(window.label()).append(' ').append(percent(uptime.of(window)));
+    }
+    return text.toString();
+  }
+
+  /** The last changes, newest first, for hovering: {@code 12:01:05Z down (connect_refused)}. */
+  private static String changes(StateChanges.Snapshot changes) {
+    StringBuilder text = new StringBuilder();
+    for (int i = changes.changes().size() - 1; i >= 0; i--) {
+      StateChanges.Change change = changes.changes().get(i);
+      text.append(time(change.at())).append(' ').append(change.state());
+      if (change.to() != Result.SUCCESS) {
+        text.append(" (").append(change.to().label()).append(')');
+      }
+      text.append('\n');
+    }
+    return text.isEmpty() ? "no change yet" : text.toString().strip();
+  }
+
+  /** How long, to one unit as a person says it: {@code 42 s}, {@code 17 min}, {@code 5 h}, {@code 3 d}. */
+  static String span(Duration duration) {
+    long seconds = Math.max(0, duration.getSeconds());
+    if (seconds < 120) {
+      return seconds + " s";
+    }
+    if (seconds < 2 * 3600) {
+      return seconds / 60 + " min";
+    }
+    if (seconds < 2 * 86_400) {
+      return seconds / 3600 + " h";
+    }
+    return seconds / 86_400 + " d";
   }
 
   private static List<Segment> segments(ProbeResult last) {

@@ -154,6 +154,12 @@ class StatusPageBrowserIT {
           .anySatisfy(phase -> assertThat(phase).startsWith("connect "))
           .anySatisfy(phase -> assertThat(phase).startsWith("first_byte "));
       assertThat(browser.findElement(By.cssSelector(".counts .down")).getText()).isEqualTo("4 down");
+      assertThat(row("refusing").findElement(By.className("since")).getText())
+          .as("since when the target is down, and for how long").matches("since \\d\\d:\\d\\d:\\d\\dZ \\(\\d+ s\\)");
+      assertThat(row("refusing").findElement(By.className("since")).getAttribute("title"))
+          .as("its changes, on hover").matches("\\d\\d:\\d\\d:\\d\\dZ down \\(connect_refused\\)");
+      assertThat(row("greeter").findElement(By.cssSelector("td.uptime")).getText())
+          .isEqualTo("1h 100.0 % · 24h 100.0 % · 7d 100.0 %");
       saveScreenshot();
     });
   }

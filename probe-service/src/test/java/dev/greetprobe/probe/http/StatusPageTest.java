@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -158,6 +159,18 @@ class StatusPageTest {
       assertThat(result.getString("finished_at")).endsWith("Z");
     });
     assertThat(ProbeHttp.get(port, "/?name=t000").body().split("class=\"cell c-connect_refused\"")).hasSize(6);
+  }
+
+  @Test
+  void eachRowSaysSinceWhenItsTargetIsInItsStateAndItsUptimeOverAnHourADayAndAWeek() throws Exception {
+    JsonObject target = ProbeHttp.targets(port).getJsonArray("targets").stream().map(JsonObject.class::cast)
+        .filter(t -> t.getString("name").equals("t000")).findFirst().orElseThrow();
+    String since = StatusView.time(Instant.parse(target.getJsonObject("state").getString("since")));
+
+    String page = ProbeHttp.get(port, "/?name=t000").body();
+
+    assertThat(page).contains("<div class=\"since\" title=\"" + since + " down (connect_refused)\">since " + since + " (");
+    assertThat(page).contains("<td class=\"num uptime\">1h 0.0 % · 24h 0.0 % · 7d 0.0 %</td>");
   }
 
   private JsonArray history(String name) throws Exception {

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 /** A service started as a process of its own, so its CPU and memory are measured apart from the load. */
 final class Proc implements AutoCloseable {
 
-  private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
   private static final Duration STARTUP = Duration.ofSeconds(30);
   private static final Duration JCMD = Duration.ofSeconds(60);
 
@@ -58,7 +57,7 @@ final class Proc implements AutoCloseable {
 
   /** User plus system CPU seconds, from /proc. */
   double cpuSeconds() throws IOException {
-    return ticks(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))) / (double) CLOCK_TICKS;
+    return ProcStat.cpuSeconds(process.pid());
   }
 
   /**
@@ -77,11 +76,6 @@ final class Proc implements AutoCloseable {
       throw new IllegalStateException("jcmd PerfCounter.print has no " + name);
     }
     return Double.parseDouble(m.group(1));
-  }
-
-  private static long ticks(String stat) {
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** Resident set size in MiB, from /proc. */

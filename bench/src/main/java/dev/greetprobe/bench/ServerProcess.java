@@ -14,8 +14,6 @@ import java.util.List;
 /** A greeting server under load, in processes of its own, whose CPU time is read from /proc (children included). */
 final class ServerProcess implements AutoCloseable {
 
-  private static final double CLOCK_TICKS = 100; // USER_HZ on Linux
-
   /** The name nginx runs under, which the greeter's figures are compared with. */
   static final String NGINX = "nginx";
 
@@ -90,9 +88,7 @@ final class ServerProcess implements AutoCloseable {
     double total = 0;
     for (long pid : pids) {
       try {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS;
+        total += ProcStat.cpuSeconds(pid);
       } catch (IOException gone) {
         // a child that exited
       }

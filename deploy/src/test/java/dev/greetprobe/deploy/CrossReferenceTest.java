@@ -2,7 +2,7 @@ package dev.greetprobe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.config.GreeterConfig;
 import dev.greetprobe.probe.config.Membership;
 import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;

@@ -1,6 +1,7 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.greeter.config.GreeterConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

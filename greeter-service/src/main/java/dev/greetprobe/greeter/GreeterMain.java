@@ -4,6 +4,7 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.common.Shutdown;
+import dev.greetprobe.greeter.config.GreeterConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

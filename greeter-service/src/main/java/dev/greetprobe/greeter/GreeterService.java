@@ -1,7 +1,14 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.admission.OpenConnections;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.greeter.epoll.EpollGreeterVerticle;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.tls.TlsCertificates;
+import dev.greetprobe.greeter.vertx.GreeterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -28,8 +35,8 @@ public final class GreeterService {
   public GreeterService(Vertx vertx, GreeterConfig config, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
-    this.metrics = new GreeterMetrics(registry, connections, config.transport());
-    this.admission = new AdmissionControl(config, connections, metrics);
+    this.metrics = new GreeterMetrics(registry, connections::count, config.transport());
+    this.admission = new AdmissionControl(config.admission(), connections, metrics);
     this.tls = config.tls() == null ? null
         : new TlsCertificates(vertx, config.tls(), metrics);
     this.ops = new OpsServer(vertx, config.http(), registry, ready::get);
@@ -55,15 +62,15 @@ public final class GreeterService {
   }
 
   private Future<String> deployGreeting() {
-    if (config.transport() == Transport.EPOLL) {
-      EpollGreeterVerticle greeting = new EpollGreeterVerticle(config, metrics, admission, connections, tls);
-      return vertx.deployVerticle(greeting).onSuccess(id -> port = greeting.actualPort());
-    }
-    int listeners = config.listeners() > 0 ? config.listeners() : Instrumentation.EVENT_LOOPS;
-    return vertx.executeBlocking(() -> GreetingAddress.claim(config)).compose(address -> {
+    return vertx.executeBlocking(() -> GreetingAddress.claim(config.host(), config.port())).compose(address -> {
       port = address.getPort();
-      return vertx.deployVerticle(() -> new GreeterVerticle(config, port, metrics, admission, connections, tls),
-          new DeploymentOptions().setInstances(listeners));
+      if (config.transport() == Transport.EPOLL) {
+        return vertx.deployVerticle(new EpollGreeterVerticle(address, config.listening(), config.connection(),
+            metrics, admission, connections, tls));
+      }
+      int listeners = config.listeners() > 0 ? config.listeners() : Instrumentation.EVENT_LOOPS;
+      return vertx.deployVerticle(() -> new GreeterVerticle(port, config.listening(), config.connection(), metrics,
+          admission, connections, tls), new DeploymentOptions().setInstances(listeners));
     });
   }
 

@@ -11,20 +11,20 @@ import java.net.ServerSocket;
  * either would join a listener already there (epoll's {@code SO_REUSEPORT}, Vert.x's sharing of a port between the
  * servers of one Vert.x) instead of failing; port 0 becomes the one free port they all share.
  */
-public final class GreetingAddress {
+final class GreetingAddress {
 
   private GreetingAddress() {
   }
 
   /** Blocks while it binds; fails, naming the address, when the port is taken or cannot be bound. */
-  public static InetSocketAddress claim(GreeterConfig config) throws IOException {
-    InetAddress host = InetAddress.getByName(config.host());
+  static InetSocketAddress claim(String host, int port) throws IOException {
+    InetAddress address = InetAddress.getByName(host);
     try (ServerSocket claim = new ServerSocket()) {
       claim.setReuseAddress(true);
-      claim.bind(new InetSocketAddress(host, config.port()));
-      return new InetSocketAddress(host, claim.getLocalPort());
+      claim.bind(new InetSocketAddress(address, port));
+      return new InetSocketAddress(address, claim.getLocalPort());
     } catch (IOException e) {
-      throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+      throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.OpsHttpServer;
 import dev.greetprobe.common.OpsRoutes;
+import dev.greetprobe.greeter.config.GreeterConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

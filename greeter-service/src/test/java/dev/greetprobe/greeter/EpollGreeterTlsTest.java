@@ -1,5 +1,8 @@
 package dev.greetprobe.greeter;
 
+import dev.greetprobe.greeter.config.Transport;
+
+
 class EpollGreeterTlsTest extends GreeterTlsTest {
 
   @Override

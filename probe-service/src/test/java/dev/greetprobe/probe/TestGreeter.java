@@ -3,12 +3,17 @@ package dev.greetprobe.probe;
 import static dev.greetprobe.testkit.Futures.join;
 
 import dev.greetprobe.common.ConfigDocument;
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterVerticle;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.admission.OpenConnections;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.config.Transport;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.vertx.GreeterVerticle;
 import dev.greetprobe.testkit.ConfigYaml;
 import dev.greetprobe.testkit.LoopbackConfigs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
@@ -19,12 +24,19 @@ public final class TestGreeter {
   private TestGreeter() {
   }
 
-  /** Deploys the greeter with {@code listeners} listeners; returns its port. */
+  /**
+   * Deploys the greeter's {@code vertx} transport with {@code listeners} Vert.x servers sharing a free port, its meters
+   * in {@code registry}; returns the port.
+   */
   public static int start(Vertx vertx, int listeners, MeterRegistry registry) throws Exception {
-    GreeterVerticle greeter = GreeterVerticle.plain(config(LoopbackConfigs.greeter().with("listeners", listeners)
-        .with("backlog", 1024).with("drain_timeout", Duration.ofSeconds(1))), registry);
-    join(vertx.deployVerticle(greeter));
-    return greeter.actualPort();
+    GreeterConfig config = config(LoopbackConfigs.greeter().with("listeners", listeners)
+        .with("backlog", 1024).with("drain_timeout", Duration.ofSeconds(1)));
+    OpenConnections connections = new OpenConnections();
+    GreeterMetrics metrics = new GreeterMetrics(registry, connections::count, Transport.VERTX);
+    AdmissionControl admission = new AdmissionControl(config.admission(), connections, metrics);
+    join(vertx.deployVerticle(() -> new GreeterVerticle(config.port(), config.listening(), config.connection(),
+        metrics, admission, connections, null), new DeploymentOptions().setInstances(listeners)));
+    return config.port();
   }
 
   public static int start(Vertx vertx) throws Exception {

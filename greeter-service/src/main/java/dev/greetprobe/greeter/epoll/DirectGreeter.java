@@ -1,7 +1,7 @@
 package dev.greetprobe.greeter.epoll;
 
-import dev.greetprobe.greeter.AdmissionControl;
-import dev.greetprobe.greeter.GreeterMetrics;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,14 +1,13 @@
 package dev.greetprobe.greeter.epoll;
 
-import dev.greetprobe.greeter.AdmissionControl;
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.OpenConnections;
-import dev.greetprobe.greeter.TlsCertificates;
-import dev.greetprobe.greeter.Transport;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.admission.OpenConnections;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.tls.TlsCertificates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.net.InetSocketAddress;
 
 /**
  * The greeting port on the {@code epoll} transport: one verticle that opens a listener on every event loop
@@ -16,24 +15,22 @@ import io.vertx.core.VerticleBase;
  */
 public final class EpollGreeterVerticle extends VerticleBase {
 
-  private final GreeterConfig config;
+  private final InetSocketAddress address;
+  private final GreeterConfig.Listening config;
+  private final GreeterConfig.Connection connection;
   private final GreeterMetrics metrics;
   private final AdmissionControl admission;
   private final OpenConnections connections;
   private final TlsCertificates tls;
   private GreetingServer server;
 
-  /** A plain greeter with no TLS, for callers that need only the greeting. */
-  public static EpollGreeterVerticle plain(GreeterConfig config, MeterRegistry registry) {
-    OpenConnections connections = new OpenConnections();
-    GreeterMetrics metrics = new GreeterMetrics(registry, connections, Transport.EPOLL);
-    return new EpollGreeterVerticle(config, metrics, new AdmissionControl(config, connections, metrics), connections,
-        null);
-  }
-
-  public EpollGreeterVerticle(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,
+  /** Listens on {@code address}, which the caller has claimed, so that port 0 is one port for every listener. */
+  public EpollGreeterVerticle(InetSocketAddress address, GreeterConfig.Listening config,
+      GreeterConfig.Connection connection, GreeterMetrics metrics, AdmissionControl admission,
       OpenConnections connections, TlsCertificates tls) {
+    this.address = address;
     this.config = config;
+    this.connection = connection;
     this.metrics = metrics;
     this.admission = admission;
     this.connections = connections;
@@ -42,7 +39,7 @@ public final class EpollGreeterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = new GreetingServer(vertx, config, metrics, admission, connections, tls);
+    server = new GreetingServer(vertx, address, config, connection, metrics, admission, connections, tls);
     return server.listen();
   }
 
@@ -50,10 +47,5 @@ public final class EpollGreeterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.drainTimeout());
-  }
-
-  /** The bound port (useful when the config asks for port 0). */
-  public int actualPort() {
-    return server.actualPort();
   }
 }

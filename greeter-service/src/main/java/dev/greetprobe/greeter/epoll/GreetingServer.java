@@ -1,11 +1,13 @@
 package dev.greetprobe.greeter.epoll;
 
-import dev.greetprobe.greeter.AdmissionControl;
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.GreetingAddress;
-import dev.greetprobe.greeter.OpenConnections;
-import dev.greetprobe.greeter.TlsCertificates;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.admission.OpenConnections;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.pipeline.EventLoops;
+import dev.greetprobe.greeter.pipeline.GreetingHandler;
+import dev.greetprobe.greeter.pipeline.ProxyHeaderReader;
+import dev.greetprobe.greeter.tls.TlsCertificates;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,19 +15,18 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
-import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.PromiseInternal;
-import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,14 +56,14 @@ final class GreetingServer {
    */
   static final int ACCEPTS_PER_TURN = 16;
 
-  private final VertxInternal vertx;
-  private final GreeterConfig config;
+  private final Vertx vertx;
+  private final InetSocketAddress address;
+  private final GreeterConfig.Listening config;
   private final OpenConnections connections;
   private final ChannelHandler connectionHandler;
   private final DirectGreeter directGreeter;
   private final boolean readsFromClients;
   private final List<Listener> listeners = new ArrayList<>();
-  private int port;
 
   /** One listening socket on the greeting port. */
   interface Listener {
@@ -71,20 +72,21 @@ final class GreetingServer {
     Future<Void> stopAccepting();
   }
 
-  GreetingServer(Vertx vertx, GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,
+  GreetingServer(Vertx vertx, InetSocketAddress address, GreeterConfig.Listening config,
+      GreeterConfig.Connection connection, GreeterMetrics metrics, AdmissionControl admission,
       OpenConnections connections, TlsCertificates tls) {
-    this.vertx = (VertxInternal) vertx;
+    this.vertx = vertx;
+    this.address = address;
     this.config = config;
     this.connections = connections;
-    GreetingHandler greeting = new GreetingHandler(config, metrics, admission, connections, tls);
+    GreetingHandler greeting = new GreetingHandler(connection, metrics, admission, connections, tls);
     // A plain greeting needs nothing from the client: its connections are never watched for reads, which saves an
     // epoll_ctl call per connection. A PROXY header or a TLS handshake must be read.
-    this.readsFromClients = config.proxyProtocol() || tls != null;
-    byte[] bytes = config.greetingBytes();
-    this.directGreeter = readsFromClients || bytes.length > DirectGreeter.MAX_GREETING_BYTES ? null
-        : new DirectGreeter(bytes, metrics, admission);
-    long headerTimeout = config.limits().handshakeTimeout().toMillis();
-    this.connectionHandler = !config.proxyProtocol() ? greeting : new ChannelInitializer<>() {
+    this.readsFromClients = connection.proxyProtocol() || tls != null;
+    this.directGreeter = readsFromClients || connection.greeting().length > DirectGreeter.MAX_GREETING_BYTES ? null
+        : new DirectGreeter(connection.greeting(), metrics, admission);
+    long headerTimeout = connection.handshakeTimeout().toMillis();
+    this.connectionHandler = !connection.proxyProtocol() ? greeting : new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel channel) {
         channel.pipeline()
@@ -104,38 +106,35 @@ final class GreetingServer {
           + "which is not available here (" + (Epoll.isAvailable() ? "Vert.x runs on NIO"
           : Epoll.unavailabilityCause().toString()) + "); use transport: vertx"));
     }
-    return vertx.executeBlocking(() -> GreetingAddress.claim(config)).compose(address -> {
-      port = address.getPort();
-      List<EventLoop> loops = eventLoops();
-      int count = config.listeners() > 0 ? config.listeners() : loops.size();
-      List<Future<Listener>> bound = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        EventLoop loop = loops.get(i % loops.size());
-        if (directGreeter != null) {
-          bound.add(DirectListener.open((IoEventLoop) loop, address, config.backlog(), directGreeter));
-          continue;
-        }
-        ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(loop, loop)
-            .channelFactory(vertx.transport().serverChannelFactory(false))
-            .option(ChannelOption.SO_BACKLOG, config.backlog())
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, acceptsInBatches())
-            .childOption(ChannelOption.AUTO_READ, readsFromClients)
-            .childHandler(connectionHandler)
-            .option(EpollChannelOption.SO_REUSEPORT, true);
-        bound.add(listening(bootstrap.bind(address)));
+    List<IoEventLoop> loops = EventLoops.of(vertx);
+    int count = config.listeners() > 0 ? config.listeners() : loops.size();
+    List<Future<Listener>> bound = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      IoEventLoop loop = loops.get(i % loops.size());
+      if (directGreeter != null) {
+        bound.add(DirectListener.open(loop, address, config.backlog(), directGreeter));
+        continue;
       }
-      return Future.all(bound).<Void>mapEmpty().recover(failed -> {
-        bound.stream().filter(Future::succeeded).forEach(f -> f.result().stopAccepting());
-        return Future.failedFuture(new IOException("cannot listen on " + config.host() + ":" + port + ": "
-            + failed.getMessage(), failed));
-      }).onSuccess(v -> {
-        bound.forEach(f -> listeners.add(f.result()));
-        log.info(directGreeter != null ? "epoll transport: {} bare listening sockets greet as they accept"
-            : "epoll transport: {} Netty epoll listeners, as TLS, a PROXY header or a greeting over "
-                + DirectGreeter.MAX_GREETING_BYTES + " bytes needs a channel per connection", count);
-      });
+      ServerBootstrap bootstrap = new ServerBootstrap()
+          .group(loop, loop)
+          .channel(EpollServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, config.backlog())
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, acceptsInBatches())
+          .childOption(ChannelOption.AUTO_READ, readsFromClients)
+          .childHandler(connectionHandler)
+          .option(EpollChannelOption.SO_REUSEPORT, true);
+      bound.add(listening(bootstrap.bind(address)));
+    }
+    return Future.all(bound).<Void>mapEmpty().recover(failed -> {
+      bound.stream().filter(Future::succeeded).forEach(f -> f.result().stopAccepting());
+      return Future.failedFuture(new IOException("cannot listen on " + config.host() + ":" + address.getPort() + ": "
+          + failed.getMessage(), failed));
+    }).onSuccess(v -> {
+      bound.forEach(f -> listeners.add(f.result()));
+      log.info(directGreeter != null ? "epoll transport: {} bare listening sockets greet as they accept"
+          : "epoll transport: {} Netty epoll listeners, as TLS, a PROXY header or a greeting over "
+              + DirectGreeter.MAX_GREETING_BYTES + " bytes needs a channel per connection", count);
     });
   }
 
@@ -155,28 +154,21 @@ final class GreetingServer {
         .transform(v -> connections.drain(vertx, timeout, channel -> ((Channel) channel).close()));
   }
 
-  int actualPort() {
-    return port;
-  }
-
-  private List<EventLoop> eventLoops() {
-    List<EventLoop> loops = new ArrayList<>();
-    for (EventExecutor executor : vertx.nettyEventLoopGroup()) {
-      loops.add((EventLoop) executor);
-    }
-    return loops;
-  }
-
   /** A bound listening channel, as a {@link Listener}. */
-  private Future<Listener> listening(ChannelFuture bind) {
-    PromiseInternal<Void> bound = vertx.promise();
-    bind.addListener(bound);
-    return bound.map(v -> () -> closed(bind.channel().close()));
+  private static Future<Listener> listening(ChannelFuture bind) {
+    return done(bind).map(v -> () -> done(bind.channel().close()));
   }
 
-  private Future<Void> closed(ChannelFuture close) {
-    PromiseInternal<Void> closed = vertx.promise();
-    close.addListener(closed);
-    return closed;
+  /** Netty's {@code future} as a Vert.x one. */
+  private static Future<Void> done(ChannelFuture future) {
+    Promise<Void> done = Promise.promise();
+    future.addListener(f -> {
+      if (f.isSuccess()) {
+        done.complete();
+      } else {
+        done.fail(f.cause());
+      }
+    });
+    return done.future();
   }
 }

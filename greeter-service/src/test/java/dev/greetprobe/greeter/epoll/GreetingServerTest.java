@@ -4,9 +4,10 @@ import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.GreeterService;
 import dev.greetprobe.greeter.TestConfig;
-import dev.greetprobe.greeter.Transport;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
@@ -144,9 +145,9 @@ class GreetingServerTest {
     GreeterConfig config = TestConfig.parse(TestConfig.loopback(Transport.EPOLL).with("host", host)
         .with("listeners", 1).with("backlog", 1024)
         .with("proxy_protocol", Map.of("enabled", proxyProtocol, "trusted", List.of("127.0.0.0/8", "::1"))));
-    EpollGreeterVerticle greeter = EpollGreeterVerticle.plain(config, registry);
-    join(vertx.deployVerticle(greeter));
-    return greeter.actualPort();
+    GreeterService greeter = new GreeterService(vertx, config, registry);
+    join(greeter.startGreeting());
+    return greeter.greetingPort();
   }
 
   /** Connects {@code queued} clients while the loop is held, and counts what its next turn accepted. */

@@ -5,7 +5,7 @@ import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.greeter.GreeterConfig;
+import dev.greetprobe.greeter.config.GreeterConfig;
 import dev.greetprobe.greeter.GreeterService;
 import dev.greetprobe.probe.TestGreeter;
 import dev.greetprobe.testkit.LoopbackConfigs;

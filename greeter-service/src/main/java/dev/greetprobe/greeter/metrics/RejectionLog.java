@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.metrics;
 
 import java.util.EnumMap;
 import java.util.Map;

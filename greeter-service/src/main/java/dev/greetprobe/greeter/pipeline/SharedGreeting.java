@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter.epoll;
+package dev.greetprobe.greeter.pipeline;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;

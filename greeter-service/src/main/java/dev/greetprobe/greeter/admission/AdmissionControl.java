@@ -1,5 +1,8 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.admission;
 
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.metrics.Rejection;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -24,7 +27,7 @@ public final class AdmissionControl {
   private final GreeterMetrics metrics;
   private final boolean logConnections;
 
-  public AdmissionControl(GreeterConfig config, OpenConnections connections, GreeterMetrics metrics) {
+  public AdmissionControl(GreeterConfig.Admission config, OpenConnections connections, GreeterMetrics metrics) {
     GreeterConfig.Limits limits = config.limits();
     this.access = new AccessPolicy(config.access());
     this.trustedProxies = new AccessPolicy(new GreeterConfig.Access(config.access().trustedProxies(), List.of()));

@@ -1,12 +1,12 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.greetprobe.testkit.AliasBomb;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
-package dev.greetprobe.greeter.epoll;
+package dev.greetprobe.greeter.pipeline;
 
-import dev.greetprobe.greeter.AdmissionControl;
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.OpenConnections;
-import dev.greetprobe.greeter.Rejection;
-import dev.greetprobe.greeter.TlsCertificates;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.admission.OpenConnections;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.metrics.Rejection;
+import dev.greetprobe.greeter.tls.TlsCertificates;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * connection on the plain path but what Netty needs to write.
  */
 @ChannelHandler.Sharable
-final class GreetingHandler extends ChannelInboundHandlerAdapter {
+public final class GreetingHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(GreetingHandler.class);
 
@@ -44,17 +44,17 @@ final class GreetingHandler extends ChannelInboundHandlerAdapter {
   // Made once, not per connection: this is the hot path.
   private final ChannelFutureListener closeAfterGreeting;
 
-  GreetingHandler(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission, OpenConnections connections,
-      TlsCertificates tls) {
-    byte[] bytes = config.greetingBytes();
+  public GreetingHandler(GreeterConfig.Connection config, GreeterMetrics metrics, AdmissionControl admission,
+      OpenConnections connections, TlsCertificates tls) {
+    byte[] bytes = config.greeting();
     this.greeting = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
     this.metrics = metrics;
     this.admission = admission;
     this.connections = connections;
     this.tls = tls;
     this.proxyProtocol = config.proxyProtocol();
-    this.handshakeTimeoutMillis = config.limits().handshakeTimeout().toMillis();
-    this.writeTimeoutMillis = config.limits().writeTimeout().toMillis();
+    this.handshakeTimeoutMillis = config.handshakeTimeout().toMillis();
+    this.writeTimeoutMillis = config.writeTimeout().toMillis();
     this.closeAfterGreeting = written -> {
       // Written means the kernel took every byte before the close, which sends them ahead of the FIN.
       if (written.isSuccess()) {

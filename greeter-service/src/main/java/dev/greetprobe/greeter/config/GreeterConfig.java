@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.config;
 
 import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
@@ -6,9 +6,10 @@ import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
+import dev.greetprobe.greeter.admission.AccessPolicy;
 import io.vertx.core.http.ClientAuth;
-import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +60,7 @@ public record GreeterConfig(
    * The longest greeting, in bytes: each client being written one holds a share of its socket's buffers until it has
    * read it, however the greeter shares its own copy.
    */
-  static final int MAX_GREETING_BYTES = 4 * 1024 * 1024;
+  public static final int MAX_GREETING_BYTES = 4 * 1024 * 1024;
 
   private static final String UNTRUSTED = "the PROXY protocol is on, but no proxy is trusted, so any client could name"
       + " any address: list the load balancers in proxy_protocol.trusted, or trust every peer on purpose with"
@@ -70,8 +71,49 @@ public record GreeterConfig(
     return greeting.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** What the listeners of the greeting port are told. */
+  public Listening listening() {
+    return new Listening(host, listeners, backlog, drainTimeout);
+  }
+
+  /** What each greeting connection goes through. */
+  public Connection connection() {
+    return new Connection(greetingBytes(), proxyProtocol, limits.handshakeTimeout(), limits.writeTimeout());
+  }
+
+  /** Who may stay: the part of the config that admission reads. */
+  public Admission admission() {
+    return new Admission(access, limits, logConnections);
+  }
+
+  /**
+   * @param host address the greeting port binds to
+   * @param listeners listeners to open, 0 for one per event loop
+   * @param backlog the listen backlog
+   * @param drainTimeout how long a stop gives connections in flight
+   */
+  public record Listening(String host, int listeners, int backlog, Duration drainTimeout) {
+  }
+
+  /**
+   * @param greeting the bytes written to every admitted client
+   * @param proxyProtocol whether a PROXY header comes first
+   * @param handshakeTimeout how long a client has for its PROXY header or TLS handshake
+   * @param writeTimeout how long a client has to read its greeting
+   */
+  public record Connection(byte[] greeting, boolean proxyProtocol, Duration handshakeTimeout, Duration writeTimeout) {
+  }
+
+  /**
+   * @param access the address rules
+   * @param limits the connection limits
+   * @param logConnections whether every admitted connection is logged
+   */
+  public record Admission(Access access, Limits limits, boolean logConnections) {
+  }
+
   /** Environment variables a container sets, and the keys they override. */
-  static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+  public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
       Map.entry("GREETER_HOST", "host"),
       Map.entry("GREETER_PORT", "port"),
       Map.entry("GREETER_GREETING", "greeting"),
@@ -255,7 +297,7 @@ public record GreeterConfig(
     List<String> cidrs = section.texts(key);
     for (String cidr : cidrs) {
       try {
-        AccessPolicy.rule(cidr);
+        Cidr.rule(cidr);
       } catch (IllegalArgumentException e) {
         throw section.error(key, e.getMessage());
       }

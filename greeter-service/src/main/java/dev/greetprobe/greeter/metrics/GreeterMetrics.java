@@ -1,11 +1,13 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.metrics;
 
+import dev.greetprobe.greeter.config.Transport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /** The greeter's own meters; Vert.x adds the JVM's and its HTTP endpoint's. */
 public final class GreeterMetrics {
@@ -18,7 +20,7 @@ public final class GreeterMetrics {
   private volatile double tlsReloadSuccessful = 1;
   private volatile double tlsCertificateExpiry = Double.NaN;
 
-  public GreeterMetrics(MeterRegistry registry, OpenConnections connections, Transport transport) {
+  public GreeterMetrics(MeterRegistry registry, IntSupplier openConnections, Transport transport) {
     this.registry = registry;
     Gauge.builder("greeter.transport.info", () -> 1)
         .description("The transport serving the greeting port (always 1)")
@@ -27,7 +29,7 @@ public final class GreeterMetrics {
     accepted = Counter.builder("greeter.connections.accepted")
         .description("Connections accepted on the greeting port, greeted or not")
         .register(registry);
-    Gauge.builder("greeter.connections.active", connections, OpenConnections::count)
+    Gauge.builder("greeter.connections.active", openConnections::getAsInt)
         .description("Connections open on the greeting port now")
         .register(registry);
     greetings = Counter.builder("greeter.greetings")

@@ -1,7 +1,7 @@
-package dev.greetprobe.greeter.epoll;
+package dev.greetprobe.greeter.pipeline;
 
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.Rejection;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.metrics.Rejection;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -19,13 +19,13 @@ import java.util.concurrent.TimeUnit;
  * (a {@link ProxiedClient} event), or closes the connection and counts why: a malformed header, or none in time.
  * One per connection, as it holds that connection's timer.
  */
-final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
+public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
   /**
    * The longest TLV section kept of a v2 header: room for what load balancers send (their endpoint IDs, TLS details),
    * while a header that claims up to 64 KiB is refused as soon as its length is read, instead of being buffered.
    */
-  static final int MAX_TLV_BYTES = 2048;
+  public static final int MAX_TLV_BYTES = 2048;
 
   /** The client a PROXY header named; the connection's own peer for a header without one (LOCAL, UNKNOWN, UNIX). */
   record ProxiedClient(InetSocketAddress address) {
@@ -36,7 +36,7 @@ final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timeout;
   private boolean malformed;
 
-  ProxyHeaderReader(long timeoutMillis, GreeterMetrics metrics) {
+  public ProxyHeaderReader(long timeoutMillis, GreeterMetrics metrics) {
     this.timeoutMillis = timeoutMillis;
     this.metrics = metrics;
   }

@@ -1,9 +1,14 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.vertx;
 
-import dev.greetprobe.greeter.epoll.ConnectionStages;
-import dev.greetprobe.greeter.epoll.SharedGreeting;
-import dev.greetprobe.greeter.epoll.UnreadWrites;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.admission.OpenConnections;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.metrics.Rejection;
+import dev.greetprobe.greeter.pipeline.ConnectionStages;
+import dev.greetprobe.greeter.pipeline.SharedGreeting;
+import dev.greetprobe.greeter.pipeline.UnreadWrites;
+import dev.greetprobe.greeter.tls.TlsCertificates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -23,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GreeterVerticle extends VerticleBase {
 
-  private final GreeterConfig config;
+  private final GreeterConfig.Listening config;
   private final int port;
   private final GreeterMetrics metrics;
   private final AdmissionControl admission;
@@ -33,26 +38,18 @@ public final class GreeterVerticle extends VerticleBase {
   private final long writeTimeoutMillis;
   private NetServer server;
 
-  /** A plain greeter with no TLS on the configured port, for callers that need only the greeting. */
-  public static GreeterVerticle plain(GreeterConfig config, MeterRegistry registry) {
-    OpenConnections connections = new OpenConnections();
-    GreeterMetrics metrics = new GreeterMetrics(registry, connections, Transport.VERTX);
-    return new GreeterVerticle(config, config.port(), metrics, new AdmissionControl(config, connections, metrics),
-        connections, null);
-  }
-
-  /** Listens on {@code port}: the one {@link GreetingAddress#claim} found, so that every instance shares it. */
-  public GreeterVerticle(GreeterConfig config, int port, GreeterMetrics metrics, AdmissionControl admission,
-      OpenConnections connections, TlsCertificates tls) {
+  /** Listens on {@code port}, which the caller has claimed, so that port 0 is one port for every instance. */
+  public GreeterVerticle(int port, GreeterConfig.Listening config, GreeterConfig.Connection connection,
+      GreeterMetrics metrics, AdmissionControl admission, OpenConnections connections, TlsCertificates tls) {
     this.config = config;
     this.port = port;
     this.metrics = metrics;
     this.admission = admission;
     this.connections = connections;
-    this.stages = tls != null || config.proxyProtocol()
-        ? new ConnectionStages(config, metrics, admission, connections, tls) : null;
-    this.greeting = SharedGreeting.of(config.greetingBytes());
-    this.writeTimeoutMillis = config.limits().writeTimeout().toMillis();
+    this.stages = tls != null || connection.proxyProtocol()
+        ? new ConnectionStages(connection, metrics, admission, connections, tls) : null;
+    this.greeting = SharedGreeting.of(connection.greeting());
+    this.writeTimeoutMillis = connection.writeTimeout().toMillis();
   }
 
   @Override
@@ -66,11 +63,6 @@ public final class GreeterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.shutdown(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** The bound port (useful when the config asks for port 0). */
-  public int actualPort() {
-    return server.actualPort();
   }
 
   private void greet(NetSocket socket) {

@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.admission;
 
 import java.net.InetAddress;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter.epoll;
+package dev.greetprobe.greeter.pipeline;
 
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;

@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.admission;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

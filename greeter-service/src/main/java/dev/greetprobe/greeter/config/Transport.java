@@ -1,4 +1,4 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.config;
 
 import java.util.Locale;
 

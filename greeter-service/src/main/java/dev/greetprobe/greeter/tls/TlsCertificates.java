@@ -1,5 +1,7 @@
-package dev.greetprobe.greeter;
+package dev.greetprobe.greeter.tls;
 
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

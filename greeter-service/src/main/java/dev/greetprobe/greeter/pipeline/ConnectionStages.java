@@ -1,10 +1,10 @@
-package dev.greetprobe.greeter.epoll;
+package dev.greetprobe.greeter.pipeline;
 
-import dev.greetprobe.greeter.AdmissionControl;
-import dev.greetprobe.greeter.GreeterConfig;
-import dev.greetprobe.greeter.GreeterMetrics;
-import dev.greetprobe.greeter.OpenConnections;
-import dev.greetprobe.greeter.TlsCertificates;
+import dev.greetprobe.greeter.admission.AdmissionControl;
+import dev.greetprobe.greeter.admission.OpenConnections;
+import dev.greetprobe.greeter.config.GreeterConfig;
+import dev.greetprobe.greeter.metrics.GreeterMetrics;
+import dev.greetprobe.greeter.tls.TlsCertificates;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -29,12 +29,12 @@ public final class ConnectionStages {
   private final boolean proxyProtocol;
   private final long headerTimeoutMillis;
 
-  public ConnectionStages(GreeterConfig config, GreeterMetrics metrics, AdmissionControl admission,
+  public ConnectionStages(GreeterConfig.Connection config, GreeterMetrics metrics, AdmissionControl admission,
       OpenConnections connections, TlsCertificates tls) {
     this.greeting = new GreetingHandler(config, metrics, admission, connections, tls);
     this.metrics = metrics;
     this.proxyProtocol = config.proxyProtocol();
-    this.headerTimeoutMillis = config.limits().handshakeTimeout().toMillis();
+    this.headerTimeoutMillis = config.handshakeTimeout().toMillis();
   }
 
   /**

@@ -21,6 +21,8 @@ public final class BenchMain {
              java -jar bench/target/greetprobe-bench.jar scale [--targets 20000] [--interval 10] [--seconds 60]
                  [--warmup 60] [--modes classic,native,both]
              java -jar bench/target/greetprobe-bench.jar status [--targets 100,1000,5000]
+             java -jar bench/target/greetprobe-bench.jar fleet [--targets 3000] [--interval 1] [--refresh 5]
+                 [--replicas 1] [--warmup 60]
       """;
 
   private BenchMain() {
@@ -31,7 +33,7 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !List.of("greeter", "probe", "footprint", "scale", "status").contains(args[0])) {
+    if (args.length == 0 || !List.of("greeter", "probe", "footprint", "scale", "status", "fleet").contains(args[0])) {
       System.err.print(USAGE);
       System.exit(2);
     }
@@ -44,7 +46,9 @@ public final class BenchMain {
     int warmup = 60;
     List<String> transports = List.of("vertx", "epoll");
     int scaleTargets = 20_000;
-    int interval = 10;
+    int interval = args[0].equals("fleet") ? 1 : 10;
+    int refresh = 5;
+    int replicas = 1;
     List<String> modes = List.of("classic", "native", "both");
     // Where the reference's build.sh put prober_epoll; without it, the reference prober does not run.
     Path reference = null;
@@ -55,6 +59,8 @@ public final class BenchMain {
           scaleTargets = targets.get(0);
         }
         case "--interval" -> interval = Integer.parseInt(args[i + 1]);
+        case "--refresh" -> refresh = Integer.parseInt(args[i + 1]);
+        case "--replicas" -> replicas = Integer.parseInt(args[i + 1]);
         case "--modes" -> modes = List.of(args[i + 1].split(","));
         case "--concurrency" -> concurrency = numbers(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
@@ -73,6 +79,13 @@ public final class BenchMain {
     Path work = Files.createTempDirectory("greetprobe-bench");
     if (args[0].equals("greeter")) {
       GreeterBench.print(GreeterBench.run(root, work, transports, concurrency, seconds, repeats));
+      return;
+    }
+    if (args[0].equals("fleet")) {
+      int fleetTargets = List.of(args).contains("--targets") ? scaleTargets : 3000;
+      System.out.printf("3 probes sharing %d targets at %d s, refresh %d s, replicas %d; one killed mid-run...%n",
+          fleetTargets, interval, refresh, replicas);
+      FleetBench.print(FleetBench.run(root, work, fleetTargets, replicas, interval, refresh, warmup));
       return;
     }
     if (args[0].equals("footprint")) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /** A service started as a process of its own, so its CPU and memory are measured apart from the load. */
 final class Proc implements AutoCloseable {
 
-  private static final Duration STARTUP = Duration.ofSeconds(30);
+  /** A JVM starting on two cores that other processes keep busy can take most of a minute. */
+  private static final Duration STARTUP = Duration.ofSeconds(90);
   private static final Duration JCMD = Duration.ofSeconds(60);
 
   private final ChildProcess process;
@@ -97,6 +98,11 @@ final class Proc implements AutoCloseable {
 
   private String jcmd(String command) {
     return ChildProcess.run(Command.of(JavaCommand.jdkTool("jcmd"), process.pid(), command), JCMD).text();
+  }
+
+  /** SIGKILL, as a crash or an OOM kill ends a pod: no drain, no goodbye. */
+  void kill() throws InterruptedException {
+    process.kill();
   }
 
   @Override

@@ -7,7 +7,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.dns.DefaultDnsQuestion;
+import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponseCode;
+import io.netty.handler.codec.dns.DnsSection;
 import io.netty.resolver.dns.DnsErrorCauseException;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -24,7 +27,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -174,20 +176,27 @@ public final class Resolver implements AutoCloseable {
   }
 
   /**
-   * Whether a failed lookup was a server's answer that the name has no address: NXDOMAIN, or no record of the type
-   * asked (NODATA, which a headless Service without ready pods answers). A timeout or SERVFAIL says nothing of the
-   * name.
+   * Whether DNS answers, to one query of {@code host} as written (no search domain, no /etc/hosts), that it has no
+   * IPv4 address: NXDOMAIN, or NOERROR and no record (NODATA, which a headless Service without ready pods answers).
+   * Fails when no answer says so either way (a timeout, SERVFAIL): a failed lookup alone cannot tell an empty name
+   * from a DNS in trouble, since its failure carries the reason of only one of its queries, if any.
    */
-  public static boolean answeredNone(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof DnsErrorCauseException dns) {
-        return dns.getCode() == DnsResponseCode.NXDOMAIN;
+  public Future<Boolean> answersNoAddress(Context context, String host, Duration timeout) {
+    DnsNameResolver resolver = resolver(IpProtocol.AUTO, queryTimeoutMillis(dns.queryTimeout(), timeout));
+    return ended(resolver.query(new DefaultDnsQuestion(host, DnsRecordType.A)), context, timeout).compose(envelope -> {
+      try {
+        DnsResponseCode code = envelope.content().code();
+        if (code.equals(DnsResponseCode.NXDOMAIN)) {
+          return Future.succeededFuture(true);
+        }
+        if (code.equals(DnsResponseCode.NOERROR)) {
+          return Future.succeededFuture(envelope.content().count(DnsSection.ANSWER) == 0);
+        }
+        return Future.failedFuture("the answer was " + code);
+      } finally {
+        envelope.release();
       }
-      if (cause instanceof DnsNameResolverTimeoutException || cause instanceof TimeoutException) {
-        return false;
-      }
-    }
-    return failure instanceof UnknownHostException;
+    });
   }
 
   @Override

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * a joining peer doubles some probes for a refresh, and never leaves a target unprobed.
  *
  * <p>A lookup that fails, or lists no peer, keeps the peers before it, and is counted and shown: one bad answer never
- * makes this instance take every target, or drop them all. At start there are no peers before: the first lookup that
- * says the name has no address (NXDOMAIN, or no records: a Service without ready pods) makes it the only peer, as the
- * first pod of a fleet is, and one that fails (a timeout, SERVFAIL) is tried again every refresh, the start waiting.
+ * makes this instance take every target, or drop them all. At start there are no peers before: a lookup that finds
+ * none is followed by one query whose answer must say the name has no address (NXDOMAIN, or no records: a Service
+ * without ready pods) for this instance to start as the only peer, as the first pod of a fleet does; otherwise (a
+ * timeout, SERVFAIL) it is tried again every refresh, the start waiting.
  */
 public final class PeerWatcher {
 
@@ -91,21 +92,31 @@ public final class PeerWatcher {
       return;
     }
     lookup().onComplete(answer -> {
-      Instant at = Instant.now();
       List<String> listed = listed(answer);
-      if (listed.isEmpty() && answer.failed() && !Resolver.answeredNone(answer.cause())) {
-        kept(answer, at);
-        timer = vertx.setTimer(config.refresh().toMillis(), id -> firstLookup(first));
+      if (!listed.isEmpty()) {
+        started(adopt(listed, Instant.now()), first);
         return;
       }
-      adopt(listed.isEmpty() ? List.of(config.self()) : listed, at).onComplete(applied -> {
-        context.runOnContext(v -> {
-          if (!stopped) {
-            timer = vertx.setPeriodic(config.refresh().toMillis(), id -> refresh());
-          }
-        });
-        first.handle(applied.mapEmpty());
+      resolver.answersNoAddress(context, config.name(), config.refresh()).onComplete(none -> {
+        if (none.succeeded() && none.result()) {
+          started(adopt(List.of(config.self()), Instant.now()), first);
+        } else {
+          kept(answer, Instant.now());
+          timer = vertx.setTimer(config.refresh().toMillis(), id -> firstLookup(first));
+        }
       });
+    });
+  }
+
+  /** Once the first peers are applied: completes the start, and refreshes every {@code shard.refresh} from then on. */
+  private void started(Future<Void> applied, Promise<Void> first) {
+    applied.onComplete(done -> {
+      context.runOnContext(v -> {
+        if (!stopped) {
+          timer = vertx.setPeriodic(config.refresh().toMillis(), id -> refresh());
+        }
+      });
+      first.handle(done);
     });
   }
 

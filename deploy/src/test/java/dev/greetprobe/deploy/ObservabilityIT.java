@@ -65,6 +65,8 @@ class ObservabilityIT {
   private static final String GREETING = "Thank You for Connecting";
   private static final String GREETER_NAME = "greeter.test";
   private static final String MISSING_NAME = Dnsmasq.MISSING_NAME;
+  /** The name that lists the first probe's peers: itself alone. */
+  private static final String PEERS_NAME = "probes.greetprobe.test";
 
   /** Seconds of scrapes, one a second, that the test waits for before it reads the dashboard's queries. */
   private static final int HISTORY_SECONDS = 20;
@@ -96,7 +98,8 @@ class ObservabilityIT {
     work = SystemProcesses.workDirectory("observability-it");
 
     int dnsPort = freeTcpAndUdp();
-    started(Dnsmasq.start(work.resolve("dnsmasq.log"), dnsPort, Map.of(GREETER_NAME, "127.0.0.1")));
+    started(Dnsmasq.start(work.resolve("dnsmasq.log"), dnsPort, Map.of(GREETER_NAME, "127.0.0.1",
+        PEERS_NAME, "127.0.0.1")));
 
     int greeterPort = freeTcpAndUdp();
     int greeterHttpPort = freeTcpAndUdp();
@@ -116,9 +119,12 @@ class ObservabilityIT {
     List<ChildProcess> probes = new ArrayList<>();
     for (String mode : HISTOGRAM_MODES) {
       int probeHttpPort = freeTcpAndUdp();
+      // The first probe is a fleet of one, its peers from DNS, so that the membership's metrics are exported too.
+      String shard = mode.equals(HISTOGRAM_MODES.get(0)) ? "{peers: " + PEERS_NAME + ", self: 127.0.0.1}" : "{}";
       Path probeConfig = Files.writeString(work.resolve("probe-" + mode + ".yaml"), """
         http: {host: 127.0.0.1, port: %d}
         metrics: {histograms: %s}
+        shard: %s
         dns:
           servers: ["127.0.0.1:%d"]
         defaults: {interval: 1s, timeout: 500ms}
@@ -136,7 +142,7 @@ class ObservabilityIT {
             address: 127.0.0.1:%d
           - name: missing
             address: %s:%d
-        """.formatted(probeHttpPort, mode, dnsPort, GREETER_NAME, greeterPort, GREETING, GREETER_NAME, tlsPort,
+        """.formatted(probeHttpPort, mode, shard, dnsPort, GREETER_NAME, greeterPort, GREETING, GREETER_NAME, tlsPort,
           certificate, GREETING, closedPort, MISSING_NAME, greeterPort));
       probes.add(started(startJar("probe " + mode, probeJar, probeConfig, work.resolve("probe-" + mode + ".log"))));
       probeInstances.put(mode, "127.0.0.1:" + probeHttpPort);

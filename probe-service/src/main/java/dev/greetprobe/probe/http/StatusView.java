@@ -194,8 +194,9 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     int from = (page - 1) * PAGE_ROWS;
     int to = Math.min(matching.size(), from + PAGE_ROWS);
     List<Row> rows = new ArrayList<>(to - from);
+    Instant now = Instant.now();
     for (Entry entry : matching.subList(from, to)) {
-      rows.add(row(entry));
+      rows.add(row(entry, now));
     }
     Paging paging = new Paging(page, pages, matching.size(), matching.isEmpty() ? 0 : from + 1, to,
         page > 1 ? query.onPage(page - 1) : null, page < pages ? query.onPage(page + 1) : null);
@@ -246,7 +247,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     return text.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
   }
 
-  private static Row row(Entry entry) {
+  /** One row, its spans and uptime as of {@code now}, the one moment the whole page is drawn at. */
+  private static Row row(Entry entry, Instant now) {
     Target target = entry.target();
     ProbeResult last = entry.last();
     State state = entry.state();
@@ -261,7 +263,6 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     double ratio = history.successRatio();
     Duration p50 = history.percentile(0.5);
     Duration p99 = history.percentile(0.99);
-    Instant now = Instant.now();
     StateChanges.Snapshot changes = entry.changes().snapshot();
     return new Row(target.name(), target.address().toString(),
         entry.holders().isEmpty() ? "" : "probed by " + String.join(", ", entry.holders()), state,

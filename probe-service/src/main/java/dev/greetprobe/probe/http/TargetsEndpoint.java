@@ -164,6 +164,7 @@ final class TargetsEndpoint {
   private Future<Void> chunk(HttpServerResponse response, Buffer start, Selection selection, Membership membership,
       int from) {
     return vertx.executeBlocking(() -> {
+      Instant now = Instant.now();
       Buffer chunk = start;
       int i = from;
       while (i < selection.rows().size() && chunk.length() < CHUNK_BYTES) {
@@ -173,7 +174,7 @@ final class TargetsEndpoint {
           chunk.appendString(",");
         }
         JsonObject target = TargetJson.of(row.target(), row.last(), history, row.changes().snapshot(),
-            row.uptime().snapshot(Instant.now()));
+            row.uptime().snapshot(now));
         if (membership != null) {
           target.put("holders", new JsonArray(row.holders()));
         }

@@ -38,8 +38,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
   private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
   /** The strip's cells, in the units of its view box: a cell and the gap after it. */
-  private static final int CELL_PITCH = 4;
-  private static final int CELL_WIDTH = 3;
+  static final int CELL_PITCH = 4;
+  static final int CELL_WIDTH = 3;
 
   /**
    * Who is showing the page.
@@ -151,11 +151,12 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
    * @param phases the last probe's phases, in order, as numbers and as parts of a bar
    * @param strip the history, one cell per result, the newest on the right
    * @param stripWidth the strip's width in the units of its view box: room for a full history
+   * @param latency the durations of the history, as a line under the strip, and their median and 99th percentile
    */
   public record Row(String name, String address, String holders, State state, String reason, String detail,
       String received, String since, String changes,
-      String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, String uptime, String p50,
-      String p99) {
+      String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, String uptime,
+      LatencySparkline latency) {
   }
 
   /** One phase of the last probe: its share of the bar is its share of the probe's time. */
@@ -261,8 +262,6 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
           CELL_WIDTH, time(history.finishedAt(i)) + " · " + result.label() + " · " + millis(history.duration(i))));
     }
     double ratio = history.successRatio();
-    Duration p50 = history.percentile(0.5);
-    Duration p99 = history.percentile(0.99);
     StateChanges.Snapshot changes = entry.changes().snapshot();
     return new Row(target.name(), target.address().toString(),
         entry.holders().isEmpty() ? "" : "probed by " + String.join(", ", entry.holders()), state,
@@ -275,7 +274,7 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
         last == null ? List.of() : segments(last),
         List.copyOf(strip), capacity * CELL_PITCH,
         percent(ratio), uptime(entry.uptime().snapshot(now)),
-        p50 == null ? "–" : millis(p50), p99 == null ? "–" : millis(p99));
+        LatencySparkline.of(history, capacity, target.interval()));
   }
 
   private static String percent(double ratio) {

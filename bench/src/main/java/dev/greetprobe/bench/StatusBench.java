@@ -26,7 +26,7 @@ import java.util.Random;
  * The status page's cost on the server: the probe's own view and template, in this process, for N targets whose
  * histories are full ({@code status.history} at its default), a tenth of them down. Each render takes the view of all
  * N targets (counted, filtered, sorted, the page's rows summed up) and writes the page's HTML, as {@code GET /} does on
- * its worker.
+ * its worker: the first page of all targets in each layout, then of the down ones in the layout their number gets.
  */
 final class StatusBench {
 
@@ -37,7 +37,7 @@ final class StatusBench {
   private StatusBench() {
   }
 
-  /** @param page which page: all targets, or only the down ones */
+  /** @param page which page, as a request would ask for it */
   record Figures(int targets, int history, String page, double p50Millis, double p99Millis, int pageBytes) {
   }
 
@@ -45,8 +45,10 @@ final class StatusBench {
     List<Figures> rows = new ArrayList<>();
     for (int n : counts) {
       List<StatusView.Entry> entries = entries(n, ProbeConfig.Status.DEFAULT.history());
-      rows.add(measure(entries, "/", StatusView.Query.ALL));
-      rows.add(measure(entries, "/?show=down", new StatusView.Query(true, "", 1)));
+      for (StatusView.Layout layout : List.of(StatusView.Layout.FULL, StatusView.Layout.COMPACT)) {
+        rows.add(measure(entries, "/?view=" + layout.label(), new StatusView.Query(false, "", 1, layout)));
+      }
+      rows.add(measure(entries, "/?show=down", new StatusView.Query(true, "", 1, StatusView.Layout.AUTO)));
     }
     return rows;
   }
@@ -115,10 +117,10 @@ final class StatusBench {
     System.out.println();
     System.out.println("status page: GET / rendered in-process, histories full, a tenth of the targets down ("
         + StatusView.PAGE_ROWS + " rows a page; " + WARMUP_RENDERS + " renders of warm-up, then " + RENDERS + ")");
-    System.out.printf(Locale.ROOT, "%8s %8s %-12s %12s %12s %12s%n", "targets", "history", "page", "p50 ms", "p99 ms",
+    System.out.printf(Locale.ROOT, "%8s %8s %-16s %12s %12s %12s%n", "targets", "history", "page", "p50 ms", "p99 ms",
         "page KiB");
     for (Figures f : rows) {
-      System.out.printf(Locale.ROOT, "%8d %8d %-12s %12.2f %12.2f %12.0f%n", f.targets(), f.history(), f.page(),
+      System.out.printf(Locale.ROOT, "%8d %8d %-16s %12.2f %12.2f %12.0f%n", f.targets(), f.history(), f.page(),
           f.p50Millis(), f.p99Millis(), f.pageBytes() / 1024.0);
     }
   }

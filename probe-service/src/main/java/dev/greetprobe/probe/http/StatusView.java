@@ -26,14 +26,22 @@ import java.util.Locale;
  * summed up), so a page costs the same whether the probe holds a hundred targets or many thousands. Every text here is
  * plain: the template escapes it.
  *
+ * @param layout how the rows are drawn: the query's choice, or the default for how many targets match
+ * @param rows the page's rows in the full layout; empty in the compact one
+ * @param compactRows the page's rows in the compact layout; empty in the full one
  * @param refreshSeconds how often the page reloads itself: the shortest interval, and at least a second
  * @param stylesheet the path of the page's stylesheet, with the hash of its content, so that it may be cached for good
  */
-public record StatusView(Header header, Counts counts, Query query, List<Row> rows, Paging paging, int refreshSeconds,
-    String stylesheet) {
+public record StatusView(Header header, Counts counts, Query query, Layout layout, List<Row> rows,
+    List<CompactRow> compactRows, Paging paging, int refreshSeconds, String stylesheet) {
 
   /** Rows on one page: a page of them renders in a few milliseconds and reads without scrolling for long. */
   public static final int PAGE_ROWS = 100;
+  /**
+   * Up to this many matching targets, a page shows them all, each in full; beyond it they run over pages, and a line
+   * each is what lets a person scan them for the ones that need a look.
+   */
+  public static final int COMPACT_ABOVE = PAGE_ROWS;
 
   private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
@@ -83,10 +91,29 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     }
   }
 
-  /** Which targets to show: {@code ?show=all|down&name=part&page=2}. */
-  public record Query(boolean downOnly, String name, int page) {
+  /** How the rows are drawn: {@code ?view=full|compact}, or by default as suits how many targets match. */
+  public enum Layout {
+    AUTO,
+    FULL,
+    COMPACT;
 
-    public static final Query ALL = new Query(false, "", 1);
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The layout for {@code matching} targets: this one, unless it leaves the choice to their number. */
+    Layout resolve(int matching) {
+      if (this != AUTO) {
+        return this;
+      }
+      return matching > COMPACT_ABOVE ? COMPACT : FULL;
+    }
+  }
+
+  /** Which targets to show, and how: {@code ?show=all|down&name=part&page=2&view=compact}. */
+  public record Query(boolean downOnly, String name, int page, Layout layout) {
+
+    public static final Query ALL = new Query(false, "", 1, Layout.AUTO);
 
     /** From a request's parameters; throws {@link IllegalArgumentException} naming the parameter that is wrong. */
     public static Query parse(MultiMap params) {
@@ -107,7 +134,19 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
           throw new IllegalArgumentException("page: '" + page + "' is not a page number (1, 2, ...)");
         }
       }
-      return new Query("down".equals(show), name == null ? "" : name.trim(), number);
+      return new Query("down".equals(show), name == null ? "" : name.trim(), number, layout(params.get("view")));
+    }
+
+    private static Layout layout(String view) {
+      if (view == null || view.isEmpty()) {
+        return Layout.AUTO;
+      }
+      for (Layout layout : Layout.values()) {
+        if (layout.label().equals(view)) {
+          return layout;
+        }
+      }
+      throw new IllegalArgumentException("view: '" + view + "' is none of auto, full and compact");
     }
 
     public String show() {
@@ -119,13 +158,18 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
           && (name.isEmpty() || entry.target().name().toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT)));
     }
 
-    /** This query on another page, as a link's query string. */
+    /** The layout chosen, as a link's query parameter to append; empty when left to the default. */
+    public String layoutParameter() {
+      return layout == Layout.AUTO ? "" : "&view=" + layout.label();
+    }
+
+    /** This query on another page, as a link's query string: a layout chosen stays chosen. */
     String onPage(int other) {
       StringBuilder link = new StringBuilder("?show=").append(show());
       if (!name.isEmpty()) {
         link.append("&name=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
       }
-      return link.append("&page=").append(other).toString();
+      return link.append("&page=").append(other).append(layoutParameter()).toString();
     }
   }
 
@@ -194,16 +238,22 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     int page = Math.min(query.page(), pages);
     int from = (page - 1) * PAGE_ROWS;
     int to = Math.min(matching.size(), from + PAGE_ROWS);
-    List<Row> rows = new ArrayList<>(to - from);
+    Layout layout = query.layout().resolve(matching.size());
+    List<Row> rows = new ArrayList<>();
+    List<CompactRow> compactRows = new ArrayList<>();
     Instant now = Instant.now();
     for (Entry entry : matching.subList(from, to)) {
-      rows.add(row(entry, now));
+      if (layout == Layout.COMPACT) {
+        compactRows.add(CompactRow.of(entry));
+      } else {
+        rows.add(row(entry, now));
+      }
     }
     Paging paging = new Paging(page, pages, matching.size(), matching.isEmpty() ? 0 : from + 1, to,
         page > 1 ? query.onPage(page - 1) : null, page < pages ? query.onPage(page + 1) : null);
     int refresh = shortest == Long.MAX_VALUE ? 10 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, shortest / 1000));
-    return new StatusView(header, new Counts(up, down, pending), query, List.copyOf(rows), paging, refresh,
-        stylesheet);
+    return new StatusView(header, new Counts(up, down, pending), query, layout, List.copyOf(rows),
+        List.copyOf(compactRows), paging, refresh, stylesheet);
   }
 
   /** When, as the page shows times of day: UTC, to the second. */
@@ -255,12 +305,6 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     State state = entry.state();
     ResultHistory.Snapshot history = entry.history().snapshot();
     int capacity = entry.history().capacity();
-    List<Cell> strip = new ArrayList<>(history.size());
-    for (int i = 0; i < history.size(); i++) {
-      Result result = history.result(i);
-      strip.add(new Cell(result.label(), result == Result.SUCCESS, (capacity - history.size() + i) * CELL_PITCH,
-          CELL_WIDTH, time(history.finishedAt(i)) + " · " + result.label() + " · " + millis(history.duration(i))));
-    }
     double ratio = history.successRatio();
     StateChanges.Snapshot changes = entry.changes().snapshot();
     return new Row(target.name(), target.address().toString(),
@@ -272,9 +316,20 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
         changes(changes),
         last == null ? "" : time(last.finishedAt()) + " in " + millis(last.duration()),
         last == null ? List.of() : segments(last),
-        List.copyOf(strip), capacity * CELL_PITCH,
+        strip(history, capacity), capacity * CELL_PITCH,
         percent(ratio), uptime(entry.uptime().snapshot(now)),
         LatencySparkline.of(history, capacity, target.interval()));
+  }
+
+  /** A cell for each result of {@code history}, kept in a ring of {@code capacity}: the newest at the right end. */
+  static List<Cell> strip(ResultHistory.Snapshot history, int capacity) {
+    List<Cell> strip = new ArrayList<>(history.size());
+    for (int i = 0; i < history.size(); i++) {
+      Result result = history.result(i);
+      strip.add(new Cell(result.label(), result == Result.SUCCESS, (capacity - history.size() + i) * CELL_PITCH,
+          CELL_WIDTH, time(history.finishedAt(i)) + " · " + result.label() + " · " + millis(history.duration(i))));
+    }
+    return List.copyOf(strip);
   }
 
   private static String percent(double ratio) {

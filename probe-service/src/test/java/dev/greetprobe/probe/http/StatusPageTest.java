@@ -173,6 +173,46 @@ class StatusPageTest {
     assertThat(page).contains("<td class=\"num uptime\">1h 0.0 % · 24h 0.0 % · 7d 0.0 %</td>");
   }
 
+  @Test
+  void moreTargetsThanAPageHoldsAreOneLineEachByDefaultAndInFullWhenAsked() throws Exception {
+    String compact = ProbeHttp.get(port, "/").body();
+    String full = ProbeHttp.get(port, "/?view=full").body();
+
+    assertThat(compact).contains("<table class=\"targets compact\">").doesNotContain("class=\"latency\"")
+        .doesNotContain("class=\"since\"");
+    assertThat(rows(compact)).hasSize(StatusView.PAGE_ROWS);
+    assertThat(full).contains("<table class=\"targets\">").doesNotContain("targets compact");
+    assertThat(rows(full)).hasSize(StatusView.PAGE_ROWS);
+    assertThat(full.split("<svg class=\"latency\"")).as("a latency line in every row").hasSize(StatusView.PAGE_ROWS + 1);
+    assertThat(ProbeHttp.get(port, "/?name=t00").body()).as("ten targets match: few enough to show in full")
+        .contains("<table class=\"targets\">");
+  }
+
+  @Test
+  void aChosenLayoutIsKeptByThePageLinksTheDownCountAndTheFilterForm() throws Exception {
+    String page = ProbeHttp.get(port, "/?view=compact&name=t").body();
+
+    assertThat(page).contains("href=\"?show=all&amp;name=t&amp;page=2&amp;view=compact\"")
+        .contains("href=\"?show=down&amp;view=compact\"")
+        .contains("<option value=\"compact\" selected>compact</option>");
+    assertThat(ProbeHttp.get(port, "/").body()).as("left to the default, nothing is chosen for the next pages")
+        .contains("href=\"?show=all&amp;page=2\"").contains("href=\"?show=down\"")
+        .contains("<option value=\"auto\" selected>auto</option>");
+    HttpResponse<String> unknown = ProbeHttp.get(port, "/?view=grid");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).isEqualTo("view: 'grid' is none of auto, full and compact\n");
+  }
+
+  @Test
+  void whatTheNetworkSentIsEscapedTextInTheCompactLayoutToo() throws Exception {
+    String body = ProbeHttp.get(port, "/?name=hostile&view=compact").body();
+
+    assertThat(body).contains("<table class=\"targets compact\">")
+        .doesNotContain("<script>alert(1)").doesNotContain("<img").doesNotContain("\u0000", "\u001b", "\u202e")
+        .containsPattern("<td class=\"reason\" title=\"[^\"<]*&lt;script>alert\\(1\\)&lt;/script>\\\\&#34;>"
+            + "&lt;img src=x onerror=alert\\(2\\)>\\\\x00\\\\x1b\\[31m\\\\u202eev[^\"<]*\">banner_mismatch</td>");
+  }
+
   private JsonArray history(String name) throws Exception {
     return ProbeHttp.targets(port).getJsonArray("targets").stream().map(JsonObject.class::cast)
         .filter(t -> t.getString("name").equals(name)).findFirst().orElseThrow().getJsonArray("history");

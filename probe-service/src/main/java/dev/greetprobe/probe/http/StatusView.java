@@ -322,7 +322,7 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
   }
 
   /** A cell for each result of {@code history}, kept in a ring of {@code capacity}: the newest at the right end. */
-  static List<Cell> strip(ResultHistory.Snapshot history, int capacity) {
+  private static List<Cell> strip(ResultHistory.Snapshot history, int capacity) {
     List<Cell> strip = new ArrayList<>(history.size());
     for (int i = 0; i < history.size(); i++) {
       Result result = history.result(i);

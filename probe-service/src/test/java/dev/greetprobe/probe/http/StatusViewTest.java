@@ -87,8 +87,28 @@ class StatusViewTest {
     assertThat(down.state()).isEqualTo(StatusView.State.DOWN);
     assertThat(down.reason()).isEqualTo("connect_refused");
     assertThat(down.detail()).isEqualTo("refused \\x1b[31m");
-    assertThat(down.strip()).hasSize(3).allSatisfy(cell -> assertThat(cell.result()).isEqualTo("connect_refused"));
+    assertThat(down.strip()).as("its three results, alike, as one run")
+        .containsExactly(new StatusView.Cell("connect_refused", false, 2 * StatusView.CELL_PITCH,
+            2 * StatusView.CELL_PITCH + StatusView.CELL_WIDTH, "00:00:10Z to 00:00:30Z · 3 × connect_refused"));
     assertThat(down.stripWidth()).isEqualTo(5 * StatusView.CELL_PITCH);
+  }
+
+  @Test
+  void aCompactStripDrawsEachRunOfLikeResultsAsOneCellAndALoneResultAsTheFullStripDoes() {
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    ResultHistory history = new ResultHistory(8);
+    List<Result> results = List.of(Result.SUCCESS, Result.SUCCESS, Result.READ_TIMEOUT, Result.SUCCESS,
+        Result.SUCCESS, Result.SUCCESS);
+    for (int i = 0; i < results.size(); i++) {
+      history.record(new ProbeResult(results.get(i), "", Map.of(), Duration.ofMillis(300), null, null, null,
+          start.plusSeconds(i)));
+    }
+
+    assertThat(CompactRow.runs(history.snapshot(), history.capacity())).extracting(StatusView.Cell::title)
+        .containsExactly("00:00:00Z to 00:00:01Z · 2 × success", "00:00:02Z · read_timeout · 300 ms",
+            "00:00:03Z to 00:00:05Z · 3 × success");
+    assertThat(CompactRow.runs(history.snapshot(), history.capacity())).extracting(StatusView.Cell::x)
+        .as("the oldest two slots of the ring still empty").containsExactly(8, 16, 20);
   }
 
   private static StatusView view(List<StatusView.Entry> entries, StatusView.Query query) {

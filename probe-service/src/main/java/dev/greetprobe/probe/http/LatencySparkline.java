@@ -13,9 +13,10 @@ import java.time.Duration;
  * @param width the view box's width: the strip's, so that a point lies under its result's cell
  * @param p50Y where the median's guide line lies, in the view box
  * @param p99Y where the 99th percentile's guide line lies
- * @param label what the line shows, in words, as {@code last 60 probes, 10 min: p50 12.0 ms, p99 40.0 ms}
+ * @param window the probes the line shows and the time they cover, as {@code last 60 probes, 10 min}
+ * @param percentiles their median and 99th percentile, as {@code p50 12.0 ms, p99 40.0 ms}; empty with no probe
  */
-public record LatencySparkline(String points, int width, int p50Y, int p99Y, String label) {
+public record LatencySparkline(String points, int width, int p50Y, int p99Y, String window, String percentiles) {
 
   /** The view box's height; the line keeps a unit clear of each edge, so its stroke is never cut. */
   public static final int HEIGHT = 20;
@@ -30,7 +31,7 @@ public record LatencySparkline(String points, int width, int p50Y, int p99Y, Str
     int width = capacity * StatusView.CELL_PITCH;
     int size = history.size();
     if (size == 0) {
-      return new LatencySparkline("", width, HEIGHT, HEIGHT, "no probe yet");
+      return new LatencySparkline("", width, HEIGHT, HEIGHT, "no probe yet", "");
     }
     long slowest = 1;
     for (int i = 0; i < size; i++) {
@@ -49,10 +50,14 @@ public record LatencySparkline(String points, int width, int p50Y, int p99Y, Str
     Duration p50 = history.percentile(0.5);
     Duration p99 = history.percentile(0.99);
     Duration window = Duration.between(history.finishedAt(0), history.finishedAt(size - 1)).plus(interval);
-    String label = (size == 1 ? "last probe, " : "last " + size + " probes, ") + StatusView.span(window) + ": p50 "
-        + StatusView.millis(p50) + ", p99 " + StatusView.millis(p99);
     return new LatencySparkline(points.toString(), width, y(p50.toNanos(), slowest), y(p99.toNanos(), slowest),
-        label);
+        (size == 1 ? "last probe, " : "last " + size + " probes, ") + StatusView.span(window),
+        "p50 " + StatusView.millis(p50) + ", p99 " + StatusView.millis(p99));
+  }
+
+  /** What the line shows, in words, as {@code last 60 probes, 10 min: p50 12.0 ms, p99 40.0 ms}. */
+  public String label() {
+    return percentiles.isEmpty() ? window : window + ": " + percentiles;
   }
 
   /** A duration's height, from the bottom for none to the top for the slowest. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
@@ -52,6 +53,18 @@ class StatusPageBrowserIT {
   private static final String HOSTILE = "<script>document.title='owned';alert(1)</script>"
       + "\"><img src=x onerror=\"document.title='owned'\">";
   private static final int RESULTS_BEFORE_LOOKING = 20;
+  /**
+   * Counts, in each page the browser loads, what the page's Content-Security-Policy blocks: the browser reports each
+   * to the document. The driver adds it as the debugger does, so the policy does not block the counter itself.
+   */
+  private static final String COUNT_VIOLATIONS = "window.cspViolations = [];"
+      + " document.addEventListener('securitypolicyviolation',"
+      + " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));";
+
+  /** More targets than a page holds, named as a fleet's services might be, a few of them down or flaky. */
+  private static final int MANY_TARGETS = 160;
+  private static final String[][] SERVICES = {{"checkout", "api"}, {"payments", "gateway"}, {"search", "index"},
+      {"orders", "db"}, {"inventory", "cache"}, {"auth", "ldap"}, {"mail", "smtp"}, {"billing", "worker"}};
 
   private static Vertx vertx;
   private static ProbeService service;
@@ -129,6 +142,7 @@ class StatusPageBrowserIT {
             "--no-first-run", "--disable-extensions", "--hide-scrollbars");
     ChromeDriver chrome = new ChromeDriver(driver, options);
     chrome.manage().window().setSize(new Dimension(1360, 960));
+    chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNT_VIOLATIONS));
     return chrome;
   }
 
@@ -156,7 +170,7 @@ class StatusPageBrowserIT {
           .anySatisfy(phase -> assertThat(phase).startsWith("connect "))
           .anySatisfy(phase -> assertThat(phase).startsWith("first_byte "));
       assertThat(browser.findElement(By.cssSelector(".counts .down")).getText()).isEqualTo("4 down");
-      saveScreenshot();
+      saveScreenshot("status-page.png");
     });
   }
 
@@ -202,6 +216,142 @@ class StatusPageBrowserIT {
         assertThat(browser.findElement(By.className("none")).getText()).isEqualTo("No target matches."));
   }
 
+  @Test
+  void eachRowDrawsHowLongItsProbesTookWithTheirMedianAndNinetyNinthPercentileAndThePolicyBlocksNothing() {
+    onPage("", () -> {
+      assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(6).allSatisfy(row -> {
+        WebElement line = row.findElement(By.cssSelector("td.strip svg.latency polyline"));
+        assertThat(line.getAttribute("points").split(" ")).as("a point a result kept")
+            .hasSizeGreaterThanOrEqualTo(RESULTS_BEFORE_LOOKING);
+        assertThat(line.getRect().getWidth()).as("drawn, styled by the page's stylesheet").isPositive();
+        assertThat(row.findElement(By.className("latency-label")).getText())
+            .matches("last \\d+ probes, \\d+ s: p50 [0-9.]+ m?s, p99 [0-9.]+ m?s");
+      });
+      assertThat(violations()).as("what the page's CSP blocked").isEmpty();
+    });
+    onPage("", () -> {
+      ((JavascriptExecutor) browser).executeScript(
+          "document.body.insertAdjacentHTML('beforeend', '<b style=\"color: red\">an inline style</b>')");
+      assertThat(violations()).as("the count sees what the policy blocks, as an inline style attribute")
+          .anySatisfy(violation -> assertThat(violation).startsWith("style-src"));
+    });
+  }
+
+  @Test
+  void theCompactLayoutIsChosenWithViewOneLineATargetAndTheRefreshKeepsIt() {
+    onPage("?view=compact", () -> {
+      assertThat(browser.findElements(By.cssSelector("table.targets.compact"))).hasSize(1);
+      assertThat(names()).containsExactly(
+          "hostile-banner", "refusing", "silent", "wrong-greeting", "flaky", "greeter");
+      assertThat(rowStates()).containsExactly(
+          "flaky=up", "greeter=up", "hostile-banner=down", "refusing=down", "silent=down", "wrong-greeting=down");
+      assertThat(reason("silent")).isEqualTo("read_timeout");
+      assertOneLineEach();
+      assertThat(row("flaky").findElements(By.cssSelector("td.strip rect.c-closed_early"))).isNotEmpty();
+      assertThat(violations()).isEmpty();
+      ((JavascriptExecutor) browser).executeScript("window.loadedBeforeRefresh = true");
+    });
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(StatusPageBrowserIT::replacedByRefresh)
+        .untilAsserted(() -> {
+          assertThat(((JavascriptExecutor) browser).executeScript("return window.loadedBeforeRefresh"))
+              .as("the page reloaded itself").isNull();
+          assertThat(browser.getCurrentUrl()).endsWith("?view=compact");
+          assertThat(browser.findElements(By.cssSelector("table.targets.compact tbody tr"))).hasSize(6);
+        });
+  }
+
+  @Test
+  void theHostileBannerIsTextInTheCompactLayoutToo() {
+    onPage("?view=compact", () -> {
+      assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+      assertThat(browser.getTitle()).doesNotContain("owned");
+      assertThat(browser.findElements(By.tagName("script"))).isEmpty();
+      assertThat(browser.findElements(By.cssSelector("img"))).isEmpty();
+      assertThat(row("hostile-banner").findElement(By.cssSelector("td.reason")).getAttribute("title"))
+          .as("the detail, for hovering").contains("<script>document.title='owned'");
+      assertThat(violations()).isEmpty();
+    });
+  }
+
+  @Test
+  void moreTargetsThanAPageHoldsAreCompactByDefaultAndInFullWhenAsked() throws Exception {
+    int greeter = TestGreeter.start(vertx);
+    int closed = Ports.free();
+    int silent = TestServers.silent(vertx).actualPort();
+    AtomicInteger connections = new AtomicInteger();
+    int flaky = TestServers.listen(vertx, socket -> {
+      if (connections.incrementAndGet() % 7 == 0) {
+        socket.close();
+      } else {
+        socket.end(Buffer.buffer("Thank You for Connecting"));
+      }
+    }).actualPort();
+    StringBuilder targets = new StringBuilder();
+    for (int i = 0; i < MANY_TARGETS; i++) {
+      String[] service = SERVICES[i % SERVICES.length];
+      int port = i % 23 == 5 ? closed : i % 37 == 11 ? silent : i % 11 == 3 ? flaky : greeter;
+      targets.append("  - {name: %s-%s-%02d, address: '127.0.0.1:%d', expect: '^Thank You'}%n"
+          .formatted(service[0], service[1], i / SERVICES.length, port));
+    }
+    String config = """
+        http: {host: 127.0.0.1, port: %d}
+        defaults: {interval: 1s, timeout: 300ms}
+        status: {history: 20}
+        targets:
+        %s""".formatted(Ports.free(), targets);
+    ProbeService many = new ProbeService(vertx, Instrumentation.registry(),
+        new ConfigSource.Fixed(config, "test config", Map.of()), config);
+    join(many.start());
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          ProbeHttp.targets(many.httpPort()).getJsonArray("targets").stream()
+              .allMatch(t -> ((JsonObject) t).getJsonArray("history").size() >= 15));
+      String manyPage = "http://127.0.0.1:" + many.httpPort() + "/";
+      onPage(manyPage, "", () -> {
+        assertThat(browser.findElements(By.cssSelector("table.targets.compact tbody tr")))
+            .hasSize(StatusView.PAGE_ROWS);
+        assertThat(browser.findElement(By.cssSelector("nav.pages")).getText())
+            .contains("rows 1–100 of " + MANY_TARGETS + ", page 1 of 2");
+        assertThat(browser.findElement(By.cssSelector("select[name=view] option[selected]")).getText())
+            .isEqualTo("auto");
+        assertOneLineEach();
+        assertThat(violations()).isEmpty();
+        saveScreenshot("status-page-compact.png");
+      });
+      onPage(manyPage, "?view=full", () -> {
+        assertThat(browser.findElements(By.cssSelector("table.targets.compact"))).isEmpty();
+        assertThat(violations()).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("table.targets tbody tr svg.latency")))
+            .hasSize(StatusView.PAGE_ROWS);
+        browser.findElement(By.cssSelector("a[rel=next]")).click();
+        assertThat(browser.getCurrentUrl()).endsWith("page=2&view=full");
+        assertThat(browser.findElements(By.cssSelector("table.targets tbody tr svg.latency")))
+            .hasSize(MANY_TARGETS - StatusView.PAGE_ROWS);
+      });
+    } finally {
+      join(many.stop());
+    }
+  }
+
+  /**
+   * Each row a line: less than twice as tall as its target's name. Measured in one call, so that a page of many rows
+   * is read before its own refresh replaces it.
+   */
+  @SuppressWarnings("unchecked")
+  private static void assertOneLineEach() {
+    List<Number> heights = (List<Number>) ((JavascriptExecutor) browser).executeScript("""
+        return Array.from(document.querySelectorAll('tbody tr'), row => row.getBoundingClientRect().height
+            / row.querySelector('td.target .name').getBoundingClientRect().height)""");
+    assertThat(heights).as("each row's height, in its name's").isNotEmpty()
+        .allSatisfy(height -> assertThat(height.doubleValue()).isLessThan(2));
+  }
+
+  /** What the page's Content-Security-Policy blocked since the page loaded, as the browser reported it. */
+  @SuppressWarnings("unchecked")
+  private static List<String> violations() {
+    return (List<String>) ((JavascriptExecutor) browser).executeScript("return window.cspViolations");
+  }
+
   /**
    * Loads the page with {@code query} and checks it, again from a fresh load if the page's own refresh replaced it
    * while it was being read. Chrome says so in three ways: a stale element; an element not found, while the new
@@ -209,9 +359,13 @@ class StatusPageBrowserIT {
    * node is no longer in the document. An element that is really missing still fails the check once time runs out.
    */
   private static void onPage(String query, ThrowingRunnable checks) {
+    onPage(page, query, checks);
+  }
+
+  private static void onPage(String address, String query, ThrowingRunnable checks) {
     await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(StatusPageBrowserIT::replacedByRefresh)
         .untilAsserted(() -> {
-          browser.get(page + query);
+          browser.get(address + query);
           checks.run();
         });
   }
@@ -243,13 +397,13 @@ class StatusPageBrowserIT {
    * Into target/; and, asked with {@code -Ddocs.screenshot=true}, into the docs, where the README shows it: asked, so
    * that running the tests leaves the checkout as it was.
    */
-  private static void saveScreenshot() throws IOException {
+  private static void saveScreenshot(String file) throws IOException {
     byte[] png = browser.getScreenshotAs(OutputType.BYTES);
-    Files.write(Path.of("target", "status-page.png"), png);
+    Files.write(Path.of("target", file), png);
     if (Boolean.getBoolean("docs.screenshot")) {
       Path docs = Path.of("..", "docs");
       assertThat(docs.resolve("probe.md")).as("the repository's docs, beside the module").exists();
-      Files.write(docs.resolve("status-page.png"), png);
+      Files.write(docs.resolve(file), png);
     }
   }
 }

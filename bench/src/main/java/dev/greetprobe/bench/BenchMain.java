@@ -14,9 +14,9 @@ public final class BenchMain {
 
   static final String USAGE = """
       Usage: java -jar bench/target/greetprobe-bench.jar greeter [--concurrency 1,16,256] [--seconds 10] [--repeats 3]
-                 [--transports vertx,epoll]
+                 [--transports vertx,epoll] [--baseline ROOT]
              java -jar bench/target/greetprobe-bench.jar probe [--targets 100,1000,5000] [--seconds 60] [--warmup 60]
-                 [--transports vertx,epoll] [--reference DIR]
+                 [--repeats 3] [--transports vertx,epoll] [--reference DIR] [--baseline ROOT]
              java -jar bench/target/greetprobe-bench.jar footprint
              java -jar bench/target/greetprobe-bench.jar scale [--targets 20000] [--interval 10] [--seconds 60]
                  [--warmup 60] [--modes classic,native,both]
@@ -52,6 +52,9 @@ public final class BenchMain {
     List<String> modes = List.of("classic", "native", "both");
     // Where the reference's build.sh put prober_epoll; without it, the reference prober does not run.
     Path reference = null;
+    // The root of another checkout with its jars built (the code before a change): its services run beside this
+    // checkout's, in turns, so a change is measured before and after in one run.
+    Path baseline = null;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--targets" -> {
@@ -68,9 +71,11 @@ public final class BenchMain {
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         case "--transports" -> transports = List.of(args[i + 1].split(","));
         case "--reference" -> reference = Path.of(args[i + 1]);
+        case "--baseline" -> baseline = Path.of(args[i + 1]).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    MachineLoad.report();
     if (args[0].equals("status")) {
       StatusBench.print(StatusBench.run(targets));
       return;
@@ -78,7 +83,7 @@ public final class BenchMain {
     Path root = Path.of("").toAbsolutePath();
     Path work = Files.createTempDirectory("greetprobe-bench");
     if (args[0].equals("greeter")) {
-      GreeterBench.print(GreeterBench.run(root, work, transports, concurrency, seconds, repeats));
+      GreeterBench.print(GreeterBench.run(root, baseline, work, transports, concurrency, seconds, repeats));
       return;
     }
     if (args[0].equals("fleet")) {
@@ -114,20 +119,29 @@ public final class BenchMain {
     List<BlackboxBench.Figures> blackbox = new ArrayList<>();
     List<ReferenceBench.Figures> floor = new ArrayList<>();
     for (int n : targets) {
-      for (String transport : transports) {
-        System.out.printf("probing %d targets over transport %s for %d s (after at least %d s of warm-up)...%n",
-            n, transport, seconds, warmup);
-        rows.add(ProbeBench.run(root, work, transport, n, seconds, warmup));
-      }
-      System.out.printf("the same by blackbox_exporter%s...%n", reference == null ? "" : ", then by the reference prober");
-      blackbox.add(BlackboxBench.run(work, n, seconds, 10));
-      if (reference != null) {
-        floor.add(ReferenceBench.run(root, reference, work, n, seconds));
+      for (int round = 1; round <= repeats; round++) {
+        for (String transport : transports) {
+          System.out.printf("round %d: probing %d targets over transport %s for %d s (after at least %d s of"
+              + " warm-up)...%n", round, n, transport, seconds, warmup);
+          rows.add(ProbeBench.run(root, "", round, work, transport, n, seconds, warmup));
+          if (baseline != null) {
+            System.out.printf("round %d: the same by the baseline's probe...%n", round);
+            rows.add(ProbeBench.run(baseline, GreeterBench.BASELINE, round, work, transport, n, seconds, warmup));
+          }
+        }
+        System.out.printf("round %d: the same by blackbox_exporter%s...%n", round,
+            reference == null ? "" : ", then by the reference prober");
+        blackbox.add(BlackboxBench.run(round, work, n, seconds, 10));
+        if (reference != null) {
+          floor.add(ReferenceBench.run(round, root, reference, work, n, seconds));
+        }
       }
     }
     ProbeBench.print(rows);
-    String first = transports.get(0);
-    BlackboxBench.print(blackbox, rows.stream().filter(r -> r.transport().equals(first)).toList());
-    ReferenceBench.print(floor, rows, blackbox);
+    BlackboxBench.print(blackbox);
+    if (!floor.isEmpty()) {
+      ReferenceBench.print(floor);
+    }
+    ProbeRatios.print(rows, blackbox, floor);
   }
 }

@@ -25,10 +25,15 @@ final class BlackboxBench {
   private BlackboxBench() {
   }
 
-  record Figures(int targets, double seconds, double probesPerSecond, long failures, double cpuPer1000) {
+  record Figures(int round, int targets, double seconds, double probesPerSecond, long failures, double cpuPer1000) {
+
+    /** A failed probe costs the exporter next to nothing: its CPU per probe means something only when it kept up. */
+    boolean keptUp() {
+      return failures <= probesPerSecond * seconds / 100;
+    }
   }
 
-  static Figures run(Path work, int targets, int seconds, int warmupSeconds) throws Exception {
+  static Figures run(int round, Path work, int targets, int seconds, int warmupSeconds) throws Exception {
     Path binary = Path.of("/usr/bin/prometheus-blackbox-exporter");
     if (!Files.exists(binary)) {
       throw new IllegalStateException("blackbox_exporter is missing: apt-get install -y prometheus-blackbox-exporter");
@@ -62,7 +67,7 @@ final class BlackboxBench {
       drive(http, uri, targets, seconds, done, failed);
       double elapsed = (System.nanoTime() - start) / 1e9;
       double cpu = exporter.cpuSeconds() - cpuBefore;
-      return new Figures(targets, elapsed, done.get() / elapsed, failed.get(), cpu / done.get() * 1000);
+      return new Figures(round, targets, elapsed, done.get() / elapsed, failed.get(), cpu / done.get() * 1000);
     }
   }
 
@@ -90,19 +95,13 @@ final class BlackboxBench {
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(60, TimeUnit.SECONDS);
   }
 
-  static void print(List<Figures> rows, List<ProbeBench.Figures> ours) {
+  static void print(List<Figures> rows) {
     System.out.println();
     System.out.println("the same probes by blackbox_exporter (tcp module through /probe, its CPU only)");
-    System.out.printf(Locale.ROOT, "%8s %10s %9s %14s %18s%n", "targets", "probes/s", "failures", "CPU s/1000",
-        "greetprobe/blackbox");
-    for (int i = 0; i < rows.size(); i++) {
-      Figures f = rows.get(i);
-      // A failed probe costs the exporter next to nothing, so its CPU per probe means something only when it kept up.
-      boolean keptUp = f.failures() <= f.probesPerSecond() * f.seconds() / 100;
-      String ratio = !keptUp ? "n/a: it did not keep up"
-          : i < ours.size() ? String.format(Locale.ROOT, "%.3fx", ours.get(i).cpuPer1000() / f.cpuPer1000()) : "-";
-      System.out.printf(Locale.ROOT, "%8d %10.1f %9d %14.4f %18s%n", f.targets(), f.probesPerSecond(),
-          f.failures(), f.cpuPer1000(), ratio);
+    System.out.printf(Locale.ROOT, "%6s %8s %10s %9s %14s%n", "round", "targets", "probes/s", "failures", "CPU s/1000");
+    for (Figures f : rows) {
+      System.out.printf(Locale.ROOT, "%6d %8d %10.1f %9d %14.4f%s%n", f.round(), f.targets(), f.probesPerSecond(),
+          f.failures(), f.cpuPer1000(), f.keptUp() ? "" : "  (did not keep up: no ratio)");
     }
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Connection rate of our greeter, over each transport, and of nginx serving the same bytes, side by side: for each
@@ -22,19 +23,26 @@ final class GreeterBench {
 
   record Row(String server, int concurrency, List<LoadGenerator.Run> runs, List<Double> serverCpuPer1000) {
 
-    double median(java.util.function.ToDoubleFunction<LoadGenerator.Run> f) {
-      return medianOf(runs.stream().mapToDouble(f).sorted().toArray());
+    double median(ToDoubleFunction<LoadGenerator.Run> f) {
+      return Spread.of(runs.stream().map(run -> f.applyAsDouble(run)).toList()).median();
     }
 
-    double cpuMedian() {
-      return medianOf(serverCpuPer1000.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+    Spread cpu() {
+      return Spread.of(serverCpuPer1000);
     }
 
-    String cpuSpread() {
-      double[] v = serverCpuPer1000.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      return String.format(Locale.ROOT, "%.0f-%.0f", v[0] * 1000, v[v.length - 1] * 1000);
+    /** This server's CPU per connection over nginx's, run by run: the turns of one repeat saw the same minutes. */
+    Spread cpuOver(Row nginx) {
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < serverCpuPer1000.size(); i++) {
+        ratios.add(serverCpuPer1000.get(i) / nginx.serverCpuPer1000().get(i));
+      }
+      return Spread.of(ratios);
     }
   }
+
+  /** What a server of the build given with {@code --baseline} is called after. */
+  static final String BASELINE = "@baseline";
 
   /** Seconds of load at each concurrency before any is measured. */
   private static final int WARMUP_SECONDS = 5;
@@ -43,13 +51,16 @@ final class GreeterBench {
    * One greeter per transport and nginx, all started before any is measured; at each concurrency the runs take turns
    * over them, so every row of one concurrency saw the same minutes of the machine.
    */
-  static List<Row> run(Path root, Path work, List<String> transports, List<Integer> concurrencies, double seconds,
-      int repeats) throws Exception {
+  static List<Row> run(Path root, Path baseline, Path work, List<String> transports, List<Integer> concurrencies,
+      double seconds, int repeats) throws Exception {
     List<Row> rows = new ArrayList<>();
     List<ServerProcess> servers = new ArrayList<>();
     try {
       for (String transport : transports) {
-        servers.add(ServerProcess.greeter(root, work, transport));
+        servers.add(ServerProcess.greeter(root, work, transport, ""));
+        if (baseline != null) {
+          servers.add(ServerProcess.greeter(baseline, work, transport, BASELINE));
+        }
       }
       servers.add(ServerProcess.nginx(work, GREETING));
       // Warm-up at every concurrency to be measured: a greeter warmed at one concurrency alone still compiled into
@@ -93,18 +104,21 @@ final class GreeterBench {
   static void print(List<Row> rows) {
     System.out.println();
     System.out.println("greeter connection rate: medians of the runs; CPU in ms per 1,000 connections (min-max)");
-    System.out.printf(Locale.ROOT, "%-18s %5s %10s %7s %6s %9s %9s %9s %12s %10s %14s%n", "server", "C", "conn/s",
+    System.out.printf(Locale.ROOT, "%-27s %5s %10s %7s %6s %9s %9s %9s %12s %10s %14s%n", "server", "C", "conn/s",
         "errors", "stuck", "p50 ms", "p99 ms", "p999 ms", "server CPU", "spread", "generator CPU");
     for (Row r : rows) {
-      System.out.printf(Locale.ROOT, "%-18s %5d %10.0f %7.0f %6.0f %9.3f %9.3f %9.3f %12.1f %10s %13.0f%%%n",
+      Spread cpu = r.cpu();
+      System.out.printf(Locale.ROOT, "%-27s %5d %10.0f %7.0f %6.0f %9.3f %9.3f %9.3f %12.1f %10s %13.0f%%%n",
           r.server(), r.concurrency(), r.median(LoadGenerator.Run::perSecond),
           r.median(LoadGenerator.Run::errors), r.median(LoadGenerator.Run::stuck),
           r.median(LoadGenerator.Run::p50) / 1e6, r.median(LoadGenerator.Run::p99) / 1e6,
-          r.median(LoadGenerator.Run::p999) / 1e6, r.cpuMedian() * 1e3, r.cpuSpread(),
+          r.median(LoadGenerator.Run::p999) / 1e6, cpu.median() * 1e3,
+          String.format(Locale.ROOT, "%.0f-%.0f", cpu.min() * 1e3, cpu.max() * 1e3),
           r.median(run -> run.generatorCpuSeconds() / run.seconds()) * 100);
     }
     System.out.println();
-    System.out.println("ratios to nginx at the same concurrency (lower CPU is better, higher conn/s is better):");
+    System.out.println("CPU per connection over nginx's at the same concurrency, the median of each repeat's ratio"
+        + " (min-max); conn/s likewise (lower CPU is better, higher conn/s is better):");
     for (Row ours : rows) {
       if (ours.server().equals(ServerProcess.NGINX)) {
         continue;
@@ -112,14 +126,10 @@ final class GreeterBench {
       Row nginx = rows.stream()
           .filter(r -> r.server().equals(ServerProcess.NGINX) && r.concurrency() == ours.concurrency())
           .findFirst().orElseThrow();
-      System.out.printf(Locale.ROOT, "  %-18s C=%-4d conn/s %.2fx   CPU per connection %.2fx%n", ours.server(),
-          ours.concurrency(), ours.median(LoadGenerator.Run::perSecond) / nginx.median(LoadGenerator.Run::perSecond),
-          ours.cpuMedian() / nginx.cpuMedian());
+      System.out.printf(Locale.ROOT, "  %-27s C=%-4d CPU per connection %-20s conn/s %.2fx%n", ours.server(),
+          ours.concurrency(), ours.cpuOver(nginx).ratio(),
+          ours.median(LoadGenerator.Run::perSecond) / nginx.median(LoadGenerator.Run::perSecond));
     }
     System.out.println("(a generator near 100% of one core is the ceiling: conn/s then says more about it than the server)");
-  }
-
-  private static double medianOf(double[] sorted) {
-    return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   }
 }

@@ -24,10 +24,10 @@ final class ReferenceBench {
   private ReferenceBench() {
   }
 
-  record Figures(int targets, long probes, long failures, double cpuPer1000) {
+  record Figures(int round, int targets, long probes, long failures, double cpuPer1000) {
   }
 
-  static Figures run(Path root, Path reference, Path work, int targets, int seconds) throws Exception {
+  static Figures run(int round, Path root, Path reference, Path work, int targets, int seconds) throws Exception {
     Path binary = reference.resolve("prober_epoll");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(binary + " is missing: build it with the reference's build.sh " + reference);
@@ -44,7 +44,7 @@ final class ReferenceBench {
       if (!prober.waitFor(seconds + 30L, TimeUnit.SECONDS) || prober.exitValue() != 0) {
         throw new IllegalStateException("prober_epoll failed: " + output);
       }
-      return new Figures(targets, number(PROBES, output), number(FAILED, output),
+      return new Figures(round, targets, number(PROBES, output), number(FAILED, output),
           Double.parseDouble(find(CPU_PER_1000, output)));
     }
   }
@@ -61,28 +61,13 @@ final class ReferenceBench {
     return m.group(1);
   }
 
-  /**
-   * The reference's rows, then each greetprobe row's CPU per probe against blackbox_exporter's and the reference's at
-   * the same number of targets.
-   */
-  static void print(List<Figures> rows, List<ProbeBench.Figures> ours, List<BlackboxBench.Figures> blackbox) {
+  static void print(List<Figures> rows) {
     System.out.println();
     System.out.println("the same probes by the reference C prober (prober_epoll, its CPU only)");
-    System.out.printf(Locale.ROOT, "%8s %10s %9s %14s%n", "targets", "probes", "failures", "CPU s/1000");
+    System.out.printf(Locale.ROOT, "%6s %8s %10s %9s %14s%n", "round", "targets", "probes", "failures", "CPU s/1000");
     for (Figures f : rows) {
-      System.out.printf(Locale.ROOT, "%8d %10d %9d %14.4f%n", f.targets(), f.probes(), f.failures(), f.cpuPer1000());
-    }
-    System.out.println();
-    System.out.println("CPU per probe, greetprobe against blackbox_exporter and the reference");
-    System.out.printf(Locale.ROOT, "%-18s %8s %14s %12s %12s%n", "prober", "targets", "CPU s/1000", "/blackbox",
-        "/reference");
-    for (ProbeBench.Figures f : ours) {
-      String toBlackbox = blackbox.stream().filter(b -> b.targets() == f.targets()).findFirst()
-          .map(b -> String.format(Locale.ROOT, "%.3fx", f.cpuPer1000() / b.cpuPer1000())).orElse("-");
-      String toReference = rows.stream().filter(r -> r.targets() == f.targets()).findFirst()
-          .map(r -> String.format(Locale.ROOT, "%.2fx", f.cpuPer1000() / r.cpuPer1000())).orElse("-");
-      System.out.printf(Locale.ROOT, "%-18s %8d %14.4f %12s %12s%n", "greetprobe[" + f.transport() + "]",
-          f.targets(), f.cpuPer1000(), toBlackbox, toReference);
+      System.out.printf(Locale.ROOT, "%6d %8d %10d %9d %14.4f%n", f.round(), f.targets(), f.probes(), f.failures(),
+          f.cpuPer1000());
     }
   }
 }

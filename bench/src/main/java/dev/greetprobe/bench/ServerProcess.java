@@ -29,12 +29,15 @@ final class ServerProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Our greeter with its production defaults (metrics on, one verticle per event loop). */
-  static ServerProcess greeter(Path root, Path work, String transport) throws Exception {
+  /**
+   * Our greeter with its production defaults (metrics on, one verticle per event loop), from the build under
+   * {@code root}, named for its transport and {@code build} (empty for this checkout's).
+   */
+  static ServerProcess greeter(Path root, Path work, String transport, String build) throws Exception {
     int port = Ports.free();
-    Path config = Files.writeString(work.resolve("greeter-bench-" + transport + ".yaml"), "transport: " + transport
-        + "\nhost: 127.0.0.1\nport: " + port + "\nhttp: {host: 127.0.0.1, port: " + Ports.free() + "}\n");
-    return start("greetprobe[" + transport + "]",
+    Path config = Files.writeString(work.resolve("greeter-bench-" + transport + build + ".yaml"), "transport: "
+        + transport + "\nhost: 127.0.0.1\nport: " + port + "\nhttp: {host: 127.0.0.1, port: " + Ports.free() + "}\n");
+    return start("greetprobe[" + transport + "]" + build,
         JavaCommand.jar(root.resolve("greeter-service/target/greeter-service.jar")).arguments("--config", config),
         port, work);
   }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
@@ -62,17 +63,21 @@ public final class Instrumentation {
   }
 
   /**
-   * A Vert.x instance whose metrics (JVM ones included) land in {@code registry}; on Linux's native epoll transport
-   * when {@code nativeTransport} is set and the platform has it.
+   * A Vert.x instance whose metrics (JVM ones included) land in {@code registry}; on Linux's native epoll transport,
+   * without the socket options that restate what a new socket already is ({@link LeanNativeTransport}), when
+   * {@code nativeTransport} is set and the platform has it.
    */
   public static Vertx vertx(PrometheusMeterRegistry registry, boolean nativeTransport) {
     VertxOptions options = new VertxOptions()
         .setEventLoopPoolSize(EVENT_LOOPS)
-        .setPreferNativeTransport(nativeTransport)
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
             // The probe counts its own connections (probe_*); Vert.x's client meters would repeat them, looked up and
             // updated on every probe. The greeter's NetServer meters (vertx_net_server_*) are part of its contract.
             .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    if (nativeTransport) {
+      builder.withTransport(LeanNativeTransport.onThisPlatform());
+    }
+    return builder.build();
   }
 }

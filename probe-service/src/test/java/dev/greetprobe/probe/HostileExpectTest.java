@@ -110,7 +110,7 @@ class HostileExpectTest {
 
     join(service.stop());
 
-    assertThat(service.scheduler().liveTimers()).isZero();
+    assertThat(service.scheduler().waitingSchedules()).isZero();
   }
 
   @Test

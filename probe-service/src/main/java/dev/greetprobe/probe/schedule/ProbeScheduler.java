@@ -35,7 +35,7 @@ public final class ProbeScheduler implements Prober {
   private final int history;
   private final Future<Deployed> deployed;
   private final Map<String, TargetSchedule> schedules = new LinkedHashMap<>();
-  private final AtomicInteger liveTimers = new AtomicInteger();
+  private final AtomicInteger waitingSchedules = new AtomicInteger();
   private final AtomicInteger oneOffs = new AtomicInteger();
   private volatile List<TargetSchedule> view = List.of();
   private Future<Void> stopped;
@@ -120,7 +120,7 @@ public final class ProbeScheduler implements Prober {
         }
         int verticle = Math.floorMod(grid.slot(target), Instrumentation.EVENT_LOOPS);
         TargetSchedule schedule =
-            new TargetSchedule(target, verticle, metrics, register.apply(target), liveTimers, history);
+            new TargetSchedule(target, verticle, metrics, register.apply(target), waitingSchedules, history);
         schedules.put(target.name(), schedule);
         starting.get(verticle).add(schedule);
       }
@@ -161,8 +161,8 @@ public final class ProbeScheduler implements Prober {
   }
 
   /** Schedules waiting for a run: one per schedule started and not stopped, or a reload lost or doubled one. */
-  public int liveTimers() {
-    return liveTimers.get();
+  public int waitingSchedules() {
+    return waitingSchedules.get();
   }
 
   private static List<List<TargetSchedule>> shares() {

@@ -178,7 +178,7 @@ class ProbeSchedulerTest {
     assertThat(scheduler.schedules()).singleElement().satisfies(s -> assertThat(s.target()).isEqualTo(after));
     assertThat(MetricValues.of(registry, "probe_results", Map.of("target", "a"))).hasSize(Result.values().length);
     assertThat(MetricValues.of(registry, "probe_success", Map.of("target", "a"))).hasSize(1);
-    assertThat(scheduler.liveTimers()).isEqualTo(1);
+    assertThat(scheduler.waitingSchedules()).isEqualTo(1);
   }
 
   /** A reload keeps an unchanged target's history, starts a changed one's afresh and drops a removed one's. */
@@ -212,11 +212,11 @@ class ProbeSchedulerTest {
 
   /**
    * Twenty reloads of a thousand targets while they probe a real greeter: each reload removes 50, changes 50 and adds
-   * 50, leaving 900 as they were. After every apply exactly one timer runs per target, and once an apply completes no
+   * 50, leaving 900 as they were. After every apply exactly one schedule per target waits for its next run, and once an apply completes no
    * removed target and no replaced setting is probed again.
    */
   @Test
-  void aThousandTargetsReloadedTwentyTimesWhileProbingKeepOneTimerEach() throws Exception {
+  void aThousandTargetsReloadedTwentyTimesWhileProbingKeepOneWaitingScheduleEach() throws Exception {
     int greeterPort = TestGreeter.start(vertx, 2, new SimpleMeterRegistry());
     Recording prober = new Recording(TcpProber.factory(resolver));
     String address = "127.0.0.1:" + greeterPort;
@@ -256,7 +256,7 @@ class ProbeSchedulerTest {
 
       assertThat(List.of(diff.added().size(), diff.changed().size(), diff.removed().size(), diff.unchanged()))
           .as("reload %d: added, changed, removed, unchanged", reload).containsExactly(50, 50, 50, 900);
-      assertThat(scheduler.liveTimers()).as("timers after reload %d", reload).isEqualTo(1000);
+      assertThat(scheduler.waitingSchedules()).as("schedules waiting after reload %d", reload).isEqualTo(1000);
       assertThat(scheduler.schedules()).hasSize(1000);
       for (Target old : replaced) {
         replacedAt.put(old, lastApplied);
@@ -269,9 +269,9 @@ class ProbeSchedulerTest {
         .until(() -> current.keySet().stream().allMatch(name -> prober.startsSince(name, settled) >= 2));
     join(scheduler.stop());
 
-    assertThat(scheduler.liveTimers()).isZero();
+    assertThat(scheduler.waitingSchedules()).isZero();
     for (String name : current.keySet()) {
-      assertThat(prober.startsSince(name, settled)).as("%s probed once per interval, not by two timers", name)
+      assertThat(prober.startsSince(name, settled)).as("%s probed once per interval, not by two schedules", name)
           .isLessThanOrEqualTo(3);
     }
     prober.starts.values().stream().flatMap(List::stream).forEach(start -> {

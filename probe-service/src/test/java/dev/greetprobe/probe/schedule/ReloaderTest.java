@@ -140,7 +140,7 @@ class ReloaderTest {
     List<String> before = List.of("keep", "change", "gone");
     assertThat(scheduler.schedules()).extracting(s -> s.target().name()).containsExactlyElementsOf(before);
     assertThat(reloader.assignment().held()).extracting(Target::name).containsExactlyElementsOf(before);
-    assertThat(scheduler.liveTimers()).isEqualTo(3);
+    assertThat(scheduler.waitingSchedules()).isEqualTo(3);
     assertThat(registry.scrape())
         .contains("probe_targets{ownership=\"held\"} 3.0")
         .contains("probe_config_last_reload_successful 0.0");

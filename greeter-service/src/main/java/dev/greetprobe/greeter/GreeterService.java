@@ -1,10 +1,10 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.admission.AdmissionControl;
 import dev.greetprobe.greeter.admission.OpenConnections;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.greeter.epoll.EpollGreeterVerticle;
 import dev.greetprobe.greeter.metrics.GreeterMetrics;
 import dev.greetprobe.greeter.tls.TlsCertificates;

@@ -1,12 +1,12 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.TargetBudget;
-import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.epoll.BareSockets;
 import dev.greetprobe.probe.http.ProbeHttpServer;
 import dev.greetprobe.probe.metrics.ProbeMetrics;

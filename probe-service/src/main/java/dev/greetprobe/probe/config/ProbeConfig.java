@@ -6,6 +6,7 @@ import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
+import dev.greetprobe.common.Transport;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       "PROBE_SHARD_COUNT", "shard.count",
       "PROBE_SHARD_INDEX", "shard.index",
       "PROBE_SHARD_SELF", "shard.self",
-      Transport.VARIABLE, "transport");
+      "PROBE_TRANSPORT", "transport");
 
   /** @param limits what one client may hold of the port */
   public record Http(String host, int port, HttpLimits limits) {
@@ -107,7 +108,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   /** Validates a parsed YAML document with {@code environment} overrides. */
   public static ProbeConfig from(Object document, Map<String, String> environment) {
     ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
-    Transport transport = transport(root);
+    Transport transport = Transport.read(root);
     Http http = http(root.section("http"));
     ProbeEndpoint probeEndpoint = probeEndpoint(root.section("probe_endpoint"));
     Dns dns = dns(root.section("dns"));
@@ -122,14 +123,6 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     root.done();
     return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets), histograms,
         status);
-  }
-
-  private static Transport transport(ConfigReader root) {
-    try {
-      return Transport.parse(root.nonEmptyString("transport", Transport.VERTX.label()));
-    } catch (IllegalArgumentException e) {
-      throw root.error("transport", e.getMessage());
-    }
   }
 
   private static Http http(ConfigReader http) {

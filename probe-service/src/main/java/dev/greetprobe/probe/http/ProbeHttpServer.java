@@ -8,7 +8,6 @@ import dev.greetprobe.probe.config.Membership;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.Target;
-import dev.greetprobe.probe.config.TargetFactory;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
 import dev.greetprobe.probe.net.Prober;
 import dev.greetprobe.probe.schedule.PeerWatcher;
@@ -133,8 +132,7 @@ public final class ProbeHttpServer {
     }
     Target target;
     try {
-      target = TargetFactory.fromRequest(ctx.request()::getParam,
-          ctx.request().getHeader(TargetFactory.SCRAPE_TIMEOUT_HEADER), endpoint.allowExpect());
+      target = ProbeRequest.target(ctx.request()::getParam, ctx.request()::getHeader, endpoint.allowExpect());
     } catch (IllegalArgumentException e) {
       text(ctx, 400, e.getMessage());
       return;

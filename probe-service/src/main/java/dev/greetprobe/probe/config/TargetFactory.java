@@ -4,7 +4,6 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -265,12 +264,8 @@ public final class TargetFactory {
     if (name == null) {
       return null;
     }
-    Path path = Path.of(name);
-    if (!Files.isReadable(path)) {
-      throw fields.error(key, ConfigException.quote(name) + " is not a readable file");
-    }
     try {
-      return TlsFile.read(path);
+      return TlsFile.read(Path.of(name));
     } catch (IllegalArgumentException e) {
       throw fields.error(key, e.getMessage());
     }

@@ -57,7 +57,7 @@ public final class ProbeService {
         ? Optional.of(new PeerWatcher(vertx, resolver, fleet, reloader, metrics.membership()))
         : Optional.empty();
     this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), registry,
-        scheduler, scheduler, reloader, () -> peers.map(PeerWatcher::status).orElse(null), ready::get);
+        scheduler, reloader, () -> peers.map(PeerWatcher::status).orElse(null), ready::get);
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.greetprobe.greeter;
 
-import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.EventLoopPool;
 import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.admission.AdmissionControl;
 import dev.greetprobe.greeter.admission.OpenConnections;
@@ -68,7 +68,7 @@ public final class GreeterService {
         return vertx.deployVerticle(new EpollGreeterVerticle(address, config.listening(), config.connection(),
             metrics, admission, connections, tls));
       }
-      int listeners = config.listeners() > 0 ? config.listeners() : Instrumentation.EVENT_LOOPS;
+      int listeners = config.listeners() > 0 ? config.listeners() : EventLoopPool.PER_CORE.size();
       return vertx.deployVerticle(() -> new GreeterVerticle(port, config.listening(), config.connection(), metrics,
           admission, connections, tls), new DeploymentOptions().setInstances(listeners));
     });

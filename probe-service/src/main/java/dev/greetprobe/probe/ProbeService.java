@@ -1,6 +1,7 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.EventLoopPool;
 import dev.greetprobe.common.NativeEpoll;
 import dev.greetprobe.common.Transport;
 import dev.greetprobe.probe.config.ConfigSource;
@@ -49,7 +50,7 @@ public final class ProbeService {
     this.resolver = new Resolver(config.dns());
     ProbeMetrics metrics = new ProbeMetrics(registry, config.histograms());
     metrics.transport(config.transport());
-    this.scheduler = new ProbeScheduler(vertx, config.transport() == Transport.EPOLL
+    this.scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, config.transport() == Transport.EPOLL
         ? TcpProber.factory(resolver, BareSockets::connection) : TcpProber.factory(resolver), metrics,
         config.status().history());
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text, budget(config));

@@ -5,6 +5,7 @@ import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.greetprobe.common.EventLoopPool;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.MetricValues;
@@ -72,7 +73,7 @@ class ProbeSchedulerTest {
       targets.add(target("127.0.0.1:" + greeterPort).name("t" + i).expect("^Thank You for Connecting$")
           .interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(900)).build());
     }
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, prober, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, prober, metrics);
     join(scheduler.apply(targets));
 
     await().atMost(Duration.ofSeconds(15)).until(() ->
@@ -101,7 +102,7 @@ class ProbeSchedulerTest {
     assertThat(threadsBySlot.values()).as("each slot's targets start on one event loop")
         .allSatisfy(threads -> assertThat(threads).hasSize(1));
     assertThat(threadsBySlot.values().stream().flatMap(Set::stream).distinct().count()).as("slots spread over the loops")
-        .isEqualTo(Math.min(Instrumentation.EVENT_LOOPS, threadsBySlot.size()));
+        .isEqualTo(Math.min(EventLoopPool.PER_CORE.size(), threadsBySlot.size()));
   }
 
   @Test
@@ -113,7 +114,7 @@ class ProbeSchedulerTest {
       return promise.future();
     };
     Target slow = target("127.0.0.1:1").name("slow").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(100)).build();
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> stalling, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, (context, client) -> stalling, metrics);
     scheduler.apply(List.of(slow));
 
     await().atMost(Duration.ofSeconds(5)).until(() ->
@@ -135,7 +136,7 @@ class ProbeSchedulerTest {
     };
     Target target = target("127.0.0.1:1").name("a").interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(100))
         .build();
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> broken, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, (context, client) -> broken, metrics);
     join(scheduler.apply(List.of(target)));
 
     await().atMost(Duration.ofSeconds(5)).until(() ->
@@ -155,7 +156,7 @@ class ProbeSchedulerTest {
   @Test
   void aTargetNotProbedYetReportsNeitherSuccessNorFailure() throws Exception {
     Prober never = target -> Promise.<ProbeResult>promise().future();
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> never, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, (context, client) -> never, metrics);
 
     join(scheduler.apply(List.of(target("127.0.0.1:1").name("a").build())));
 
@@ -170,7 +171,7 @@ class ProbeSchedulerTest {
     Target before = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(2)).build();
     Target after = target("127.0.0.1:1").name("a").timeout(Duration.ofSeconds(1)).build();
     Prober never = target -> Promise.<ProbeResult>promise().future();
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> never, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, (context, client) -> never, metrics);
 
     ProbeScheduler.Diff diff = join(scheduler.apply(List.of(before)).compose(d -> scheduler.apply(List.of(after))));
 
@@ -187,7 +188,7 @@ class ProbeSchedulerTest {
     ProbeResult success = new ProbeResult(Result.SUCCESS, "", Map.of(), Duration.ofMillis(1), null, null, null,
         java.time.Instant.now());
     Prober instant = target -> Future.succeededFuture(success);
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, (context, client) -> instant, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, (context, client) -> instant, metrics);
     Duration often = Duration.ofMillis(100);
     Target kept = target("127.0.0.1:1").name("kept").interval(often).timeout(often).build();
     Target changed = target("127.0.0.1:1").name("changed").interval(often).timeout(often).build();
@@ -224,7 +225,7 @@ class ProbeSchedulerTest {
     for (int i = 0; i < 1000; i++) {
       current.put("t" + i, greeterTarget(address, "t" + i, Duration.ofMillis(900)));
     }
-    ProbeScheduler scheduler = new ProbeScheduler(vertx, prober, metrics);
+    ProbeScheduler scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, prober, metrics);
     join(scheduler.apply(List.copyOf(current.values())));
     Random random = new Random(20);
     // By identity: a target whose timeout goes back and forth comes back equal to a version it replaced.

@@ -3,7 +3,6 @@ package dev.greetprobe.probe.config;
 import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
-import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
 import dev.greetprobe.common.Transport;
@@ -153,14 +152,8 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   }
 
   private static Reload reload(ConfigReader reload) {
-    Duration interval = reload.duration("interval", Duration.ofSeconds(5));
-    if (interval.toMillis() < 100) {
-      throw reload.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
-    }
-    Duration timeout = reload.duration("timeout", Duration.ofSeconds(10));
-    if (timeout.toMillis() < 100) {
-      throw reload.error("timeout", Durations.format(timeout) + " is below the minimum of 100ms");
-    }
+    Duration interval = reload.durationAtLeastMin("interval", Duration.ofSeconds(5));
+    Duration timeout = reload.durationAtLeastMin("timeout", Duration.ofSeconds(10));
     boolean http = reload.bool("http", false);
     Duration settle = reload.duration("settle", Duration.ofSeconds(10));
     reload.done();
@@ -198,10 +191,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       throw shard.error("self", ConfigException.quote(text)
           + " is not an IP address (the peers are the address records of shard.peers)");
     }
-    Duration refresh = shard.duration("refresh", Duration.ofSeconds(5));
-    if (refresh.toMillis() < 100) {
-      throw shard.error("refresh", Durations.format(refresh) + " is below the minimum of 100ms");
-    }
+    Duration refresh = shard.durationAtLeastMin("refresh", Duration.ofSeconds(5));
     int replicas = shard.integer("replicas", 1, 1, MAX_REPLICAS);
     return new Peers(name, self.getHostAddress(), refresh, replicas);
   }

@@ -32,9 +32,6 @@ public final class TargetFactory {
   /** The config's {@code defaults.interval} when it sets none. */
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-  /** Config: the shortest interval a target may have; every run is a timer on a shared loop and a new connection. */
-  static final Duration MIN_INTERVAL = Duration.ofMillis(100);
-
   /**
    * {@code /probe}: the longest deadline a request may ask for, or a scrape timeout give. A one-off probe holds one of
    * {@code probe_endpoint.max_concurrent} places and a socket while it runs, so a request cannot hold them longer.
@@ -126,14 +123,9 @@ public final class TargetFactory {
     return new Target(CHECK_NAME, address, expect, send, tls, ipProtocol, timeout, timeout);
   }
 
-  /** Config: a target's interval, at least {@link #MIN_INTERVAL}. */
+  /** Config: a target's interval, at least {@link Durations#MIN}: every run is also a new connection. */
   private static Duration configInterval(Fields fields, Duration fallback) {
-    Duration interval = duration(fields, "interval", fallback);
-    if (interval.compareTo(MIN_INTERVAL) < 0) {
-      throw fields.error("interval", Durations.format(interval) + " is below the minimum of "
-          + Durations.format(MIN_INTERVAL));
-    }
-    return interval;
+    return parsed(fields, "interval", text -> Durations.atLeastMin(Durations.parse(text)), fallback);
   }
 
   /**

@@ -42,16 +42,12 @@ public final class GreeterService {
     this.ops = new OpsServer(vertx, config.http(), registry, ready::get);
   }
 
+  /** Serves metrics and health, then the greeting port; ready stays false until the greeting port listens. */
   public Future<Void> start() {
-    return startHttp().compose(v -> startGreeting());
+    return ops.start().compose(v -> startGreeting());
   }
 
-  /** Serves metrics and health; ready stays false until {@link #startGreeting()} completes. */
-  public Future<Void> startHttp() {
-    return ops.start().mapEmpty();
-  }
-
-  public Future<Void> startGreeting() {
+  private Future<Void> startGreeting() {
     return (tls == null ? Future.<Void>succeededFuture() : tls.start())
         .compose(v -> deployGreeting())
         .onSuccess(id -> {

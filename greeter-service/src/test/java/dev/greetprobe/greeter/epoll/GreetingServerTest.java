@@ -146,7 +146,7 @@ class GreetingServerTest {
         .with("listeners", 1).with("backlog", 1024)
         .with("proxy_protocol", Map.of("enabled", proxyProtocol, "trusted", List.of("127.0.0.0/8", "::1"))));
     GreeterService greeter = new GreeterService(vertx, config, registry);
-    join(greeter.startGreeting());
+    join(greeter.start());
     return greeter.greetingPort();
   }
 

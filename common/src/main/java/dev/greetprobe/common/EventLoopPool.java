@@ -14,7 +14,7 @@ public record EventLoopPool(int size) {
 
   public EventLoopPool {
     if (size < 1) {
-      throw new IllegalArgumentException("an event loop pool of " + size + " loops");
+      throw new IllegalArgumentException("an event loop pool holds at least one loop, not " + size);
     }
   }
 }

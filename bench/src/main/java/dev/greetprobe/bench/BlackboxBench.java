@@ -1,5 +1,7 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.Command;
 import dev.greetprobe.testkit.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,9 +55,9 @@ final class BlackboxBench {
                 - expect: "^Thank You for Connecting$"
         """);
     int exporterPort = Ports.free();
-    try (Proc greeter = Proc.start(Path.of("greeter-service/target/greeter-service.jar").toAbsolutePath(), greeterConfig,
+    try (ChildProcess greeter = Services.jar(Path.of("greeter-service/target/greeter-service.jar").toAbsolutePath(), greeterConfig,
             greeterHttp, work.resolve("greeter-bb.log"));
-         ServerProcess exporter = ServerProcess.command("blackbox_exporter", List.of(binary.toString(),
+         ChildProcess exporter = Services.listening("blackbox_exporter", Command.of(binary.toString(),
             "--config.file=" + modules, "--web.listen-address=127.0.0.1:" + exporterPort), exporterPort, work)) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI uri = URI.create("http://127.0.0.1:" + exporterPort + "/probe?module=greeting&target=127.0.0.1:" + greeterPort);

@@ -54,6 +54,14 @@ final class FleetBench {
   private static final long SLEEP_STEP_MILLIS = 50;
   private static final Duration PHASE = Duration.ofSeconds(30);
 
+  /** One probe of the fleet, and the port of its HTTP endpoint. */
+  private record Peer(ChildProcess process, int httpPort) {
+
+    String get(String path) throws Exception {
+      return Services.get(httpPort, path);
+    }
+  }
+
   record Figures(int targets, int replicas, double intervalSeconds, double refreshSeconds, int orphaned,
       double recoverySeconds, double longestGapSeconds, String longestGapTarget, double longestGapFromKill,
       int gapsOverTwoIntervals, Path results, int steadyDoubled,
@@ -66,8 +74,8 @@ final class FleetBench {
 
     final Map<String, TreeMap<Long, String>> byTarget = new ConcurrentHashMap<>();
 
-    void collect(String peer, Proc probe) throws Exception {
-      JsonArray targets = new JsonObject(probe.get("/targets").body()).getJsonArray("targets");
+    void collect(String peer, Peer probe) throws Exception {
+      JsonArray targets = new JsonObject(probe.get("/targets")).getJsonArray("targets");
       for (Object entry : targets) {
         JsonObject target = (JsonObject) entry;
         TreeMap<Long, String> seen = byTarget.computeIfAbsent(target.getString("name"), n -> new TreeMap<>());
@@ -106,7 +114,7 @@ final class FleetBench {
    */
   private static final class Collector implements AutoCloseable {
 
-    final Map<String, Proc> probes = new ConcurrentHashMap<>();
+    final Map<String, Peer> probes = new ConcurrentHashMap<>();
     private final Results results;
     private final Thread thread;
     private volatile long periodMillis = COLLECT_EVERY_MILLIS;
@@ -129,7 +137,7 @@ final class FleetBench {
       try {
         while (running) {
           List<Callable<Void>> round = new ArrayList<>();
-          for (Map.Entry<String, Proc> probe : probes.entrySet()) {
+          for (Map.Entry<String, Peer> probe : probes.entrySet()) {
             round.add(() -> {
               try {
                 results.collect(probe.getKey(), probe.getValue());
@@ -177,8 +185,8 @@ final class FleetBench {
     Map<String, Path> configs = new HashMap<>();
     Results results = new Results();
     Collector collector = new Collector(results);
-    Map<String, Proc> probes = collector.probes;
-    try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
+    Map<String, Peer> probes = collector.probes;
+    try (ChildProcess greeter = Services.jar(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
         greeterHttp, work.resolve("fleet-greeter.log"))) {
       for (String peer : PEERS_ADDRESSES) {
         configs.put(peer, Files.writeString(work.resolve("fleet-probe-" + peer + ".yaml"),
@@ -193,10 +201,10 @@ final class FleetBench {
       Map<String, Double> steadyCpu = rates(cpuBefore, cpu(probes), Duration.between(steadyFrom, Instant.now()));
       Instant steadyTo = Instant.now();
 
-      Proc victim = probes.remove(VICTIM);
+      Peer victim = probes.remove(VICTIM);
       List<String> orphaned = names(victim);
       results.collect(VICTIM, victim);
-      victim.kill();
+      victim.process().kill();
       writeHosts(hosts, PEERS_ADDRESSES.subList(0, 2));
       dns.signal("HUP");
       Instant removed = Instant.now();
@@ -217,7 +225,7 @@ final class FleetBench {
       Thread.sleep(PHASE.toMillis());
       Instant end = Instant.now();
       collector.close();
-      for (Map.Entry<String, Proc> probe : probes.entrySet()) {
+      for (Map.Entry<String, Peer> probe : probes.entrySet()) {
         results.collect(probe.getKey(), probe.getValue());
       }
       int changes = (int) probes.values().stream().mapToDouble(FleetBench::membershipChanges).max().orElse(0);
@@ -256,7 +264,7 @@ final class FleetBench {
           steadyCpu, killExtra, assignmentMillis(Files.readString(configs.get(VICTIM))), changes);
     } finally {
       collector.close();
-      probes.values().forEach(Proc::close);
+      probes.values().forEach(peer -> peer.process().close());
       dns.close();
     }
   }
@@ -300,11 +308,11 @@ final class FleetBench {
     return runs[runs.length / 2];
   }
 
-  private static Proc startProbe(Path root, Path work, String peer, Path config) throws Exception {
+  private static Peer startProbe(Path root, Path work, String peer, Path config) throws Exception {
     int port = Integer.parseInt(Files.readString(config).lines().filter(l -> l.startsWith("http:"))
         .findFirst().orElseThrow().replaceAll(".*port: (\\d+).*", "$1"));
-    return Proc.start(root.resolve("probe-service/target/probe-service.jar"), config, port,
-        work.resolve("fleet-probe-" + peer + ".log"), "-Xmx384m");
+    return new Peer(Services.jar(root.resolve("probe-service/target/probe-service.jar"), config, port,
+        work.resolve("fleet-probe-" + peer + ".log"), "-Xmx384m"), port);
   }
 
   private static String config(String self, int targets, int replicas, int intervalSeconds, int refreshSeconds,
@@ -330,26 +338,26 @@ final class FleetBench {
     Files.writeString(hosts, text);
   }
 
-  private static List<String> names(Proc probe) throws Exception {
+  private static List<String> names(Peer probe) throws Exception {
     List<String> names = new ArrayList<>();
-    new JsonObject(probe.get("/targets").body()).getJsonArray("targets")
+    new JsonObject(probe.get("/targets")).getJsonArray("targets")
         .forEach(t -> names.add(((JsonObject) t).getString("name")));
     return names;
   }
 
-  private static double membershipChanges(Proc probe) {
+  private static double membershipChanges(Peer probe) {
     try {
-      return PrometheusText.parse(probe.metrics())
+      return PrometheusText.parse(probe.get("/metrics"))
           .value("probe_shard_membership_changes_total");
     } catch (Exception e) {
       return Double.NaN;
     }
   }
 
-  private static Map<String, Double> cpu(Map<String, Proc> probes) throws Exception {
+  private static Map<String, Double> cpu(Map<String, Peer> probes) throws Exception {
     Map<String, Double> cpu = new TreeMap<>();
-    for (Map.Entry<String, Proc> probe : probes.entrySet()) {
-      cpu.put(probe.getKey(), probe.getValue().cpuSeconds());
+    for (Map.Entry<String, Peer> probe : probes.entrySet()) {
+      cpu.put(probe.getKey(), probe.getValue().process().cpuSeconds());
     }
     return cpu;
   }

@@ -1,5 +1,6 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.ChildProcess;
 import dev.greetprobe.testkit.Ports;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -46,12 +47,14 @@ final class FootprintBench {
     Path greeterJar = root.resolve("greeter-service/target/greeter-service.jar");
     Path probeJar = root.resolve("probe-service/target/probe-service.jar");
 
-    try (Proc greeter = Proc.start(greeterJar, greeterConfig, greeterHttp, work.resolve("greeter-footprint.log"),
-        jvmArgs.toArray(String[]::new))) {
+    long launched = System.nanoTime();
+    try (ChildProcess greeter = Services.jar(greeterJar, greeterConfig, greeterHttp,
+        work.resolve("greeter-footprint.log"), jvmArgs.toArray(String[]::new))) {
+      Duration readyAfter = Duration.ofNanos(System.nanoTime() - launched);
       double greeterIdle = idleRss(greeter);
       LoadGenerator load = new LoadGenerator(new InetSocketAddress("127.0.0.1", greeterPort), GreeterBench.GREETING);
       double greeterLoaded = peakRssDuring(greeter, () -> load.run(256, LOAD.toSeconds()));
-      Figures greeterFigures = new Figures("greeter", heap, greeter.readyAfter, greeterIdle, greeterLoaded,
+      Figures greeterFigures = new Figures("greeter", heap, readyAfter, greeterIdle, greeterLoaded,
           "256 clients in flight, " + LOAD.toSeconds() + " s");
 
       return List.of(greeterFigures,
@@ -74,25 +77,27 @@ final class FootprintBench {
           .append("\", expect: \"^Thank You for Connecting$\"}\n");
     }
     Path file = Files.writeString(work.resolve("probe-footprint-" + targets + ".yaml"), config);
-    try (Proc probe = Proc.start(jar, file, http, work.resolve("probe-footprint-" + targets + ".log"),
+    long launched = System.nanoTime();
+    try (ChildProcess probe = Services.jar(jar, file, http, work.resolve("probe-footprint-" + targets + ".log"),
         jvmArgs.toArray(String[]::new))) {
+      Duration readyAfter = Duration.ofNanos(System.nanoTime() - launched);
       String setup = (jvmArgs.isEmpty() ? "JVM defaults" : String.join(" ", jvmArgs)) + ", " + targets + " targets";
       if (!loaded) {
-        return new Figures("probe", setup, probe.readyAfter, idleRss(probe), Double.NaN, "-");
+        return new Figures("probe", setup, readyAfter, idleRss(probe), Double.NaN, "-");
       }
       double peak = peakRssDuring(probe, () -> Thread.sleep(LOAD.toMillis()));
-      return new Figures("probe", setup, probe.readyAfter, Double.NaN, peak,
+      return new Figures("probe", setup, readyAfter, Double.NaN, peak,
           targets + " probes/s, " + LOAD.toSeconds() + " s");
     }
   }
 
-  private static double idleRss(Proc process) throws Exception {
+  private static double idleRss(ChildProcess process) throws Exception {
     Thread.sleep(IDLE.toMillis());
     return process.rssMiB();
   }
 
   /** Runs {@code work} and returns the largest RSS seen meanwhile, sampled every 100 ms. */
-  private static double peakRssDuring(Proc process, Work work) throws Exception {
+  private static double peakRssDuring(ChildProcess process, Work work) throws Exception {
     CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
       try {
         work.run();

@@ -1,5 +1,7 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.JvmFigures;
 import dev.greetprobe.testkit.Ports;
 import dev.greetprobe.testkit.PrometheusText;
 import java.nio.file.Files;
@@ -59,26 +61,26 @@ final class ProbeBench {
     Path probeFile = Files.writeString(work.resolve("probe-" + transport + build + ".yaml"), probeConfig);
     int greeterHttp = Integer.parseInt(Files.readString(greeterConfig).replaceAll("(?s).*port: (\\d+)}.*", "$1"));
 
-    try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
+    try (ChildProcess greeter = Services.jar(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
             greeterHttp, work.resolve("greeter.log"));
-         Proc probe = Proc.start(root.resolve("probe-service/target/probe-service.jar"), probeFile, probeHttp,
+         ChildProcess probe = Services.jar(root.resolve("probe-service/target/probe-service.jar"), probeFile, probeHttp,
             work.resolve("probe-" + transport + build + ".log"))) {
       ScheduledExecutorService prometheus = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "prometheus");
         thread.setDaemon(true);
         return thread;
       });
-      prometheus.scheduleAtFixedRate(() -> scrape(probe), SCRAPE_INTERVAL_SECONDS, SCRAPE_INTERVAL_SECONDS,
+      prometheus.scheduleAtFixedRate(() -> scrape(probeHttp), SCRAPE_INTERVAL_SECONDS, SCRAPE_INTERVAL_SECONDS,
           TimeUnit.SECONDS);
       double warmedUp = warmUp(probe, warmupSeconds);
-      PrometheusText before = PrometheusText.parse(probe.metrics());
+      PrometheusText before = PrometheusText.parse(Services.get(probeHttp, "/metrics"));
       double cpuBefore = probe.cpuSeconds();
-      double compilerBefore = probe.compilerSeconds();
+      double compilerBefore = JvmFigures.compilerSeconds(probe);
       long start = System.nanoTime();
       Thread.sleep(seconds * 1000L);
-      PrometheusText after = PrometheusText.parse(probe.metrics());
+      PrometheusText after = PrometheusText.parse(Services.get(probeHttp, "/metrics"));
       double cpuAfter = probe.cpuSeconds();
-      double compilerAfter = probe.compilerSeconds();
+      double compilerAfter = JvmFigures.compilerSeconds(probe);
       prometheus.shutdownNow();
       double elapsed = (System.nanoTime() - start) / 1e9;
 
@@ -90,13 +92,13 @@ final class ProbeBench {
       double rss = probe.rssMiB();
       return new Figures(prober, round, targets, elapsed, warmedUp, probes / elapsed, probes - ok,
           (cpuAfter - cpuBefore) / probes * 1000, (compilerAfter - compilerBefore) / (cpuAfter - cpuBefore),
-          probe.heapAfterGcMiB(), rss, BucketQuantile.upperBound(lateBefore, lateAfter, 0.99) * 1000);
+          JvmFigures.heapAfterGcMiB(probe), rss, BucketQuantile.upperBound(lateBefore, lateAfter, 0.99) * 1000);
     }
   }
 
-  private static void scrape(Proc probe) {
+  private static void scrape(int probeHttp) {
     try {
-      probe.metrics();
+      Services.get(probeHttp, "/metrics");
     } catch (Exception e) {
       System.err.println("scrape failed: " + e);
     }
@@ -107,14 +109,14 @@ final class ProbeBench {
    * series alone make C2 work for seconds: a window that includes it measures the process's first minutes, not the
    * cost of a probe. Returns the seconds waited.
    */
-  private static double warmUp(Proc probe, int minimumSeconds) throws Exception {
+  private static double warmUp(ChildProcess probe, int minimumSeconds) throws Exception {
     long start = System.nanoTime();
     Thread.sleep(minimumSeconds * 1000L);
     for (int waited = 0; waited < MAX_EXTRA_WARMUP_SECONDS; waited += SETTLE_WINDOW_SECONDS) {
-      double compiler = probe.compilerSeconds();
+      double compiler = JvmFigures.compilerSeconds(probe);
       double cpu = probe.cpuSeconds();
       Thread.sleep(SETTLE_WINDOW_SECONDS * 1000L);
-      if (probe.compilerSeconds() - compiler < SETTLED_COMPILER_SHARE * (probe.cpuSeconds() - cpu)) {
+      if (JvmFigures.compilerSeconds(probe) - compiler < SETTLED_COMPILER_SHARE * (probe.cpuSeconds() - cpu)) {
         break;
       }
     }

@@ -1,5 +1,6 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.ChildProcess;
 import dev.greetprobe.testkit.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ final class ReferenceBench {
     int greeterHttp = Ports.free();
     Path greeterConfig = Files.writeString(work.resolve("greeter-reference.yaml"),
         "host: 127.0.0.1\nport: " + greeterPort + "\nhttp: {host: 127.0.0.1, port: " + greeterHttp + "}\n");
-    try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
+    try (ChildProcess greeter = Services.jar(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
         greeterHttp, work.resolve("greeter-reference.log"))) {
       Process prober = new ProcessBuilder(binary.toString(), "127.0.0.1", Integer.toString(greeterPort),
           Integer.toString(targets), Integer.toString(seconds)).redirectErrorStream(true).start();

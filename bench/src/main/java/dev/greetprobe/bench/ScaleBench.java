@@ -1,5 +1,7 @@
 package dev.greetprobe.bench;
 
+import dev.greetprobe.testkit.ChildProcess;
+import dev.greetprobe.testkit.JvmFigures;
 import dev.greetprobe.testkit.Ports;
 import dev.greetprobe.testkit.PrometheusText;
 import dev.greetprobe.testkit.ProtobufScrape;
@@ -58,25 +60,25 @@ final class ScaleBench {
     // What a Prometheus asks for: protobuf once it takes native histograms, text before.
     String scraperAccept = mode.equals("classic") ? TEXT : PROTOBUF;
 
-    try (Proc greeter = Proc.start(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
+    try (ChildProcess greeter = Services.jar(root.resolve("greeter-service/target/greeter-service.jar"), greeterConfig,
             greeterHttp, work.resolve("scale-greeter.log"));
-         Proc probe = Proc.start(root.resolve("probe-service/target/probe-service.jar"), probeFile, probeHttp,
+         ChildProcess probe = Services.jar(root.resolve("probe-service/target/probe-service.jar"), probeFile, probeHttp,
             work.resolve("scale-probe-" + mode + ".log"), POD_HEAP, "-XX:+ExitOnOutOfMemoryError")) {
       ScheduledExecutorService prometheus = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "prometheus");
         thread.setDaemon(true);
         return thread;
       });
-      prometheus.scheduleAtFixedRate(() -> scrapeInBackground(probe, scraperAccept), SCRAPE_INTERVAL_SECONDS,
+      prometheus.scheduleAtFixedRate(() -> scrapeInBackground(probeHttp, scraperAccept), SCRAPE_INTERVAL_SECONDS,
           SCRAPE_INTERVAL_SECONDS, TimeUnit.SECONDS);
       Thread.sleep(warmupSeconds * 1000L);
-      PrometheusText before = PrometheusText.parse(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
-      ProtobufScrape protobufBefore = ProtobufScrape.parse(scrape(probe, PROTOBUF));
+      PrometheusText before = PrometheusText.parse(new String(scrape(probeHttp, TEXT), StandardCharsets.UTF_8));
+      ProtobufScrape protobufBefore = ProtobufScrape.parse(scrape(probeHttp, PROTOBUF));
       double cpuBefore = probe.cpuSeconds();
       long start = System.nanoTime();
       Thread.sleep(seconds * 1000L);
-      PrometheusText after = PrometheusText.parse(new String(scrape(probe, TEXT), StandardCharsets.UTF_8));
-      ProtobufScrape protobufAfter = ProtobufScrape.parse(scrape(probe, PROTOBUF));
+      PrometheusText after = PrometheusText.parse(new String(scrape(probeHttp, TEXT), StandardCharsets.UTF_8));
+      ProtobufScrape protobufAfter = ProtobufScrape.parse(scrape(probeHttp, PROTOBUF));
       double cpuAfter = probe.cpuSeconds();
       double elapsed = (System.nanoTime() - start) / 1e9;
       prometheus.shutdownNow();
@@ -88,13 +90,13 @@ final class ScaleBench {
       double lateP99 = BucketQuantile.upperBound(protobufBefore.buckets("probe_schedule_lateness_seconds"),
           protobufAfter.buckets("probe_schedule_lateness_seconds"), 0.99);
 
-      Render text = render(probe, TEXT, probingCpuRate);
-      Render protobuf = render(probe, PROTOBUF, probingCpuRate);
+      Render text = render(probe, probeHttp, TEXT, probingCpuRate);
+      Render protobuf = render(probe, probeHttp, PROTOBUF, probingCpuRate);
       int seriesText = (int) PrometheusText.parse(new String(text.bytes(), StandardCharsets.UTF_8)).samples().stream()
           .filter(sample -> "t0".equals(sample.label("target"))).count();
       int seriesNative = ProtobufScrape.parse(protobuf.bytes()).series(labels -> "t0".equals(labels.get("target")));
       return new Figures(mode, targets, elapsed, probes / elapsed, probes - ok, (cpuAfter - cpuBefore) / probes * 1000,
-          probe.heapAfterGcMiB(), probe.rssMiB(), lateP99 * 1000, seriesNative,
+          JvmFigures.heapAfterGcMiB(probe), probe.rssMiB(), lateP99 * 1000, seriesNative,
           seriesText, text.bytes().length, protobuf.bytes().length, text.wallSeconds(), text.cpuSeconds(),
           protobuf.wallSeconds(), protobuf.cpuSeconds());
     }
@@ -107,14 +109,14 @@ final class ScaleBench {
    * The mean wall time of {@value #RENDERS} scrapes in one format, and the CPU the probe spent on each beyond what
    * probing takes in that time.
    */
-  private static Render render(Proc probe, String accept, double probingCpuRate) throws Exception {
+  private static Render render(ChildProcess probe, int probeHttp, String accept, double probingCpuRate) throws Exception {
     byte[] bytes = null;
     double wall = 0;
     double cpu = 0;
     for (int i = 0; i < RENDERS; i++) {
       double cpuBefore = probe.cpuSeconds();
       long start = System.nanoTime();
-      bytes = scrape(probe, accept);
+      bytes = scrape(probeHttp, accept);
       double seconds = (System.nanoTime() - start) / 1e9;
       wall += seconds;
       cpu += probe.cpuSeconds() - cpuBefore - probingCpuRate * seconds;
@@ -123,13 +125,13 @@ final class ScaleBench {
   }
 
   /** One scrape at a time, as one Prometheus scrapes: the bench's own never overlap the periodic ones. */
-  private static synchronized byte[] scrape(Proc probe, String accept) throws Exception {
-    return probe.metrics(accept);
+  private static synchronized byte[] scrape(int probeHttp, String accept) throws Exception {
+    return Services.scrape(probeHttp, accept);
   }
 
-  private static void scrapeInBackground(Proc probe, String accept) {
+  private static void scrapeInBackground(int probeHttp, String accept) {
     try {
-      scrape(probe, accept);
+      scrape(probeHttp, accept);
     } catch (Exception e) {
       System.err.println("scrape failed: " + e);
     }

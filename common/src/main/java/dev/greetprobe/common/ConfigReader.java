@@ -160,6 +160,16 @@ public final class ConfigReader {
     }
   }
 
+  /** A duration of what runs again and again, at least {@link Durations#MIN}. */
+  public Duration durationAtLeastMin(String key, Duration fallback) {
+    Duration d = duration(key, fallback);
+    try {
+      return Durations.atLeastMin(d);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
+  }
+
   /** The mapping under {@code key}, empty when absent. */
   public ConfigReader section(String key) {
     Object v = take(key);

@@ -13,6 +13,12 @@ public final class Durations {
    */
   public static final Duration MAX = Duration.ofHours(24);
 
+  /**
+   * The shortest interval or timeout of what runs again and again (a target's probes, a reload's reads, a peer
+   * lookup): each run is a timer on a loop the services share, and shorter would spend the loops on the schedule.
+   */
+  public static final Duration MIN = Duration.ofMillis(100);
+
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
   private Durations() {
@@ -38,6 +44,14 @@ public final class Durations {
     };
     if (d.compareTo(MAX) > 0) {
       throw new IllegalArgumentException(ConfigException.quote(text) + " is above the maximum of " + format(MAX));
+    }
+    return d;
+  }
+
+  /** {@code d}, or an {@link IllegalArgumentException} with a reason fit for a config error when it is below {@link #MIN}. */
+  public static Duration atLeastMin(Duration d) {
+    if (d.compareTo(MIN) < 0) {
+      throw new IllegalArgumentException(format(d) + " is below the minimum of " + format(MIN));
     }
     return d;
   }

@@ -18,12 +18,6 @@ import java.lang.management.ManagementFactory;
 /** The metrics registry and the instrumented Vert.x that both services run on; {@link OpsRoutes} serves them. */
 public final class Instrumentation {
 
-  /**
-   * One event loop per core, not Vert.x's default of two: these services only do I/O, and fewer loops means fewer
-   * thread switches, which the greeter's CPU per connection shows.
-   */
-  public static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
-
   private Instrumentation() {
   }
 
@@ -63,13 +57,13 @@ public final class Instrumentation {
   }
 
   /**
-   * A Vert.x instance whose metrics (JVM ones included) land in {@code registry}; on Linux's native epoll transport,
-   * without the socket options that restate what a new socket already is ({@link LeanNativeTransport}), when
-   * {@code nativeTransport} is set and the platform has it.
+   * A Vert.x instance of {@link EventLoopPool#PER_CORE} loops whose metrics (JVM ones included) land in
+   * {@code registry}; on Linux's native epoll transport, without the socket options that restate what a new socket
+   * already is ({@link LeanNativeTransport}), when {@code nativeTransport} is set and the platform has it.
    */
   public static Vertx vertx(PrometheusMeterRegistry registry, boolean nativeTransport) {
     VertxOptions options = new VertxOptions()
-        .setEventLoopPoolSize(EVENT_LOOPS)
+        .setEventLoopPoolSize(EventLoopPool.PER_CORE.size())
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
             // The probe counts its own connections (probe_*); Vert.x's client meters would repeat them, looked up and
             // updated on every probe. The greeter's NetServer meters (vertx_net_server_*) are part of its contract.

@@ -59,11 +59,4 @@ public final class ScrapeBody extends OutputStream {
     chunks.forEach(response::write);
     return response.end();
   }
-
-  /** The whole body in one buffer, for a reader that wants it whole. */
-  public Buffer toBuffer() {
-    Buffer all = Buffer.buffer((int) length);
-    chunks.forEach(all::appendBuffer);
-    return all;
-  }
 }

@@ -3,6 +3,7 @@ package dev.greetprobe.greeter;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.ServiceOptions;
 import dev.greetprobe.common.Shutdown;
 import dev.greetprobe.greeter.config.GreeterConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,12 +42,8 @@ public final class GreeterMain {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.print(USAGE);
+    if (ServiceOptions.handled(args, USAGE, ConfigCheck::run)) {
       return;
-    }
-    if (args.length == 2 && args[0].equals("--check-config")) {
-      System.exit(ConfigCheck.run(Path.of(args[1]), System.getenv(), System.out, System.err));
     }
     GreeterConfig config;
     try {

@@ -1,10 +1,10 @@
 package dev.greetprobe.greeter;
 
-import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.EventLoopPool;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.admission.AdmissionControl;
 import dev.greetprobe.greeter.admission.OpenConnections;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.greeter.epoll.EpollGreeterVerticle;
 import dev.greetprobe.greeter.metrics.GreeterMetrics;
 import dev.greetprobe.greeter.tls.TlsCertificates;
@@ -42,16 +42,12 @@ public final class GreeterService {
     this.ops = new OpsServer(vertx, config.http(), registry, ready::get);
   }
 
+  /** Serves metrics and health, then the greeting port; ready stays false until the greeting port listens. */
   public Future<Void> start() {
-    return startHttp().compose(v -> startGreeting());
+    return ops.start().compose(v -> startGreeting());
   }
 
-  /** Serves metrics and health; ready stays false until {@link #startGreeting()} completes. */
-  public Future<Void> startHttp() {
-    return ops.start().mapEmpty();
-  }
-
-  public Future<Void> startGreeting() {
+  private Future<Void> startGreeting() {
     return (tls == null ? Future.<Void>succeededFuture() : tls.start())
         .compose(v -> deployGreeting())
         .onSuccess(id -> {
@@ -68,7 +64,7 @@ public final class GreeterService {
         return vertx.deployVerticle(new EpollGreeterVerticle(address, config.listening(), config.connection(),
             metrics, admission, connections, tls));
       }
-      int listeners = config.listeners() > 0 ? config.listeners() : Instrumentation.EVENT_LOOPS;
+      int listeners = config.listeners() > 0 ? config.listeners() : EventLoopPool.PER_CORE.size();
       return vertx.deployVerticle(() -> new GreeterVerticle(port, config.listening(), config.connection(), metrics,
           admission, connections, tls), new DeploymentOptions().setInstances(listeners));
     });

@@ -1,6 +1,6 @@
 package dev.greetprobe.greeter;
 
-import dev.greetprobe.greeter.config.Transport;
+import dev.greetprobe.common.Transport;
 
 
 class EpollGreeterAdmissionTest extends GreeterAdmissionTest {

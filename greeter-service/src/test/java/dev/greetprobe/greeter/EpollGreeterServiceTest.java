@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -42,8 +42,8 @@ class EpollGreeterServiceTest extends GreeterServiceTest {
       service = new GreeterService(nio, TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING)), nioRegistry);
 
       assertThatThrownBy(() -> join(service.start()))
-          .hasRootCauseMessage("transport epoll needs Linux's native epoll transport, which is not available here"
-              + " (Vert.x runs on NIO); use transport: vertx");
+          .hasRootCauseMessage("transport: epoll needs Vert.x on Linux's native epoll transport, but Vert.x runs"
+              + " without its native transport; use transport: vertx");
       assertThat(status("/health/ready")).as("the metrics endpoint stays up, not ready").isEqualTo(503);
     } finally {
       join(nio.close());

@@ -2,8 +2,8 @@ package dev.greetprobe.greeter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.testkit.ChildProcess;
 import dev.greetprobe.testkit.Command;
 import dev.greetprobe.testkit.ConfigYaml;

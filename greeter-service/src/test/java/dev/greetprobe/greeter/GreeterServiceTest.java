@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.greeter.epoll.DirectGreeter;
 import dev.greetprobe.testkit.ConfigYaml;
 import dev.greetprobe.testkit.Http;
@@ -77,8 +77,12 @@ abstract class GreeterServiceTest {
     GreeterConfig samePort = TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING).with("port", port));
     GreeterService second = new GreeterService(vertx, samePort, Instrumentation.registry());
 
-    assertThatThrownBy(() -> join(second.startGreeting()))
+    assertThatThrownBy(() -> join(second.start()))
         .hasMessageContaining("cannot listen on 127.0.0.1:" + port);
+    assertThat(Http.get(Http.loopback(second.httpPort(), "/health/live"), Duration.ofSeconds(5)).statusCode())
+        .as("the second's liveness").isEqualTo(200);
+    assertThat(Http.get(Http.loopback(second.httpPort(), "/health/ready"), Duration.ofSeconds(5)).statusCode())
+        .as("the second's readiness, its greeting port not listening").isEqualTo(503);
     assertThat(listeningSockets(port)).isEqualTo(listeningSocketsOfTwoListeners());
     assertThat(readGreeting(port)).isEqualTo(GREETING);
   }
@@ -209,12 +213,8 @@ abstract class GreeterServiceTest {
 
   @Test
   void readinessFollowsTheLifecycleWhileLivenessStaysUp() throws Exception {
-    service = new GreeterService(vertx, TestConfig.parse(config(GreeterConfig.DEFAULT_GREETING)), registry);
-    join(service.startHttp());
+    start(config(GreeterConfig.DEFAULT_GREETING));
     assertThat(status("/health/live")).isEqualTo(200);
-    assertThat(status("/health/ready")).as("before the greeting port listens").isEqualTo(503);
-
-    join(service.startGreeting());
     assertThat(status("/health/ready")).as("while serving").isEqualTo(200);
 
     Future<Void> drained = service.drain();

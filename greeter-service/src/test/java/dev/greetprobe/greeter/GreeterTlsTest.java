@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
-import dev.greetprobe.greeter.config.Transport;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.testkit.ConfigYaml;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

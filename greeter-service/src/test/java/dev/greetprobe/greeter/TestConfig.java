@@ -1,8 +1,8 @@
 package dev.greetprobe.greeter;
 
 import dev.greetprobe.common.ConfigDocument;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.testkit.ConfigYaml;
 import dev.greetprobe.testkit.LoopbackConfigs;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.Durations;
+import dev.greetprobe.probe.config.IpProtocol;
 import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Target;
@@ -13,8 +14,10 @@ import dev.greetprobe.probe.schedule.ProbeVerticle;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -38,6 +41,22 @@ final class CheckCommand {
         --ip4, --ip6    resolve and connect over IPv4 or IPv6 only (default: IPv4 if the name has it)
       """.formatted(Durations.format(TargetFactory.DEFAULT_TIMEOUT));
 
+  /** The options that take a value, and the target field each sets. */
+  private static final Map<String, String> VALUES = Map.of("--expect", "expect", "--send", "send",
+      "--timeout", "timeout");
+
+  /** The switches: the target field each sets, and to what. */
+  private static final Map<String, Map.Entry<String, String>> SWITCHES = Map.of(
+      "--tls", Map.entry("tls", "true"),
+      "--insecure", Map.entry("insecure_skip_verify", "true"),
+      "--ip4", Map.entry("ip_protocol", IpProtocol.IP4.label()),
+      "--ip6", Map.entry("ip_protocol", IpProtocol.IP6.label()));
+
+  /** How the messages name each target field: the address is the first argument. */
+  private static final Map<String, String> NAMES = Map.of("address", "HOST:PORT", "expect", "--expect",
+      "send", "--send", "tls", "--tls", "insecure_skip_verify", "--insecure", "timeout", "--timeout",
+      "ip_protocol", "--ip4 or --ip6");
+
   /** How long past its deadline a probe may take to report before the command gives up on it. */
   private static final Duration GRACE = Duration.ofSeconds(1);
 
@@ -52,7 +71,7 @@ final class CheckCommand {
     }
     Target target;
     try {
-      target = TargetFactory.fromArguments(args);
+      target = target(args);
     } catch (IllegalArgumentException e) {
       err.println("check: " + e.getMessage());
       err.print(USAGE);
@@ -76,6 +95,32 @@ final class CheckCommand {
     } finally {
       close(vertx);
     }
+  }
+
+  /**
+   * {@code HOST:PORT} and then options, as the usage lists them; throws {@link IllegalArgumentException} with a message
+   * naming the argument.
+   */
+  static Target target(List<String> args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (!args.isEmpty()) {
+      values.put("address", args.get(0));
+    }
+    for (int i = 1; i < args.size(); i++) {
+      String option = args.get(i);
+      Map.Entry<String, String> set = SWITCHES.get(option);
+      if (set != null) {
+        values.put(set.getKey(), set.getValue());
+      } else if (VALUES.containsKey(option)) {
+        if (++i >= args.size()) {
+          throw new IllegalArgumentException(option + " needs a value");
+        }
+        values.put(VALUES.get(option), args.get(i));
+      } else {
+        throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    return TargetFactory.fromCheck(values, NAMES);
   }
 
   /** A loop still busy must not keep the command from exiting with its result. */

@@ -2,12 +2,12 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
+import dev.greetprobe.common.NativeEpoll;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
-import dev.greetprobe.probe.epoll.BareSockets;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +29,7 @@ final class ConfigCheck {
     ProbeConfig config;
     try {
       config = ProbeService.validate(new ConfigSource.File(file, environment), ConfigFile.read(file),
-          BareSockets::unavailableHere);
+          NativeEpoll::refusalHere);
       // A peer's share depends on the live peers, which only a running probe knows: its budget is checked then.
       if (config.shard() instanceof Shard shard) {
         ProbeService.budget(config).check(ShardAssignment.of(shard, config.targets()));

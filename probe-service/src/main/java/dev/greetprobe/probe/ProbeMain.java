@@ -2,6 +2,7 @@ package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.ServiceOptions;
 import dev.greetprobe.common.Shutdown;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.ProbeConfig;
@@ -60,12 +61,8 @@ public final class ProbeMain {
     if (args.length > 0 && args[0].equals("check")) {
       System.exit(CheckCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
     }
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.print(USAGE);
+    if (ServiceOptions.handled(args, USAGE, ConfigCheck::run)) {
       return;
-    }
-    if (args.length == 2 && args[0].equals("--check-config")) {
-      System.exit(ConfigCheck.run(Path.of(args[1]), System.getenv(), System.out, System.err));
     }
     ConfigSource source;
     try {

@@ -1,12 +1,14 @@
 package dev.greetprobe.probe;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.EventLoopPool;
+import dev.greetprobe.common.NativeEpoll;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.probe.config.ConfigSource;
 import dev.greetprobe.probe.config.Peers;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.TargetBudget;
-import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.epoll.BareSockets;
 import dev.greetprobe.probe.http.ProbeHttpServer;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
@@ -44,11 +46,11 @@ public final class ProbeService {
    * when it is invalid, or names a transport this Vert.x cannot run. Build outside Vert.x threads.
    */
   public ProbeService(Vertx vertx, PrometheusMeterRegistry registry, ConfigSource source, String text) {
-    this.config = validate(source, text, () -> BareSockets.unavailable(vertx));
+    this.config = validate(source, text, () -> NativeEpoll.refusal(vertx));
     this.resolver = new Resolver(config.dns());
     ProbeMetrics metrics = new ProbeMetrics(registry, config.histograms());
     metrics.transport(config.transport());
-    this.scheduler = new ProbeScheduler(vertx, config.transport() == Transport.EPOLL
+    this.scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, config.transport() == Transport.EPOLL
         ? TcpProber.factory(resolver, BareSockets::connection) : TcpProber.factory(resolver), metrics,
         config.status().history());
     this.reloader = new Reloader(vertx, source, scheduler, metrics, config, text, budget(config));
@@ -57,7 +59,7 @@ public final class ProbeService {
         ? Optional.of(new PeerWatcher(vertx, resolver, fleet, reloader, metrics.membership()))
         : Optional.empty();
     this.http = new ProbeHttpServer(vertx, config.http(), config.probeEndpoint(), metrics.exposition(), registry,
-        scheduler, scheduler, reloader, () -> peers.map(PeerWatcher::status).orElse(null), ready::get);
+        scheduler, reloader, () -> peers.map(PeerWatcher::status).orElse(null), ready::get);
   }
 
   /**
@@ -72,17 +74,15 @@ public final class ProbeService {
 
   /**
    * The config of {@code text} as a start takes it, or the {@link ConfigException} a start refuses it with;
-   * {@code epollUnavailable} says why the probe's Vert.x cannot run transport epoll, or null when it can.
+   * {@code epollRefusal} says why the probe's Vert.x cannot run transport epoll, or nothing when it can.
    */
-  static ProbeConfig validate(ConfigSource source, String text, Supplier<String> epollUnavailable) {
+  static ProbeConfig validate(ConfigSource source, String text, Supplier<Optional<String>> epollRefusal) {
     ProbeConfig config = source.parse(text);
     if (config.transport() == Transport.EPOLL) {
       // Refused rather than run on the NetClient: an operator who asks for epoll is measuring or relying on it.
-      String unavailable = epollUnavailable.get();
-      if (unavailable != null) {
-        throw new ConfigException("transport: epoll needs Vert.x on Linux's native epoll transport, but "
-            + unavailable);
-      }
+      epollRefusal.get().ifPresent(refusal -> {
+        throw new ConfigException(refusal);
+      });
     }
     return config;
   }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.probe.config.ConfigSource;
-import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.testkit.Ports;
@@ -110,7 +110,7 @@ class HostileExpectTest {
 
     join(service.stop());
 
-    assertThat(service.scheduler().liveTimers()).isZero();
+    assertThat(service.scheduler().waitingSchedules()).isZero();
   }
 
   @Test

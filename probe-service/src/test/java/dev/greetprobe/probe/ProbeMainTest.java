@@ -4,9 +4,9 @@ import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.NativeEpoll;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
-import dev.greetprobe.probe.epoll.BareSockets;
 import dev.greetprobe.testkit.ChildProcess;
 import dev.greetprobe.testkit.Command;
 import dev.greetprobe.testkit.JavaCommand;
@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,13 +180,13 @@ class ProbeMainTest {
   @Test
   void checkConfigJudgesTransportEpollAsTheStartsVertxDoes() throws Exception {
     vertx = Instrumentation.vertx(Instrumentation.registry(), true);
-    String atStart = BareSockets.unavailable(vertx);
+    Optional<String> atStart = NativeEpoll.refusal(vertx);
     Path config = Files.writeString(dir.resolve("probe.yaml"), "transport: epoll\n" + TWO_TARGETS);
 
     ChildProcess.Exit check = run("--check-config", config);
 
-    assertThat(BareSockets.unavailableHere()).isEqualTo(atStart);
-    assertThat(check.code()).isEqualTo(atStart == null ? 0 : 2);
+    assertThat(NativeEpoll.refusalHere()).isEqualTo(atStart);
+    assertThat(check.code()).isEqualTo(atStart.isEmpty() ? 0 : 2);
   }
 
   @Test

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.probe.config.ConfigSource;
-import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.dns.TestDnsServer;
 import dev.greetprobe.probe.net.Result;
 import dev.greetprobe.testkit.Ports;
@@ -165,7 +165,7 @@ class ProbeReliabilityIT {
               .isLessThanOrEqualTo(fdsEarly + IN_FLIGHT_SLACK);
           assertThat(pendingTimers()).as("pending Vert.x timers (probe deadlines), %d early in the run", timersEarly)
               .isLessThanOrEqualTo(timersEarly + IN_FLIGHT_SLACK);
-          assertThat(service.scheduler().liveTimers()).as("schedule timers").isEqualTo(TARGETS);
+          assertThat(service.scheduler().waitingSchedules()).as("schedules waiting for a run").isEqualTo(TARGETS);
         });
 
     assertThat(heapAfterGc()).as("heap after a full GC, %d MiB early in the run", heapEarly >> 20)
@@ -175,7 +175,7 @@ class ProbeReliabilityIT {
     assertThat(since(skippedInWarmUp, skipped())).as("probes skipped because the previous one still ran").isEmpty();
 
     join(service.stop());
-    assertThat(service.scheduler().liveTimers()).as("schedule timers once stopped").isZero();
+    assertThat(service.scheduler().waitingSchedules()).as("schedules waiting once stopped").isZero();
     // The slow server still holds connections it answers after 5 s: they are the test's, and their descriptors close
     // with them.
     await("timers and descriptors back where they were").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {

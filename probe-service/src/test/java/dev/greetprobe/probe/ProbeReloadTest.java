@@ -324,7 +324,7 @@ class ProbeReloadTest {
     join(service.stop());
 
     assertThat(catchThrowable(() -> join(reload))).hasMessageContaining("the probe is stopping");
-    assertThat(service.scheduler().liveTimers()).isZero();
+    assertThat(service.scheduler().waitingSchedules()).isZero();
   }
 
   /**
@@ -466,7 +466,7 @@ class ProbeReloadTest {
     HttpResponse<String> stopping = post(httpPort, "/-/reload");
     assertThat(stopping.statusCode()).isEqualTo(503);
     assertThat(stopping.body()).isEqualTo("the probe is stopping\n");
-    assertThat(service.scheduler().liveTimers()).isZero();
+    assertThat(service.scheduler().waitingSchedules()).isZero();
   }
 
   private void start(ConfigSource source) throws Exception {

@@ -3,10 +3,10 @@ package dev.greetprobe.probe;
 import static dev.greetprobe.testkit.Futures.join;
 
 import dev.greetprobe.common.ConfigDocument;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.admission.AdmissionControl;
 import dev.greetprobe.greeter.admission.OpenConnections;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.greeter.metrics.GreeterMetrics;
 import dev.greetprobe.greeter.vertx.GreeterVerticle;
 import dev.greetprobe.testkit.ConfigYaml;

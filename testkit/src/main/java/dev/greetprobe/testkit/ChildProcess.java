@@ -198,6 +198,36 @@ public final class ChildProcess implements AutoCloseable {
     return process.pid();
   }
 
+  public String name() {
+    return name;
+  }
+
+  /**
+   * User plus system CPU seconds of the process and its descendants (nginx's workers), from Linux's /proc; a
+   * descendant that exits meanwhile no longer counts.
+   */
+  public double cpuSeconds() throws IOException {
+    double total = cpuSeconds(process.pid());
+    for (ProcessHandle descendant : process.descendants().toList()) {
+      try {
+        total += cpuSeconds(descendant.pid());
+      } catch (IOException exited) {
+        // Its time left with it.
+      }
+    }
+    return total;
+  }
+
+  /** Resident set size in MiB, from Linux's /proc. */
+  public double rssMiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+      }
+    }
+    throw new IOException("/proc/" + process.pid() + "/status has no VmRSS");
+  }
+
   /** The process as the JDK sees it: its children, its CPU time. */
   public ProcessHandle handle() {
     return process.toHandle();
@@ -235,6 +265,13 @@ public final class ChildProcess implements AutoCloseable {
   @Override
   public String toString() {
     return name + " (pid " + process.pid() + ")";
+  }
+
+  /** User plus system CPU seconds of process {@code pid}, in USER_HZ ticks of a hundredth; throws when it has exited. */
+  private static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
   }
 
   private Optional<String> line(String text) {

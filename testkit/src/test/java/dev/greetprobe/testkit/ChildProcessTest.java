@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,34 @@ class ChildProcessTest {
       assertThat(child.awaitLine("arguments", WITHIN)).isEqualTo("arguments " + port + " two");
       assertThat(child.awaitLine("CHILD_NAME", WITHIN)).isEqualTo("CHILD_NAME kid");
       assertThat(child.isRunning()).isTrue();
+    }
+  }
+
+  /** A JVM's figures as a benchmark reads them: its CPU, its memory, its compilers' work, its heap after a GC. */
+  @Test
+  void aJavaProgramsCpuMemoryCompilerAndHeapAreReadFromOutside() throws Exception {
+    int port = Ports.free();
+    try (ChildProcess child = ChildProcess.start("child", JavaCommand.mainClass(ChildMain.class).arguments(port),
+        dir.resolve("child.log"))) {
+      child.awaitLine("serving on", WITHIN);
+
+      assertThat(child.cpuSeconds()).as("a JVM's start costs CPU").isPositive();
+      assertThat(child.rssMiB()).as("a JVM's resident memory, in MiB").isBetween(1.0, 4096.0);
+      assertThat(JvmFigures.compilerSeconds(child)).isNotNegative();
+      assertThat(JvmFigures.heapAfterGcMiB(child)).isBetween(0.0, 4096.0);
+    }
+  }
+
+  /** nginx's workers are its children: their CPU is the server's too. */
+  @Test
+  void cpuSecondsCountWhatItsChildrenSpend() throws Exception {
+    Command busyChild = Command.of("bash", "-c", "bash -c 'while :; do :; done' & echo started; wait");
+    try (ChildProcess parent = ChildProcess.start("bash", busyChild, dir.resolve("bash.log"))) {
+      parent.awaitLine("started", WITHIN);
+
+      Awaitility.await("the child's CPU counted as the parent's").atMost(WITHIN)
+          .until(() -> parent.cpuSeconds() >= 0.5);
+      parent.handle().descendants().forEach(ProcessHandle::destroyForcibly);
     }
   }
 

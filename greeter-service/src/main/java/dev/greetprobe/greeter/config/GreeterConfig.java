@@ -6,6 +6,7 @@ import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.admission.AccessPolicy;
 import io.vertx.core.http.ClientAuth;
 import java.nio.charset.StandardCharsets;
@@ -205,7 +206,7 @@ public record GreeterConfig(
         access(root.section("access"), trustedProxies),
         limits(root.section("limits")),
         proxyProtocol,
-        transport(root),
+        Transport.read(root),
         histograms(root.section("metrics")));
     root.done();
     return config;
@@ -232,15 +233,6 @@ public record GreeterConfig(
       throw root.error("greeting", "is longer than the limit of " + (MAX_GREETING_BYTES >> 20) + " MiB");
     }
     return greeting;
-  }
-
-  private static Transport transport(ConfigReader root) {
-    String label = root.nonEmptyString("transport", Transport.VERTX.label());
-    try {
-      return Transport.of(label);
-    } catch (IllegalArgumentException e) {
-      throw root.error("transport", e.getMessage());
-    }
   }
 
   private static Histograms histograms(ConfigReader metrics) {

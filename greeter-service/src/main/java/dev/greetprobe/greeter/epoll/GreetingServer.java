@@ -1,5 +1,6 @@
 package dev.greetprobe.greeter.epoll;
 
+import dev.greetprobe.common.NativeEpoll;
 import dev.greetprobe.greeter.admission.AdmissionControl;
 import dev.greetprobe.greeter.admission.OpenConnections;
 import dev.greetprobe.greeter.config.GreeterConfig;
@@ -18,7 +19,6 @@ import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,10 +102,9 @@ final class GreetingServer {
    * this Vert.x does not run on Linux's native epoll.
    */
   Future<Void> listen() {
-    if (!vertx.isNativeTransportEnabled() || !Epoll.isAvailable()) {
-      return Future.failedFuture(new IllegalStateException("transport epoll needs Linux's native epoll transport, "
-          + "which is not available here (" + (Epoll.isAvailable() ? "Vert.x runs on NIO"
-          : Epoll.unavailabilityCause().toString()) + "); use transport: vertx"));
+    Optional<String> refusal = NativeEpoll.refusal(vertx);
+    if (refusal.isPresent()) {
+      return Future.failedFuture(new IllegalStateException(refusal.get()));
     }
     List<IoEventLoop> loops = EventLoops.of(vertx);
     int count = config.listeners() > 0 ? config.listeners() : loops.size();

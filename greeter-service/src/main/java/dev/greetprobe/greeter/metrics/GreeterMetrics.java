@@ -1,6 +1,6 @@
 package dev.greetprobe.greeter.metrics;
 
-import dev.greetprobe.greeter.config.Transport;
+import dev.greetprobe.common.Transport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -7,6 +7,7 @@ import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.testkit.AliasBomb;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class GreeterConfigTest {
         .isEqualTo(Transport.VERTX);
     assertThatThrownBy(() -> GreeterConfig.load(null, Map.of("GREETER_TRANSPORT", "nio")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("transport (from GREETER_TRANSPORT): 'nio' is not vertx or epoll");
+        .hasMessage("transport (from GREETER_TRANSPORT): 'nio' is neither vertx nor epoll");
   }
 
   @Test
@@ -168,7 +169,7 @@ class GreeterConfigTest {
       invalid-alias-bomb-as-port.yaml     | port: must be a whole number, not a list
       invalid-alias-bomb-in-list.yaml     | access.allow[0]: must be a text, not a list
       invalid-alias-bomb-as-key.yaml      | config file {file}: a key must be a text, not a list (line 1, column 3)
-      invalid-transport.yaml              | transport: 'io_uring' is not vertx or epoll
+      invalid-transport.yaml              | transport: 'io_uring' is neither vertx nor epoll
       invalid-proxy-trusted.yaml          | proxy_protocol.trusted: 'the load balancer' is not an address or CIDR range
       invalid-metrics-histograms.yaml     | metrics.histograms: 'sparse' is none of classic, native, both
       invalid-listeners-and-instances.yaml | instances: is the old name of listeners, which is set too; set only listeners

@@ -4,10 +4,10 @@ import static dev.greetprobe.testkit.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.greeter.GreeterService;
 import dev.greetprobe.greeter.TestConfig;
 import dev.greetprobe.greeter.config.GreeterConfig;
-import dev.greetprobe.greeter.config.Transport;
 import dev.greetprobe.testkit.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoop;
@@ -146,7 +146,7 @@ class GreetingServerTest {
         .with("listeners", 1).with("backlog", 1024)
         .with("proxy_protocol", Map.of("enabled", proxyProtocol, "trusted", List.of("127.0.0.0/8", "::1"))));
     GreeterService greeter = new GreeterService(vertx, config, registry);
-    join(greeter.startGreeting());
+    join(greeter.start());
     return greeter.greetingPort();
   }
 

@@ -3,9 +3,9 @@ package dev.greetprobe.probe.config;
 import dev.greetprobe.common.ConfigDocument;
 import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
-import dev.greetprobe.common.Durations;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
+import dev.greetprobe.common.Transport;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       "PROBE_SHARD_COUNT", "shard.count",
       "PROBE_SHARD_INDEX", "shard.index",
       "PROBE_SHARD_SELF", "shard.self",
-      Transport.VARIABLE, "transport");
+      "PROBE_TRANSPORT", "transport");
 
   /** @param limits what one client may hold of the port */
   public record Http(String host, int port, HttpLimits limits) {
@@ -107,7 +107,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   /** Validates a parsed YAML document with {@code environment} overrides. */
   public static ProbeConfig from(Object document, Map<String, String> environment) {
     ConfigReader root = ConfigReader.root(document).overrides(ENVIRONMENT, environment);
-    Transport transport = transport(root);
+    Transport transport = Transport.read(root);
     Http http = http(root.section("http"));
     ProbeEndpoint probeEndpoint = probeEndpoint(root.section("probe_endpoint"));
     Dns dns = dns(root.section("dns"));
@@ -122,14 +122,6 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
     root.done();
     return new ProbeConfig(transport, http, probeEndpoint, dns, reload, shard, List.copyOf(targets), histograms,
         status);
-  }
-
-  private static Transport transport(ConfigReader root) {
-    try {
-      return Transport.parse(root.nonEmptyString("transport", Transport.VERTX.label()));
-    } catch (IllegalArgumentException e) {
-      throw root.error("transport", e.getMessage());
-    }
   }
 
   private static Http http(ConfigReader http) {
@@ -160,14 +152,8 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
   }
 
   private static Reload reload(ConfigReader reload) {
-    Duration interval = reload.duration("interval", Duration.ofSeconds(5));
-    if (interval.toMillis() < 100) {
-      throw reload.error("interval", Durations.format(interval) + " is below the minimum of 100ms");
-    }
-    Duration timeout = reload.duration("timeout", Duration.ofSeconds(10));
-    if (timeout.toMillis() < 100) {
-      throw reload.error("timeout", Durations.format(timeout) + " is below the minimum of 100ms");
-    }
+    Duration interval = reload.durationAtLeastMin("interval", Duration.ofSeconds(5));
+    Duration timeout = reload.durationAtLeastMin("timeout", Duration.ofSeconds(10));
     boolean http = reload.bool("http", false);
     Duration settle = reload.duration("settle", Duration.ofSeconds(10));
     reload.done();
@@ -205,10 +191,7 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       throw shard.error("self", ConfigException.quote(text)
           + " is not an IP address (the peers are the address records of shard.peers)");
     }
-    Duration refresh = shard.duration("refresh", Duration.ofSeconds(5));
-    if (refresh.toMillis() < 100) {
-      throw shard.error("refresh", Durations.format(refresh) + " is below the minimum of 100ms");
-    }
+    Duration refresh = shard.durationAtLeastMin("refresh", Duration.ofSeconds(5));
     int replicas = shard.integer("replicas", 1, 1, MAX_REPLICAS);
     return new Peers(name, self.getHostAddress(), refresh, replicas);
   }

@@ -4,10 +4,8 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigReader;
 import dev.greetprobe.common.Durations;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -17,7 +15,8 @@ import java.util.regex.Pattern;
  * The one way a {@link Target} is made, from each of the three places one is described: a config's {@code targets}
  * entry, a {@code /probe} request, and {@code check}'s arguments. A field means the same and is refused with the same
  * reason wherever it is given; its messages name it as the entry point's user wrote it ({@code target 'db': timeout:},
- * {@code timeout:}, {@code --timeout:}). What differs between the entry points is stated once each: the config's
+ * {@code timeout:}, {@code --timeout:}): the config's keys are its own, and the other entry points hand over the
+ * fields they were given with the name each goes by there. What differs between the entry points is stated once each: the config's
  * {@link #configTimeout timing rule}, {@code /probe}'s {@link #requestTimeout timeout rule} and
  * {@link #requestExpect expect rule}, and {@code check}'s {@link #CHECK_NAME defaults}.
  */
@@ -33,17 +32,11 @@ public final class TargetFactory {
   /** The config's {@code defaults.interval} when it sets none. */
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-  /** Config: the shortest interval a target may have; every run is a timer on a shared loop and a new connection. */
-  static final Duration MIN_INTERVAL = Duration.ofMillis(100);
-
   /**
    * {@code /probe}: the longest deadline a request may ask for, or a scrape timeout give. A one-off probe holds one of
    * {@code probe_endpoint.max_concurrent} places and a socket while it runs, so a request cannot hold them longer.
    */
   public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofSeconds(60);
-
-  /** {@code /probe}: how long Prometheus waits for the scrape, in seconds, as it tells the target it scrapes. */
-  public static final String SCRAPE_TIMEOUT_HEADER = "X-Prometheus-Scrape-Timeout-Seconds";
 
   /** {@code /probe}: blackbox_exporter's default {@code timeout_offset}, so the answer arrives within the scrape. */
   static final Duration SCRAPE_TIMEOUT_OFFSET = Duration.ofMillis(500);
@@ -67,26 +60,6 @@ public final class TargetFactory {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
   private static final List<String> TLS_ONLY =
       List.of("server_name", "ca_file", "insecure_skip_verify", "cert_file", "key_file");
-
-  /** The query parameter {@code /probe} reads each field from; a request cannot set any other field. */
-  private static final Map<String, String> REQUEST_PARAMETERS =
-      Map.of("address", "target", "expect", "expect", "tls", "tls", "timeout", "timeout");
-
-  /** {@code check}'s options that take a value, and the field each sets. */
-  private static final Map<String, String> CHECK_VALUES = Map.of("--expect", "expect", "--send", "send",
-      "--timeout", "timeout");
-
-  /** {@code check}'s switches: the field each sets, and to what. */
-  private static final Map<String, Map.Entry<String, String>> CHECK_SWITCHES = Map.of(
-      "--tls", Map.entry("tls", "true"),
-      "--insecure", Map.entry("insecure_skip_verify", "true"),
-      "--ip4", Map.entry("ip_protocol", IpProtocol.IP4.label()),
-      "--ip6", Map.entry("ip_protocol", IpProtocol.IP6.label()));
-
-  /** How {@code check}'s messages name each field: the address is its first argument. */
-  private static final Map<String, String> CHECK_NAMES = Map.of("address", "HOST:PORT", "expect", "--expect",
-      "send", "--send", "tls", "--tls", "insecure_skip_verify", "--insecure", "timeout", "--timeout",
-      "ip_protocol", "--ip4 or --ip6");
 
   /** What a config's {@code defaults} section gives every target that does not set its own. */
   record Defaults(Duration interval, Duration timeout, IpProtocol ipProtocol) {
@@ -121,24 +94,12 @@ public final class TargetFactory {
   }
 
   /**
-   * {@code /probe}: the target a request names. {@code parameter} gives a query parameter's value (null when absent);
-   * {@code scrapeTimeoutSeconds} is the {@link #SCRAPE_TIMEOUT_HEADER} header's, or null. Throws
-   * {@link IllegalArgumentException} with a message naming the parameter.
+   * {@code /probe}: the target a request names. {@code values} holds the fields it gave ({@code address},
+   * {@code expect}, {@code tls}, {@code timeout}, and {@code scrape_timeout}, the scraper's timeout in seconds); no
+   * other field is read. Throws {@link IllegalArgumentException} with a message naming the field as {@code names}
+   * does.
    */
-  public static Target fromRequest(Function<String, String> parameter, String scrapeTimeoutSeconds,
-      boolean allowExpect) {
-    Map<String, String> values = new LinkedHashMap<>();
-    REQUEST_PARAMETERS.forEach((field, name) -> {
-      String value = parameter.apply(name);
-      if (value != null) {
-        values.put(field, value);
-      }
-    });
-    if (scrapeTimeoutSeconds != null) {
-      values.put("scrape_timeout", scrapeTimeoutSeconds);
-    }
-    Map<String, String> names = new LinkedHashMap<>(REQUEST_PARAMETERS);
-    names.put("scrape_timeout", SCRAPE_TIMEOUT_HEADER);
+  public static Target fromRequest(Map<String, String> values, Map<String, String> names, boolean allowExpect) {
     Fields fields = new GivenFields(values, names);
     HostPort address = address(fields);
     Expect expect = requestExpect(fields, allowExpect);
@@ -148,29 +109,11 @@ public final class TargetFactory {
   }
 
   /**
-   * {@code check}: {@code HOST:PORT} and then options, as its usage lists them. Throws {@link IllegalArgumentException}
-   * with a message naming the argument.
+   * {@code check}: the target its arguments give. {@code values} holds the fields they set, as a config target's keys;
+   * throws {@link IllegalArgumentException} with a message naming the field as {@code names} does.
    */
-  public static Target fromArguments(List<String> args) {
-    Map<String, String> values = new LinkedHashMap<>();
-    if (!args.isEmpty()) {
-      values.put("address", args.get(0));
-    }
-    for (int i = 1; i < args.size(); i++) {
-      String option = args.get(i);
-      Map.Entry<String, String> set = CHECK_SWITCHES.get(option);
-      if (set != null) {
-        values.put(set.getKey(), set.getValue());
-      } else if (CHECK_VALUES.containsKey(option)) {
-        if (++i >= args.size()) {
-          throw new IllegalArgumentException(option + " needs a value");
-        }
-        values.put(CHECK_VALUES.get(option), args.get(i));
-      } else {
-        throw new IllegalArgumentException("unknown option " + option);
-      }
-    }
-    Fields fields = new GivenFields(values, CHECK_NAMES);
+  public static Target fromCheck(Map<String, String> values, Map<String, String> names) {
+    Fields fields = new GivenFields(values, names);
     HostPort address = address(fields);
     Expect expect = expect(fields);
     String send = send(fields);
@@ -180,14 +123,9 @@ public final class TargetFactory {
     return new Target(CHECK_NAME, address, expect, send, tls, ipProtocol, timeout, timeout);
   }
 
-  /** Config: a target's interval, at least {@link #MIN_INTERVAL}. */
+  /** Config: a target's interval, at least {@link Durations#MIN}: every run is also a new connection. */
   private static Duration configInterval(Fields fields, Duration fallback) {
-    Duration interval = duration(fields, "interval", fallback);
-    if (interval.compareTo(MIN_INTERVAL) < 0) {
-      throw fields.error("interval", Durations.format(interval) + " is below the minimum of "
-          + Durations.format(MIN_INTERVAL));
-    }
-    return interval;
+    return parsed(fields, "interval", text -> Durations.atLeastMin(Durations.parse(text)), fallback);
   }
 
   /**
@@ -318,12 +256,8 @@ public final class TargetFactory {
     if (name == null) {
       return null;
     }
-    Path path = Path.of(name);
-    if (!Files.isReadable(path)) {
-      throw fields.error(key, ConfigException.quote(name) + " is not a readable file");
-    }
     try {
-      return TlsFile.read(path);
+      return TlsFile.read(Path.of(name));
     } catch (IllegalArgumentException e) {
       throw fields.error(key, e.getMessage());
     }

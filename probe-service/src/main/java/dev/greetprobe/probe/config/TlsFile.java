@@ -1,5 +1,6 @@
 package dev.greetprobe.probe.config;
 
+import dev.greetprobe.common.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +25,11 @@ public record TlsFile(Path path, String content) {
     try (InputStream in = Files.newInputStream(path)) {
       byte[] bytes = in.readNBytes(MAX_BYTES + 1);
       if (bytes.length > MAX_BYTES) {
-        throw new IllegalArgumentException("'" + path + "' is larger than " + (MAX_BYTES >> 20) + " MiB");
+        throw new IllegalArgumentException(ConfigException.quote(path.toString()) + " is larger than " + (MAX_BYTES >> 20) + " MiB");
       }
       return new TlsFile(path, new String(bytes, StandardCharsets.ISO_8859_1));
     } catch (IOException e) {
-      throw new IllegalArgumentException("'" + path + "' is not a readable file");
+      throw new IllegalArgumentException(ConfigException.quote(path.toString()) + " is not a readable file");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.greetprobe.probe.http;
 
+import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,9 +14,11 @@ final class LargeRequests {
 
   private final AtomicInteger running = new AtomicInteger();
 
-  boolean tryEnter() {
+  /** Enters, or answers {@code ctx} 429 and stays out. */
+  boolean admit(RoutingContext ctx) {
     if (running.incrementAndGet() > MAX) {
       running.decrementAndGet();
+      ProbeHttpServer.text(ctx, 429, MAX + " pages of /targets or / are being sent; try again later");
       return false;
     }
     return true;

@@ -8,9 +8,7 @@ import dev.greetprobe.probe.config.Membership;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.Target;
-import dev.greetprobe.probe.config.TargetFactory;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
-import dev.greetprobe.probe.net.Prober;
 import dev.greetprobe.probe.schedule.PeerWatcher;
 import dev.greetprobe.probe.schedule.ProbeScheduler;
 import dev.greetprobe.probe.schedule.Reloader;
@@ -41,8 +39,8 @@ public final class ProbeHttpServer {
   /** One-off probes running, counted from whichever event loop a request arrives on. */
   private final AtomicInteger oneOffProbes = new AtomicInteger();
   private final Exposition exposition;
+  /** The schedules the status page and {@code /targets} show, and the verticles a one-off probe runs on. */
   private final ProbeScheduler scheduler;
-  private final Prober prober;
   private final Reloader reloader;
   private final BooleanSupplier ready;
   private final StatusPage status;
@@ -51,7 +49,7 @@ public final class ProbeHttpServer {
   private OpsHttpServer server;
 
   public ProbeHttpServer(Vertx vertx, ProbeConfig.Http config, ProbeConfig.ProbeEndpoint endpoint,
-      Exposition exposition, MeterRegistry registry, ProbeScheduler scheduler, Prober prober, Reloader reloader,
+      Exposition exposition, MeterRegistry registry, ProbeScheduler scheduler, Reloader reloader,
       Supplier<PeerWatcher.Status> peers, BooleanSupplier ready) {
     this.registry = registry;
     this.vertx = vertx;
@@ -59,7 +57,6 @@ public final class ProbeHttpServer {
     this.endpoint = endpoint;
     this.exposition = exposition;
     this.scheduler = scheduler;
-    this.prober = prober;
     this.reloader = reloader;
     this.ready = ready;
     LargeRequests large = new LargeRequests();
@@ -133,8 +130,7 @@ public final class ProbeHttpServer {
     }
     Target target;
     try {
-      target = TargetFactory.fromRequest(ctx.request()::getParam,
-          ctx.request().getHeader(TargetFactory.SCRAPE_TIMEOUT_HEADER), endpoint.allowExpect());
+      target = ProbeRequest.target(ctx.request()::getParam, ctx.request()::getHeader, endpoint.allowExpect());
     } catch (IllegalArgumentException e) {
       text(ctx, 400, e.getMessage());
       return;
@@ -148,7 +144,7 @@ public final class ProbeHttpServer {
       text(ctx, 429, endpoint.maxConcurrent() + " probes are running, probe_endpoint.max_concurrent; try again later");
       return;
     }
-    prober.probe(target).onComplete(done -> {
+    scheduler.probe(target).onComplete(done -> {
       oneOffProbes.decrementAndGet();
       if (done.succeeded()) {
         answer(ctx, ProbeMetrics.oneOff(target, done.result()));

@@ -102,8 +102,7 @@ public final class StatusPage {
       ctx.response().setStatusCode(400).putHeader("content-type", "text/plain; charset=utf-8").end(e.getMessage() + "\n");
       return;
     }
-    if (!gate.tryEnter()) {
-      ProbeHttpServer.text(ctx, 429, LargeRequests.MAX + " pages of /targets or / are being sent; try again later");
+    if (!gate.admit(ctx)) {
       return;
     }
     List<TargetSchedule> schedules = scheduler.schedules();

@@ -92,8 +92,7 @@ final class TargetsEndpoint {
       ProbeHttpServer.text(ctx, 400, e.getMessage());
       return;
     }
-    if (!gate.tryEnter()) {
-      ProbeHttpServer.text(ctx, 429, LargeRequests.MAX + " pages of /targets or / are being sent; try again later");
+    if (!gate.admit(ctx)) {
       return;
     }
     ShardAssignment assignment = reloader.assignment();

@@ -2,11 +2,11 @@ package dev.greetprobe.probe.metrics;
 
 import dev.greetprobe.common.Exposition;
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.Shard;
 import dev.greetprobe.probe.config.ShardAssignment;
 import dev.greetprobe.probe.config.Target;
-import dev.greetprobe.probe.config.Transport;
 import dev.greetprobe.probe.net.ProbeResult;
 import dev.greetprobe.probe.net.Result;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

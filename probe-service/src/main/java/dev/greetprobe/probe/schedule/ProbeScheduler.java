@@ -1,6 +1,6 @@
 package dev.greetprobe.probe.schedule;
 
-import dev.greetprobe.common.Instrumentation;
+import dev.greetprobe.common.EventLoopPool;
 import dev.greetprobe.probe.config.ProbeConfig;
 import dev.greetprobe.probe.config.Target;
 import dev.greetprobe.probe.metrics.ProbeMetrics;
@@ -29,13 +29,15 @@ import java.util.function.Function;
 public final class ProbeScheduler implements Prober {
 
   private final Vertx vertx;
+  /** One verticle per loop of Vert.x's pool. */
+  private final int verticles;
   private final ProbeMetrics metrics;
   private final Function<Target, TargetMeters> register;
   /** How many results each schedule keeps. */
   private final int history;
   private final Future<Deployed> deployed;
   private final Map<String, TargetSchedule> schedules = new LinkedHashMap<>();
-  private final AtomicInteger liveTimers = new AtomicInteger();
+  private final AtomicInteger waitingSchedules = new AtomicInteger();
   private final AtomicInteger oneOffs = new AtomicInteger();
   private volatile List<TargetSchedule> view = List.of();
   private Future<Void> stopped;
@@ -44,30 +46,31 @@ public final class ProbeScheduler implements Prober {
   }
 
   /**
-   * Deploys the verticles, each with a prober made by {@code probers}; each target keeps its last {@code history}
-   * results.
+   * Deploys a verticle on each of the {@code loops} of {@code vertx}, each with a prober made by {@code probers}; each
+   * target keeps its last {@code history} results.
    */
-  public ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics, int history) {
-    this(vertx, probers, metrics, history, metrics::register);
+  public ProbeScheduler(Vertx vertx, EventLoopPool loops, Prober.Factory probers, ProbeMetrics metrics, int history) {
+    this(vertx, loops, probers, metrics, history, metrics::register);
   }
 
   /** With the default history. */
-  ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics) {
-    this(vertx, probers, metrics, ProbeConfig.Status.DEFAULT.history());
+  ProbeScheduler(Vertx vertx, EventLoopPool loops, Prober.Factory probers, ProbeMetrics metrics) {
+    this(vertx, loops, probers, metrics, ProbeConfig.Status.DEFAULT.history());
   }
 
   /**
    * With {@code register} giving each new target its meters: a test's can refuse one, to apply a config that fails
    * part way.
    */
-  ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics,
+  ProbeScheduler(Vertx vertx, EventLoopPool loops, Prober.Factory probers, ProbeMetrics metrics,
       Function<Target, TargetMeters> register) {
-    this(vertx, probers, metrics, ProbeConfig.Status.DEFAULT.history(), register);
+    this(vertx, loops, probers, metrics, ProbeConfig.Status.DEFAULT.history(), register);
   }
 
-  private ProbeScheduler(Vertx vertx, Prober.Factory probers, ProbeMetrics metrics, int history,
+  private ProbeScheduler(Vertx vertx, EventLoopPool loops, Prober.Factory probers, ProbeMetrics metrics, int history,
       Function<Target, TargetMeters> register) {
     this.vertx = vertx;
+    this.verticles = loops.size();
     this.metrics = metrics;
     this.register = register;
     this.history = history;
@@ -76,7 +79,7 @@ public final class ProbeScheduler implements Prober {
       ProbeVerticle verticle = new ProbeVerticle(probers);
       made.add(verticle);
       return verticle;
-    }, new DeploymentOptions().setInstances(Instrumentation.EVENT_LOOPS)).map(id -> new Deployed(id, List.copyOf(made)));
+    }, new DeploymentOptions().setInstances(verticles)).map(id -> new Deployed(id, List.copyOf(made)));
   }
 
   /** What {@link #apply} changed. */
@@ -118,9 +121,9 @@ public final class ProbeScheduler implements Prober {
         if (!changed.contains(target.name())) {
           added.add(target.name());
         }
-        int verticle = Math.floorMod(grid.slot(target), Instrumentation.EVENT_LOOPS);
+        int verticle = Math.floorMod(grid.slot(target), verticles);
         TargetSchedule schedule =
-            new TargetSchedule(target, verticle, metrics, register.apply(target), liveTimers, history);
+            new TargetSchedule(target, verticle, metrics, register.apply(target), waitingSchedules, history);
         schedules.put(target.name(), schedule);
         starting.get(verticle).add(schedule);
       }
@@ -161,13 +164,13 @@ public final class ProbeScheduler implements Prober {
   }
 
   /** Schedules waiting for a run: one per schedule started and not stopped, or a reload lost or doubled one. */
-  public int liveTimers() {
-    return liveTimers.get();
+  public int waitingSchedules() {
+    return waitingSchedules.get();
   }
 
-  private static List<List<TargetSchedule>> shares() {
+  private List<List<TargetSchedule>> shares() {
     List<List<TargetSchedule>> shares = new ArrayList<>();
-    for (int i = 0; i < Instrumentation.EVENT_LOOPS; i++) {
+    for (int i = 0; i < verticles; i++) {
       shares.add(new ArrayList<>());
     }
     return shares;

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Probes on one event loop: one instance runs per loop, owning the schedules of its slots and the client their
  * connections go through. The {@link ProbeScheduler} hands each verticle its share of a reload; the schedules are then
- * started and stopped here, on the verticle's own context, where their timers fire and their probes run.
+ * started and stopped here, on the verticle's own context, where their wake-ups fire and their probes run.
  */
 public final class ProbeVerticle extends VerticleBase implements Prober {
 

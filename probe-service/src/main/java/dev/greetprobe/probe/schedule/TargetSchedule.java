@@ -23,7 +23,7 @@ public final class TargetSchedule {
   private final Target target;
   private final ProbeMetrics metrics;
   private final TargetMeters meters;
-  private final AtomicInteger liveTimers;
+  private final AtomicInteger waitingSchedules;
   private final ResultHistory history;
   private final StateChanges changes;
   private final UptimeRollup uptime;
@@ -39,7 +39,7 @@ public final class TargetSchedule {
   private volatile ProbeResult last;
 
   TargetSchedule(Target target, int verticle, ProbeMetrics metrics, TargetMeters meters,
-      AtomicInteger liveTimers, int history) {
+      AtomicInteger waitingSchedules, int history) {
     this.target = target;
     this.history = new ResultHistory(history);
     Instant scheduled = Instant.now();
@@ -48,7 +48,7 @@ public final class TargetSchedule {
     this.verticle = verticle;
     this.metrics = metrics;
     this.meters = meters;
-    this.liveTimers = liveTimers;
+    this.waitingSchedules = waitingSchedules;
   }
 
   /** On the owning verticle's context: starts probing at the target's next run on the grid, then every interval. */
@@ -57,7 +57,7 @@ public final class TargetSchedule {
     this.prober = prober;
     dueNanos = grid.firstRun(target, nowNanos);
     wakes.at(dueNanos, run);
-    liveTimers.incrementAndGet();
+    waitingSchedules.incrementAndGet();
   }
 
   /** On the owning verticle's context: a probe in flight finishes but is not recorded, and none starts after. */
@@ -65,7 +65,7 @@ public final class TargetSchedule {
     // Started and not yet stopped: it waits on its wake-up for the next run.
     if (wakes != null && !stopped) {
       wakes.cancel(dueNanos, run);
-      liveTimers.decrementAndGet();
+      waitingSchedules.decrementAndGet();
     }
     stopped = true;
   }

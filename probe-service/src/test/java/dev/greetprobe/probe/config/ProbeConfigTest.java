@@ -7,6 +7,7 @@ import dev.greetprobe.common.ConfigException;
 import dev.greetprobe.common.ConfigFile;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.HttpLimits;
+import dev.greetprobe.common.Transport;
 import dev.greetprobe.probe.ProbeMain;
 import dev.greetprobe.testkit.AliasBomb;
 import java.io.InputStream;

@@ -14,6 +14,7 @@ import dev.greetprobe.testkit.ProtobufScrape;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_31_1.Metrics.Histogram;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,11 +114,18 @@ class ProbeMetricsTest {
   }
 
   private static ProtobufScrape protobuf(ProbeMetrics metrics) throws Exception {
-    return ProtobufScrape.parse(OpsRoutes.render(metrics.exposition(), OpsRoutes.writer(PROTOBUF)).toBuffer().getBytes());
+    return ProtobufScrape.parse(scrape(metrics, PROTOBUF).toByteArray());
   }
 
   private static String text(ProbeMetrics metrics) throws Exception {
-    return OpsRoutes.render(metrics.exposition(), OpsRoutes.writer(null)).toBuffer().toString(StandardCharsets.UTF_8);
+    return scrape(metrics, null).toString(StandardCharsets.UTF_8);
+  }
+
+  /** What {@code /metrics} writes for a scraper that accepts {@code accept}. */
+  private static ByteArrayOutputStream scrape(ProbeMetrics metrics, String accept) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    metrics.exposition().write(OpsRoutes.writer(accept), out);
+    return out;
   }
 
   private static ProbeResult success(Duration connect) throws Exception {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.greetprobe.common.ConfigException;
+import dev.greetprobe.common.EventLoopPool;
 import dev.greetprobe.common.Histograms;
 import dev.greetprobe.common.Instrumentation;
 import dev.greetprobe.probe.ReloadScenario;
@@ -121,7 +122,7 @@ class ReloaderTest {
     ProbeConfig config = source.parse(text);
     resolver = new Resolver(config.dns());
     ProbeMetrics metrics = new ProbeMetrics(registry, Histograms.BOTH);
-    scheduler = new ProbeScheduler(vertx, TcpProber.factory(resolver), metrics, target -> {
+    scheduler = new ProbeScheduler(vertx, EventLoopPool.PER_CORE, TcpProber.factory(resolver), metrics, target -> {
       if (target.name().equals(refused)) {
         throw new IllegalStateException("no meters for " + refused);
       }
@@ -140,7 +141,7 @@ class ReloaderTest {
     List<String> before = List.of("keep", "change", "gone");
     assertThat(scheduler.schedules()).extracting(s -> s.target().name()).containsExactlyElementsOf(before);
     assertThat(reloader.assignment().held()).extracting(Target::name).containsExactlyElementsOf(before);
-    assertThat(scheduler.liveTimers()).isEqualTo(3);
+    assertThat(scheduler.waitingSchedules()).isEqualTo(3);
     assertThat(registry.scrape())
         .contains("probe_targets{ownership=\"held\"} 3.0")
         .contains("probe_config_last_reload_successful 0.0");

@@ -195,11 +195,12 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
    * @param phases the last probe's phases, in order, as numbers and as parts of a bar
    * @param strip the history, one cell per result, the newest on the right
    * @param stripWidth the strip's width in the units of its view box: room for a full history
+   * @param uptime the share up over each window, one text a window, as {@code 24h 99.2 %}
    * @param latency the durations of the history, as a line under the strip, and their median and 99th percentile
    */
   public record Row(String name, String address, String holders, State state, String reason, String detail,
       String received, String since, String changes,
-      String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, String uptime,
+      String last, List<Segment> phases, List<Cell> strip, int stripWidth, String success, List<String> uptime,
       LatencySparkline latency) {
   }
 
@@ -336,16 +337,13 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
     return Double.isNaN(ratio) ? "–" : decimal(Math.round(ratio * 1000), 1) + " %";
   }
 
-  /** The share up over each window, as {@code 1h 100.0 % · 24h 99.2 % · 7d –}. */
-  private static String uptime(UptimeRollup.Snapshot uptime) {
-    StringBuilder text = new StringBuilder();
+  /** The share up over each window, shortest first, as {@code 1h 100.0 %}, {@code 24h 99.2 %}, {@code 7d –}. */
+  private static List<String> uptime(UptimeRollup.Snapshot uptime) {
+    List<String> windows = new ArrayList<>();
     for (UptimeRollup.Window window : UptimeRollup.Window.values()) {
-      if (!text.isEmpty()) {
-        text.append(" · ");
-      }
-      text.append(window.label()).append(' ').append(percent(uptime.of(window)));
+      windows.add(window.label() + " " + percent(uptime.of(window)));
     }
-    return text.toString();
+    return List.copyOf(windows);
   }
 
   /** The last changes, newest first, for hovering: {@code 12:01:05Z down (connect_refused)}. */

@@ -53,6 +53,8 @@ class StatusPageBrowserIT {
   private static final String HOSTILE = "<script>document.title='owned';alert(1)</script>"
       + "\"><img src=x onerror=\"document.title='owned'\">";
   private static final int RESULTS_BEFORE_LOOKING = 20;
+  /** The narrowest screen the page is made for, a common laptop's: every layout fits its width. */
+  private static final Dimension SCREEN = new Dimension(1366, 960);
   /**
    * Counts, in each page the browser loads, what the page's Content-Security-Policy blocks: the browser reports each
    * to the document. The driver adds it as the debugger does, so the policy does not block the counter itself.
@@ -141,7 +143,7 @@ class StatusPageBrowserIT {
         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
             "--no-first-run", "--disable-extensions", "--hide-scrollbars");
     ChromeDriver chrome = new ChromeDriver(driver, options);
-    chrome.manage().window().setSize(new Dimension(1360, 960));
+    chrome.manage().window().setSize(SCREEN);
     chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", COUNT_VIOLATIONS));
     return chrome;
   }
@@ -182,8 +184,8 @@ class StatusPageBrowserIT {
           .matches("since \\d\\d:\\d\\d:\\d\\dZ \\(\\d+ s\\)");
       assertThat(since.getAttribute("title")).as("its changes, on hover")
           .matches("\\d\\d:\\d\\d:\\d\\dZ down \\(connect_refused\\)");
-      assertThat(row("greeter").findElement(By.cssSelector("td.uptime")).getText())
-          .isEqualTo("1h 100.0 % · 24h 100.0 % · 7d 100.0 %");
+      assertThat(row("greeter").findElements(By.cssSelector("td.uptime li"))).extracting(WebElement::getText)
+          .as("a window a line").containsExactly("1h 100.0 %", "24h 100.0 %", "7d 100.0 %");
     });
   }
 
@@ -261,6 +263,19 @@ class StatusPageBrowserIT {
   }
 
   @Test
+  void eachLayoutFitsTheScreenWidthWithoutScrollingSideways() {
+    for (String layout : List.of("?view=full", "?view=compact")) {
+      onPage(layout, StatusPageBrowserIT::assertFitsTheWidth);
+    }
+  }
+
+  @Test
+  void theCompactStripTakesTheRoomItsLineLeaves() {
+    onPage("?view=compact", () -> assertThat(narrowestStrip()).as("the strip's width, in the table's")
+        .isGreaterThan(0.5));
+  }
+
+  @Test
   void theHostileBannerIsTextInTheCompactLayoutToo() {
     onPage("?view=compact", () -> {
       assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
@@ -315,6 +330,8 @@ class StatusPageBrowserIT {
         assertThat(browser.findElement(By.cssSelector("select[name=view] option[selected]")).getText())
             .isEqualTo("auto");
         assertOneLineEach();
+        assertFitsTheWidth();
+        assertThat(narrowestStrip()).isGreaterThan(0.5);
         assertThat(violations()).isEmpty();
         saveScreenshot("status-page-compact.png");
       });
@@ -323,6 +340,7 @@ class StatusPageBrowserIT {
         assertThat(violations()).isEmpty();
         assertThat(browser.findElements(By.cssSelector("table.targets tbody tr svg.latency")))
             .hasSize(StatusView.PAGE_ROWS);
+        assertFitsTheWidth();
         browser.findElement(By.cssSelector("a[rel=next]")).click();
         assertThat(browser.getCurrentUrl()).endsWith("page=2&view=full");
         assertThat(browser.findElements(By.cssSelector("table.targets tbody tr svg.latency")))
@@ -344,6 +362,24 @@ class StatusPageBrowserIT {
             / row.querySelector('td.target .name').getBoundingClientRect().height)""");
     assertThat(heights).as("each row's height, in its name's").isNotEmpty()
         .allSatisfy(height -> assertThat(height.doubleValue()).isLessThan(2));
+  }
+
+  /** In a window as wide as the screen, nothing reaches past its right edge: the page never scrolls sideways. */
+  @SuppressWarnings("unchecked")
+  private static void assertFitsTheWidth() {
+    List<Number> widths = (List<Number>) ((JavascriptExecutor) browser).executeScript(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+    assertThat(widths.get(1).intValue()).as("the window's width inside").isEqualTo(SCREEN.getWidth());
+    assertThat(widths.get(0).intValue()).as("the page's width, what scrolling sideways would show")
+        .isLessThanOrEqualTo(widths.get(1).intValue());
+  }
+
+  /** The narrowest row's strip, its width as a share of the table's. */
+  private static double narrowestStrip() {
+    return ((Number) ((JavascriptExecutor) browser).executeScript("""
+        const table = document.querySelector('table.targets').getBoundingClientRect().width;
+        return Math.min(...Array.from(document.querySelectorAll('tbody td.strip svg'),
+            strip => strip.getBoundingClientRect().width)) / table""")).doubleValue();
   }
 
   /** What the page's Content-Security-Policy blocked since the page loaded, as the browser reported it. */

@@ -170,7 +170,8 @@ class StatusPageTest {
     String page = ProbeHttp.get(port, "/?name=t000").body();
 
     assertThat(page).contains("<div class=\"since\" title=\"" + since + " down (connect_refused)\">since " + since + " (");
-    assertThat(page).contains("<td class=\"num uptime\">1h 0.0 % · 24h 0.0 % · 7d 0.0 %</td>");
+    assertThat(page).contains(
+        "<td class=\"num uptime\"><ul><li>1h 0.0 %</li><li>24h 0.0 %</li><li>7d 0.0 %</li></ul></td>");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -36,14 +37,15 @@ final class TargetFamiliesProtobuf {
   static void write(List<TargetMeters.Values> all, OutputStream out) throws IOException {
     byte[][] targets = new byte[all.size()][];
     for (int i = 0; i < targets.length; i++) {
-      targets[i] = labelPair("target", all.get(i).name());
+      SeriesLabels labels = all.get(i).labels();
+      targets[i] = labelPairs(labels, 0, labels.size());
     }
     Families families = new Families(new BufferedOutputStream(out, 1 << 16));
     families.write(ProbeFamily.DNS_LOOKUP, "", GAUGE, gauges(all, targets, TargetMeters.Values::dnsLookup));
     families.write(ProbeFamily.DURATION, "", GAUGE, gauges(all, targets, TargetMeters.Values::duration));
     families.write(ProbeFamily.IP_PROTOCOL, "", GAUGE, gauges(all, targets, TargetMeters.Values::ipProtocol));
-    families.write(ProbeFamily.PHASE_DURATION, "", HISTOGRAM, phases(all, targets));
-    families.write(ProbeFamily.RESULTS, "_total", COUNTER, results(all, targets));
+    families.write(ProbeFamily.PHASE_DURATION, "", HISTOGRAM, phases(all));
+    families.write(ProbeFamily.RESULTS, "_total", COUNTER, results(all));
     families.write(ProbeFamily.SKIPPED, "_total", COUNTER, (point, i) -> {
       if (i >= targets.length) {
         return false;
@@ -76,44 +78,87 @@ final class TargetFamiliesProtobuf {
     };
   }
 
-  private static Points results(List<TargetMeters.Values> all, byte[][] targets) {
-    byte[][] byResult = new byte[TargetFamilies.RESULTS_BY_LABEL.size()][];
-    for (int r = 0; r < byResult.length; r++) {
-      byResult[r] = labelPair("result", TargetFamilies.RESULTS_BY_LABEL.get(r).label());
-    }
+  private static Points results(List<TargetMeters.Values> all) {
+    Around around = new Around(all, "result", TargetFamilies.RESULTS_BY_LABEL.size(),
+        r -> TargetFamilies.RESULTS_BY_LABEL.get(r).label());
     return (point, i) -> {
-      if (i >= byResult.length * targets.length) {
+      if (i >= around.size()) {
         return false;
       }
-      int r = i / targets.length;
-      int target = i % targets.length;
-      long count = all.get(target).byResult()[TargetFamilies.RESULTS_BY_LABEL.get(r).ordinal()];
-      point.bytes(byResult[r]).bytes(targets[target]).valueMessage(COUNTER_VALUE, count);
+      int target = around.target[i];
+      long count = all.get(target).byResult()[TargetFamilies.RESULTS_BY_LABEL.get(around.own[i]).ordinal()];
+      around.labels(point, i).valueMessage(COUNTER_VALUE, count);
       return true;
     };
   }
 
-  private static Points phases(List<TargetMeters.Values> all, byte[][] targets) {
-    byte[][] byPhase = new byte[TargetFamilies.PHASES_BY_LABEL.size()][];
-    for (int p = 0; p < byPhase.length; p++) {
-      byPhase[p] = labelPair("phase", TargetFamilies.PHASES_BY_LABEL.get(p).label());
-    }
+  private static Points phases(List<TargetMeters.Values> all) {
+    Around around = new Around(all, "phase", TargetFamilies.PHASES_BY_LABEL.size(),
+        p -> TargetFamilies.PHASES_BY_LABEL.get(p).label());
     Wire encoded = new Wire();
     NativeSpans spans = new NativeSpans();
     return (point, i) -> {
-      if (i >= byPhase.length * targets.length) {
+      if (i >= around.size()) {
         return false;
       }
-      int p = i / targets.length;
-      int target = i % targets.length;
-      PhaseHistogram histogram = all.get(target).phases()[TargetFamilies.PHASES_BY_LABEL.get(p).ordinal()];
+      int target = around.target[i];
+      PhaseHistogram histogram = all.get(target).phases()[TargetFamilies.PHASES_BY_LABEL.get(around.own[i]).ordinal()];
       if (histogram != null) {
         encoded.reset();
         histogram(histogram, spans, encoded);
-        point.bytes(byPhase[p]).bytes(targets[target]).message(HISTOGRAM_VALUE, encoded);
+        around.labels(point, i).message(HISTOGRAM_VALUE, encoded);
       }
       return true;
     };
+  }
+
+  /**
+   * The points of a family with a label of its own ({@code result}, {@code phase}), in the client's order, each with
+   * its target's labels around its own: for point {@code i}, the target and the index of its own label's value.
+   */
+  private static final class Around {
+
+    final int[] target;
+    final int[] own;
+    private final byte[][] before;
+    private final byte[][] after;
+    private final byte[][] ownPairs;
+
+    Around(List<TargetMeters.Values> all, String name, int values, IntFunction<String> value) {
+      target = new int[all.size() * values];
+      own = new int[target.length];
+      before = new byte[all.size()][];
+      after = new byte[all.size()][];
+      ownPairs = new byte[values][];
+      for (int v = 0; v < values; v++) {
+        ownPairs[v] = labelPair(name, value.apply(v));
+      }
+      for (int t = 0; t < all.size(); t++) {
+        SeriesLabels labels = all.get(t).labels();
+        int split = labels.before(name);
+        before[t] = labelPairs(labels, 0, split);
+        after[t] = labelPairs(labels, split, labels.size());
+      }
+      int i = 0;
+      for (int first = 0, end; first < all.size(); first = end) {
+        end = TargetFamilies.groupEnd(all, first, name);
+        for (int v = 0; v < values; v++) {
+          for (int t = first; t < end; t++) {
+            target[i] = t;
+            own[i++] = v;
+          }
+        }
+      }
+    }
+
+    int size() {
+      return target.length;
+    }
+
+    /** Point {@code i}'s labels, into {@code point}. */
+    Wire labels(Wire point, int i) {
+      return point.bytes(before[target[i]]).bytes(ownPairs[own[i]]).bytes(after[target[i]]);
+    }
   }
 
   /** {@code io.prometheus.client.Histogram}, its fields in the order of their numbers, as protobuf writes them. */
@@ -142,6 +187,15 @@ final class TargetFamiliesProtobuf {
     for (int d = 0; d < spans.deltaCount; d++) {
       out.sint64(13, spans.deltas[d]);
     }
+  }
+
+  /** Labels {@code from} to {@code to}, each a {@code Metric}'s label field. */
+  private static byte[] labelPairs(SeriesLabels labels, int from, int to) {
+    Wire pairs = new Wire();
+    for (int i = from; i < to; i++) {
+      pairs.bytes(labelPair(labels.name(i), labels.value(i)));
+    }
+    return pairs.toByteArray();
   }
 
   /** A {@code LabelPair} as a {@code Metric}'s label field. */

@@ -5,6 +5,7 @@ import dev.greetprobe.probe.net.Result;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -27,116 +28,168 @@ final class TargetFamiliesText {
   private static final byte[] CERT_EXPIRY = gaugeHeader(ProbeFamily.CERT_EXPIRY);
   private static final byte[] SUCCESS = gaugeHeader(ProbeFamily.SUCCESS);
 
-  /** For each classic bound, what follows the target's name on its bucket's line: the closing quote, then the bound. */
+  /** For each classic bound, what follows a bucket's labels: the bound, then the brace and the space before the value. */
   private static final byte[][] LE = leLabels(PhaseHistogram.CLASSIC_BOUNDS);
-  private static final byte[] LE_INFINITY = ascii("\",le=\"+Inf\"} ");
-  /** What ends a point's labels: the closing quote of the target's name, the brace, the space before the value. */
-  private static final byte[] CLOSE = ascii("\"} ");
+  private static final byte[] LE_INFINITY = ascii(",le=\"+Inf\"} ");
+  /** What ends a point's labels: the brace, the space before the value. */
+  private static final byte[] CLOSE = ascii("} ");
+  private static final byte[] NONE = new byte[0];
+  private static final byte[] COMMA = ascii(",");
 
   private TargetFamiliesText() {
   }
 
   /** Every family of {@code all}'s targets, into {@code out}. */
   static void write(List<TargetMeters.Values> all, OutputStream out) throws IOException {
-    byte[][] names = new byte[all.size()][];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = labelValue(all.get(i).name());
+    byte[][] labels = new byte[all.size()][];
+    for (int i = 0; i < labels.length; i++) {
+      SeriesLabels target = all.get(i).labels();
+      labels[i] = pairs(target, 0, target.size(), false);
     }
     Lines lines = new Lines(out);
-    gauge(lines, DNS_LOOKUP, ProbeFamily.DNS_LOOKUP, all, names, TargetMeters.Values::dnsLookup);
-    gauge(lines, DURATION, ProbeFamily.DURATION, all, names, TargetMeters.Values::duration);
-    gauge(lines, IP_PROTOCOL, ProbeFamily.IP_PROTOCOL, all, names, TargetMeters.Values::ipProtocol);
-    phases(lines, all, names);
-    results(lines, all, names);
-    skipped(lines, all, names);
-    certExpiry(lines, all, names);
-    gauge(lines, SUCCESS, ProbeFamily.SUCCESS, all, names, TargetMeters.Values::success);
+    gauge(lines, DNS_LOOKUP, ProbeFamily.DNS_LOOKUP, all, labels, TargetMeters.Values::dnsLookup);
+    gauge(lines, DURATION, ProbeFamily.DURATION, all, labels, TargetMeters.Values::duration);
+    gauge(lines, IP_PROTOCOL, ProbeFamily.IP_PROTOCOL, all, labels, TargetMeters.Values::ipProtocol);
+    phases(lines, all, new Around(all, "phase"));
+    results(lines, all, new Around(all, "result"));
+    skipped(lines, all, labels);
+    certExpiry(lines, all, labels);
+    gauge(lines, SUCCESS, ProbeFamily.SUCCESS, all, labels, TargetMeters.Values::success);
     lines.flush();
   }
 
   private static void gauge(Lines lines, byte[] header, ProbeFamily family, List<TargetMeters.Values> all,
-      byte[][] names, ToDoubleFunction<TargetMeters.Values> value) throws IOException {
+      byte[][] labels, ToDoubleFunction<TargetMeters.Values> value) throws IOException {
     if (all.isEmpty()) {
       return;
     }
-    byte[] start = ascii(family.metadata().getPrometheusName() + "{target=\"");
+    byte[] start = ascii(family.metadata().getPrometheusName() + "{");
     lines.bytes(header);
-    for (int i = 0; i < names.length; i++) {
-      lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(value.applyAsDouble(all.get(i))).newline();
+    for (int i = 0; i < labels.length; i++) {
+      lines.bytes(start).bytes(labels[i]).bytes(CLOSE).number(value.applyAsDouble(all.get(i))).newline();
     }
   }
 
-  private static void certExpiry(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
-    byte[] start = ascii(ProbeFamily.CERT_EXPIRY.metadata().getPrometheusName() + "{target=\"");
+  private static void certExpiry(Lines lines, List<TargetMeters.Values> all, byte[][] labels) throws IOException {
+    byte[] start = ascii(ProbeFamily.CERT_EXPIRY.metadata().getPrometheusName() + "{");
     boolean any = false;
-    for (int i = 0; i < names.length; i++) {
+    for (int i = 0; i < labels.length; i++) {
       Double expiry = all.get(i).certExpiry();
       if (expiry != null) {
         if (!any) {
           lines.bytes(CERT_EXPIRY);
           any = true;
         }
-        lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(expiry).newline();
+        lines.bytes(start).bytes(labels[i]).bytes(CLOSE).number(expiry).newline();
       }
     }
   }
 
-  private static void results(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
+  private static void results(Lines lines, List<TargetMeters.Values> all, Around around) throws IOException {
     if (all.isEmpty()) {
       return;
     }
     lines.bytes(RESULTS);
-    for (Result result : TargetFamilies.RESULTS_BY_LABEL) {
-      byte[] start = ascii(ProbeFamily.RESULTS.metadata().getPrometheusName() + "_total{result=\""
-          + result.label() + "\",target=\"");
-      for (int i = 0; i < names.length; i++) {
-        lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(all.get(i).byResult()[result.ordinal()]).newline();
+    byte[] start = ascii(ProbeFamily.RESULTS.metadata().getPrometheusName() + "_total{");
+    for (int first = 0, end; first < all.size(); first = end) {
+      end = TargetFamilies.groupEnd(all, first, "result");
+      for (Result result : TargetFamilies.RESULTS_BY_LABEL) {
+        byte[] own = ascii("result=\"" + result.label() + "\"");
+        for (int i = first; i < end; i++) {
+          lines.bytes(start).bytes(around.before[i]).bytes(own).bytes(around.after[i]).bytes(CLOSE)
+              .number(all.get(i).byResult()[result.ordinal()]).newline();
+        }
       }
     }
   }
 
-  private static void skipped(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
+  private static void skipped(Lines lines, List<TargetMeters.Values> all, byte[][] labels) throws IOException {
     if (all.isEmpty()) {
       return;
     }
-    byte[] start = ascii(ProbeFamily.SKIPPED.metadata().getPrometheusName() + "_total{target=\"");
+    byte[] start = ascii(ProbeFamily.SKIPPED.metadata().getPrometheusName() + "_total{");
     lines.bytes(SKIPPED);
-    for (int i = 0; i < names.length; i++) {
-      lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(all.get(i).skipped()).newline();
+    for (int i = 0; i < labels.length; i++) {
+      lines.bytes(start).bytes(labels[i]).bytes(CLOSE).number(all.get(i).skipped()).newline();
     }
   }
 
-  private static void phases(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
+  private static void phases(Lines lines, List<TargetMeters.Values> all, Around around) throws IOException {
     String family = ProbeFamily.PHASE_DURATION.metadata().getPrometheusName();
+    byte[] bucket = ascii(family + "_bucket{");
+    byte[] count = ascii(family + "_count{");
+    byte[] sum = ascii(family + "_sum{");
     boolean any = false;
-    for (Phase phase : TargetFamilies.PHASES_BY_LABEL) {
-      String labels = "{phase=\"" + phase.label() + "\",target=\"";
-      byte[] bucket = ascii(family + "_bucket" + labels);
-      byte[] count = ascii(family + "_count" + labels);
-      byte[] sum = ascii(family + "_sum" + labels);
-      for (int i = 0; i < names.length; i++) {
-        PhaseHistogram histogram = all.get(i).phases()[phase.ordinal()];
-        if (histogram == null) {
-          continue;
+    for (int first = 0, end; first < all.size(); first = end) {
+      end = TargetFamilies.groupEnd(all, first, "phase");
+      for (Phase phase : TargetFamilies.PHASES_BY_LABEL) {
+        byte[] own = ascii("phase=\"" + phase.label() + "\"");
+        for (int i = first; i < end; i++) {
+          PhaseHistogram histogram = all.get(i).phases()[phase.ordinal()];
+          if (histogram == null) {
+            continue;
+          }
+          if (!any) {
+            lines.bytes(PHASE_DURATION);
+            any = true;
+          }
+          byte[] before = around.before[i];
+          byte[] after = around.after[i];
+          int buckets = histogram.classicBounds().length;
+          if (buckets == 0) {
+            // As the client writes a histogram without classic buckets: all of it in the +Inf one.
+            lines.bytes(bucket).bytes(before).bytes(own).bytes(after).bytes(LE_INFINITY).digits(histogram.count())
+                .newline();
+          }
+          long cumulative = 0;
+          for (int b = 0; b < buckets; b++) {
+            cumulative += histogram.classicCount(b);
+            lines.bytes(bucket).bytes(before).bytes(own).bytes(after).bytes(LE[b]).digits(cumulative).newline();
+          }
+          lines.bytes(count).bytes(before).bytes(own).bytes(after).bytes(CLOSE).digits(histogram.count()).newline();
+          lines.bytes(sum).bytes(before).bytes(own).bytes(after).bytes(CLOSE).number(histogram.sum()).newline();
         }
-        if (!any) {
-          lines.bytes(PHASE_DURATION);
-          any = true;
-        }
-        int buckets = histogram.classicBounds().length;
-        if (buckets == 0) {
-          // As the client writes a histogram without classic buckets: all of it in the +Inf one.
-          lines.bytes(bucket).bytes(names[i]).bytes(LE_INFINITY).digits(histogram.count()).newline();
-        }
-        long cumulative = 0;
-        for (int b = 0; b < buckets; b++) {
-          cumulative += histogram.classicCount(b);
-          lines.bytes(bucket).bytes(names[i]).bytes(LE[b]).digits(cumulative).newline();
-        }
-        lines.bytes(count).bytes(names[i]).bytes(CLOSE).digits(histogram.count()).newline();
-        lines.bytes(sum).bytes(names[i]).bytes(CLOSE).number(histogram.sum()).newline();
       }
     }
+  }
+
+  /**
+   * Each target's labels around a family's own label: those whose names sort before it, each followed by a comma, and
+   * those after it, each after a comma.
+   */
+  private static final class Around {
+
+    final byte[][] before;
+    final byte[][] after;
+
+    Around(List<TargetMeters.Values> all, String own) {
+      before = new byte[all.size()][];
+      after = new byte[all.size()][];
+      for (int i = 0; i < before.length; i++) {
+        SeriesLabels labels = all.get(i).labels();
+        int split = labels.before(own);
+        before[i] = split == 0 ? NONE : concat(pairs(labels, 0, split, false), COMMA);
+        after[i] = pairs(labels, split, labels.size(), true);
+      }
+    }
+  }
+
+  /** Labels {@code from} to {@code to} as {@code name="value"}, joined by commas, and with one first if {@code lead}. */
+  private static byte[] pairs(SeriesLabels labels, int from, int to, boolean lead) {
+    StringBuilder text = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      if (lead || i > from) {
+        text.append(',');
+      }
+      text.append(labels.name(i)).append("=\"").append(escaped(labels.value(i))).append('"');
+    }
+    return text.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] joined = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    return joined;
   }
 
   private static byte[] gaugeHeader(ProbeFamily family) {
@@ -152,14 +205,14 @@ final class TargetFamiliesText {
   private static byte[][] leLabels(double[] bounds) {
     byte[][] le = new byte[bounds.length][];
     for (int i = 0; i < bounds.length; i++) {
-      le[i] = ascii("\",le=\"" + Lines.format(bounds[i]) + "\"} ");
+      le[i] = ascii(",le=\"" + Lines.format(bounds[i]) + "\"} ");
     }
     return le;
   }
 
-  /** A label value as the text format quotes it, escaped and in UTF-8. */
-  private static byte[] labelValue(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").getBytes(StandardCharsets.UTF_8);
+  /** A label value as the text format quotes it. */
+  private static String escaped(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
   private static byte[] ascii(String text) {

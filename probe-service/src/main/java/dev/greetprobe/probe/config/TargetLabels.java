@@ -29,6 +29,10 @@ public record TargetLabels(SortedMap<String, String> values) {
    */
   public static final int MAX_VALUE_BYTES = 128;
 
+  /** The most labels a target carries, and the longest name: each is on every series, as the value is. */
+  public static final int MAX_LABELS = 16;
+  public static final int MAX_NAME_CHARACTERS = 64;
+
   /**
    * The most series a target has in a text scrape, each carrying its labels: a histogram of each phase in classic
    * buckets, a counter of each result, the skip counter and the gauges ({@code TargetFamiliesTextTest} holds it).
@@ -55,6 +59,9 @@ public record TargetLabels(SortedMap<String, String> values) {
   /** Config: a target entry's {@code labels} mapping, each name and value checked; {@link #NONE} when absent. */
   static TargetLabels read(ConfigReader entry) {
     ConfigReader labels = entry.section("labels");
+    if (labels.keys().size() > MAX_LABELS) {
+      throw entry.error("labels", labels.keys().size() + " labels are more than the limit of " + MAX_LABELS);
+    }
     SortedMap<String, String> values = new TreeMap<>();
     for (String name : labels.keys()) {
       nameRefusal(name).ifPresent(reason -> {
@@ -105,6 +112,9 @@ public record TargetLabels(SortedMap<String, String> values) {
   private static Optional<String> nameRefusal(String name) {
     if (!NAME.matcher(name).matches()) {
       return Optional.of("is not a label name: letters, digits and '_', not starting with a digit");
+    }
+    if (name.length() > MAX_NAME_CHARACTERS) {
+      return Optional.of("is longer than the limit of " + MAX_NAME_CHARACTERS + " characters");
     }
     if (name.startsWith("__")) {
       return Optional.of("starts with '__', which Prometheus keeps for its own labels");

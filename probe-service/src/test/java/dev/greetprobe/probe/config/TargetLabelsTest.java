@@ -52,6 +52,8 @@ class TargetLabelsTest {
       invalid-label-value-too-long.yaml    | target 'a': labels.team: is longer than the limit of 128 bytes
       invalid-label-value-not-a-text.yaml  | target 'a': labels.team: must be a text, not a list
       invalid-labels-not-a-mapping.yaml    | target 'a': labels: must be a mapping of keys to values, not a list
+      invalid-labels-too-many.yaml         | target 'a': labels: 17 labels are more than the limit of 16
+      invalid-label-name-too-long.yaml     | target 'a': labels: key 'ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt' is longer than the limit of 64 characters
       """)
   void eachInvalidLabelIsRefusedNamingTheTargetAndTheLabel(String file, String message) {
     assertThatThrownBy(() -> load(file))

@@ -28,9 +28,10 @@ import java.util.Locale;
  *
  * @param refreshSeconds how often the page reloads itself: the shortest interval, and at least a second
  * @param stylesheet the path of the page's stylesheet, with the hash of its content, so that it may be cached for good
+ * @param groups the rows' groups by a label of the targets, when the query asks for them
  */
 public record StatusView(Header header, Counts counts, Query query, List<Row> rows, Paging paging, int refreshSeconds,
-    String stylesheet) {
+    String stylesheet, StatusGroups groups) {
 
   /** Rows on one page: a page of them renders in a few milliseconds and reads without scrolling for long. */
   public static final int PAGE_ROWS = 100;
@@ -83,10 +84,19 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
     }
   }
 
-  /** Which targets to show: {@code ?show=all|down&name=part&page=2}. */
-  public record Query(boolean downOnly, String name, int page) {
+  /**
+   * Which targets to show, and how: {@code ?show=all|down&name=part&page=2&group=team}.
+   *
+   * @param group the label whose values group the rows ({@link StatusGroups}); empty for no groups
+   */
+  public record Query(boolean downOnly, String name, int page, String group) {
 
     public static final Query ALL = new Query(false, "", 1);
+
+    /** Without groups. */
+    public Query(boolean downOnly, String name, int page) {
+      this(downOnly, name, page, "");
+    }
 
     /** From a request's parameters; throws {@link IllegalArgumentException} naming the parameter that is wrong. */
     public static Query parse(MultiMap params) {
@@ -107,7 +117,9 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
           throw new IllegalArgumentException("page: '" + page + "' is not a page number (1, 2, ...)");
         }
       }
-      return new Query("down".equals(show), name == null ? "" : name.trim(), number);
+      String group = params.get("group");
+      return new Query("down".equals(show), name == null ? "" : name.trim(), number,
+          group == null ? "" : group.trim());
     }
 
     public String show() {
@@ -124,6 +136,9 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
       StringBuilder link = new StringBuilder("?show=").append(show());
       if (!name.isEmpty()) {
         link.append("&name=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
+      }
+      if (!group.isEmpty()) {
+        link.append("&group=").append(URLEncoder.encode(group, StandardCharsets.UTF_8));
       }
       return link.append("&page=").append(other).toString();
     }
@@ -188,7 +203,8 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
         matching.add(entry);
       }
     }
-    matching.sort(Comparator.comparing(Entry::state).thenComparing(e -> e.target().name()));
+    StatusGroups groups = StatusGroups.of(query.group(), entries);
+    matching.sort(groups.order().thenComparing(Entry::state).thenComparing(e -> e.target().name()));
     int pages = Math.max(1, (matching.size() + PAGE_ROWS - 1) / PAGE_ROWS);
     int page = Math.min(query.page(), pages);
     int from = (page - 1) * PAGE_ROWS;
@@ -202,7 +218,7 @@ public record StatusView(Header header, Counts counts, Query query, List<Row> ro
         page > 1 ? query.onPage(page - 1) : null, page < pages ? query.onPage(page + 1) : null);
     int refresh = shortest == Long.MAX_VALUE ? 10 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, shortest / 1000));
     return new StatusView(header, new Counts(up, down, pending), query, List.copyOf(rows), paging, refresh,
-        stylesheet);
+        stylesheet, groups.onPage(matching.subList(from, to)));
   }
 
   /** When, as the page shows times of day: UTC, to the second. */

@@ -39,18 +39,26 @@ public record TargetLabels(SortedMap<String, String> values) {
    */
   public static final int MAX_SERIES = 96;
 
+  /** The encodings of a target's labels kept: all of them, and split around result and around phase, in two formats. */
+  static final int KEPT_ENCODINGS = 6;
+
+  /** What holds one label beyond its text: its entry in the map, its two strings, its slots in the expositions. */
+  static final int OBJECT_BYTES = 160;
+
   /** Prometheus' rule for a label name. */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   /**
    * Names a target's label cannot take: the labels the probe's own per-target series carry ({@code target},
    * {@code result}, {@code phase}, a bucket's {@code le}), those of its other series ({@code ownership},
-   * {@code transport}, {@code reason}), and those a scraper or blackbox_exporter's users give a meaning to
-   * ({@code instance}, {@code job}, {@code module}, {@code quantile}). A label of the same name would clash with one of
-   * them on a series, or in an alert's aggregation.
+   * {@code transport}, {@code reason}), those a scraper or blackbox_exporter's users give a meaning to
+   * ({@code instance}, {@code job}, {@code module}, {@code quantile}), and those the Prometheus Operator gives every
+   * series it scrapes ({@code namespace}, {@code service}, {@code pod}, {@code container}, {@code endpoint}). A label
+   * of the same name would clash with one of them on a series, be renamed {@code exported_...} by the scrape, or be
+   * dropped by an alert's aggregation.
    */
   static final Set<String> RESERVED = Set.of("target", "result", "phase", "le", "quantile", "instance", "job",
-      "module", "reason", "ownership", "transport");
+      "module", "reason", "ownership", "transport", "namespace", "service", "pod", "container", "endpoint");
 
   public TargetLabels {
     values = Collections.unmodifiableSortedMap(new TreeMap<>(values));
@@ -95,8 +103,9 @@ public record TargetLabels(SortedMap<String, String> values) {
   }
 
   /**
-   * What the labels take: their names and values, two bytes a character as a string outside Latin-1 holds them, and
-   * once more on each of the target's series in a scrape being written, as the text format writes them.
+   * What the labels take: their names and values, two bytes a character as a string outside Latin-1 holds them, and the
+   * objects that hold them; as each exposition keeps them encoded (three copies in each of two formats); and once more
+   * on each of the target's series in a scrape being written, as the text format writes them.
    */
   long bytes() {
     long characters = 0;
@@ -106,7 +115,7 @@ public record TargetLabels(SortedMap<String, String> values) {
       // ,name="value"
       written += label.getKey().length() + label.getValue().getBytes(StandardCharsets.UTF_8).length + 4;
     }
-    return 2 * characters + MAX_SERIES * written;
+    return 2 * characters + OBJECT_BYTES * values.size() + (MAX_SERIES + KEPT_ENCODINGS) * written;
   }
 
   private static Optional<String> nameRefusal(String name) {

@@ -3,21 +3,80 @@ package dev.greetprobe.probe.metrics;
 import dev.greetprobe.probe.config.Target;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The labels every series of a target carries: {@code target} and the target's own labels, in the order of their
  * names, as the expositions write a point's labels. A family's own label ({@code result}, {@code phase}) takes its
- * place among them by its name, so each writer asks where that place is ({@link #before}).
+ * place among them by its name ({@link #before}). Each format's bytes of them are encoded once, when the target is
+ * registered, not in every scrape.
  */
 final class SeriesLabels implements Comparable<SeriesLabels> {
 
   private final String[] names;
   private final String[] values;
+  private final Encoded text;
+  private final Encoded protobuf;
+
+  /**
+   * The labels as one format writes them.
+   *
+   * @param all every label, for a family without a label of its own
+   * @param result those before and after {@code result}, for {@code probe_results_total}
+   * @param phase those before and after {@code phase}, for {@code probe_phase_duration_seconds}
+   */
+  record Encoded(byte[] all, Split result, Split phase) {
+  }
+
+  /** The labels before a family's own label and those after it. */
+  record Split(byte[] before, byte[] after) {
+  }
+
+  /**
+   * Each target's labels in one format, gathered for a scrape into arrays by target: the families walk them over and
+   * over, and the targets' own objects lie scattered over the heap, where each read would miss the cache.
+   */
+  static final class Gathered {
+
+    final byte[][] all;
+    final byte[][] beforeResult;
+    final byte[][] afterResult;
+    final byte[][] beforePhase;
+    final byte[][] afterPhase;
+
+    Gathered(List<TargetMeters.Values> targets, Function<SeriesLabels, Encoded> format) {
+      int n = targets.size();
+      all = new byte[n][];
+      beforeResult = new byte[n][];
+      afterResult = new byte[n][];
+      beforePhase = new byte[n][];
+      afterPhase = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        Encoded encoded = format.apply(targets.get(i).labels());
+        all[i] = encoded.all();
+        beforeResult[i] = encoded.result().before();
+        afterResult[i] = encoded.result().after();
+        beforePhase[i] = encoded.phase().before();
+        afterPhase[i] = encoded.phase().after();
+      }
+    }
+  }
 
   private SeriesLabels(String[] names, String[] values) {
     this.names = names;
     this.values = values;
+    this.text = TargetFamiliesText.encode(this);
+    this.protobuf = TargetFamiliesProtobuf.encode(this);
+  }
+
+  Encoded text() {
+    return text;
+  }
+
+  Encoded protobuf() {
+    return protobuf;
   }
 
   static SeriesLabels of(Target target) {

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -35,129 +35,138 @@ final class TargetFamiliesProtobuf {
 
   /** Every family of {@code all}'s targets, into {@code out}, each as a length-delimited {@code MetricFamily}. */
   static void write(List<TargetMeters.Values> all, OutputStream out) throws IOException {
-    byte[][] targets = new byte[all.size()][];
-    for (int i = 0; i < targets.length; i++) {
-      SeriesLabels labels = all.get(i).labels();
-      targets[i] = labelPairs(labels, 0, labels.size());
-    }
+    SeriesLabels.Gathered labels = new SeriesLabels.Gathered(all, SeriesLabels::protobuf);
     Families families = new Families(new BufferedOutputStream(out, 1 << 16));
-    families.write(ProbeFamily.DNS_LOOKUP, "", GAUGE, gauges(all, targets, TargetMeters.Values::dnsLookup));
-    families.write(ProbeFamily.DURATION, "", GAUGE, gauges(all, targets, TargetMeters.Values::duration));
-    families.write(ProbeFamily.IP_PROTOCOL, "", GAUGE, gauges(all, targets, TargetMeters.Values::ipProtocol));
-    families.write(ProbeFamily.PHASE_DURATION, "", HISTOGRAM, phases(all));
-    families.write(ProbeFamily.RESULTS, "_total", COUNTER, results(all));
+    families.write(ProbeFamily.DNS_LOOKUP, "", GAUGE, gauges(all, labels, TargetMeters.Values::dnsLookup));
+    families.write(ProbeFamily.DURATION, "", GAUGE, gauges(all, labels, TargetMeters.Values::duration));
+    families.write(ProbeFamily.IP_PROTOCOL, "", GAUGE, gauges(all, labels, TargetMeters.Values::ipProtocol));
+    families.write(ProbeFamily.PHASE_DURATION, "", HISTOGRAM, phases(all, labels));
+    families.write(ProbeFamily.RESULTS, "_total", COUNTER, results(all, labels));
     families.write(ProbeFamily.SKIPPED, "_total", COUNTER, (point, i) -> {
-      if (i >= targets.length) {
+      if (i >= all.size()) {
         return false;
       }
-      point.bytes(targets[i]).valueMessage(COUNTER_VALUE, all.get(i).skipped());
+      point.bytes(labels.all[i]).valueMessage(COUNTER_VALUE, all.get(i).skipped());
       return true;
     });
     families.write(ProbeFamily.CERT_EXPIRY, "", GAUGE, (point, i) -> {
-      if (i >= targets.length) {
+      if (i >= all.size()) {
         return false;
       }
       Double expiry = all.get(i).certExpiry();
       if (expiry != null) {
-        point.bytes(targets[i]).valueMessage(GAUGE_VALUE, expiry);
+        point.bytes(labels.all[i]).valueMessage(GAUGE_VALUE, expiry);
       }
       return true;
     });
-    families.write(ProbeFamily.SUCCESS, "", GAUGE, gauges(all, targets, TargetMeters.Values::success));
+    families.write(ProbeFamily.SUCCESS, "", GAUGE, gauges(all, labels, TargetMeters.Values::success));
     families.flush();
   }
 
-  private static Points gauges(List<TargetMeters.Values> all, byte[][] targets,
+  /** {@code labels} as this format writes them: each a {@code Metric}'s label field. */
+  static SeriesLabels.Encoded encode(SeriesLabels labels) {
+    return new SeriesLabels.Encoded(labelPairs(labels, 0, labels.size()), split(labels, "result"),
+        split(labels, "phase"));
+  }
+
+  private static SeriesLabels.Split split(SeriesLabels labels, String own) {
+    int at = labels.before(own);
+    return new SeriesLabels.Split(labelPairs(labels, 0, at), labelPairs(labels, at, labels.size()));
+  }
+
+  private static Points gauges(List<TargetMeters.Values> all, SeriesLabels.Gathered labels,
       ToDoubleFunction<TargetMeters.Values> value) {
     return (point, i) -> {
-      if (i >= targets.length) {
+      if (i >= all.size()) {
         return false;
       }
-      point.bytes(targets[i]).valueMessage(GAUGE_VALUE, value.applyAsDouble(all.get(i)));
+      point.bytes(labels.all[i]).valueMessage(GAUGE_VALUE, value.applyAsDouble(all.get(i)));
       return true;
     };
   }
 
-  private static Points results(List<TargetMeters.Values> all) {
-    Around around = new Around(all, "result", TargetFamilies.RESULTS_BY_LABEL.size(),
-        r -> TargetFamilies.RESULTS_BY_LABEL.get(r).label());
+  private static Points results(List<TargetMeters.Values> all, SeriesLabels.Gathered labels) {
+    byte[][] byResult = new byte[TargetFamilies.RESULTS_BY_LABEL.size()][];
+    for (int r = 0; r < byResult.length; r++) {
+      byResult[r] = labelPair("result", TargetFamilies.RESULTS_BY_LABEL.get(r).label());
+    }
+    Order order = new Order(all, "result", byResult.length);
     return (point, i) -> {
-      if (i >= around.size()) {
+      if (!order.at(i)) {
         return false;
       }
-      int target = around.target[i];
-      long count = all.get(target).byResult()[TargetFamilies.RESULTS_BY_LABEL.get(around.own[i]).ordinal()];
-      around.labels(point, i).valueMessage(COUNTER_VALUE, count);
+      long count = all.get(order.target).byResult()[TargetFamilies.RESULTS_BY_LABEL.get(order.own).ordinal()];
+      point.bytes(labels.beforeResult[order.target]).bytes(byResult[order.own])
+          .bytes(labels.afterResult[order.target]).valueMessage(COUNTER_VALUE, count);
       return true;
     };
   }
 
-  private static Points phases(List<TargetMeters.Values> all) {
-    Around around = new Around(all, "phase", TargetFamilies.PHASES_BY_LABEL.size(),
-        p -> TargetFamilies.PHASES_BY_LABEL.get(p).label());
+  private static Points phases(List<TargetMeters.Values> all, SeriesLabels.Gathered labels) {
+    byte[][] byPhase = new byte[TargetFamilies.PHASES_BY_LABEL.size()][];
+    for (int p = 0; p < byPhase.length; p++) {
+      byPhase[p] = labelPair("phase", TargetFamilies.PHASES_BY_LABEL.get(p).label());
+    }
+    Order order = new Order(all, "phase", byPhase.length);
     Wire encoded = new Wire();
     NativeSpans spans = new NativeSpans();
     return (point, i) -> {
-      if (i >= around.size()) {
+      if (!order.at(i)) {
         return false;
       }
-      int target = around.target[i];
-      PhaseHistogram histogram = all.get(target).phases()[TargetFamilies.PHASES_BY_LABEL.get(around.own[i]).ordinal()];
+      PhaseHistogram histogram =
+          all.get(order.target).phases()[TargetFamilies.PHASES_BY_LABEL.get(order.own).ordinal()];
       if (histogram != null) {
         encoded.reset();
         histogram(histogram, spans, encoded);
-        around.labels(point, i).message(HISTOGRAM_VALUE, encoded);
+        point.bytes(labels.beforePhase[order.target]).bytes(byPhase[order.own])
+            .bytes(labels.afterPhase[order.target]).message(HISTOGRAM_VALUE, encoded);
       }
       return true;
     };
   }
 
   /**
-   * The points of a family with a label of its own ({@code result}, {@code phase}), in the client's order, each with
-   * its target's labels around its own: for point {@code i}, the target and the index of its own label's value.
+   * Which point comes {@code i}th in a family with a label of its own ({@code result}, {@code phase}), in the client's
+   * order: by each run of targets {@link TargetFamilies#groupEnd} finds, then by the own label's value, then by target.
    */
-  private static final class Around {
+  private static final class Order {
 
-    final int[] target;
-    final int[] own;
-    private final byte[][] before;
-    private final byte[][] after;
-    private final byte[][] ownPairs;
+    /** Where each run of targets starts, and past the last, the number of targets. */
+    private final int[] starts;
+    private final int values;
+    /** The run of the point last found. */
+    private int run;
+    /** The point {@link #at} found: its target, and the index of its own label's value. */
+    int target;
+    int own;
 
-    Around(List<TargetMeters.Values> all, String name, int values, IntFunction<String> value) {
-      target = new int[all.size() * values];
-      own = new int[target.length];
-      before = new byte[all.size()][];
-      after = new byte[all.size()][];
-      ownPairs = new byte[values][];
-      for (int v = 0; v < values; v++) {
-        ownPairs[v] = labelPair(name, value.apply(v));
+    Order(List<TargetMeters.Values> all, String name, int values) {
+      this.values = values;
+      List<Integer> runs = new ArrayList<>();
+      for (int first = 0; first < all.size(); first = TargetFamilies.groupEnd(all, first, name)) {
+        runs.add(first);
       }
-      for (int t = 0; t < all.size(); t++) {
-        SeriesLabels labels = all.get(t).labels();
-        int split = labels.before(name);
-        before[t] = labelPairs(labels, 0, split);
-        after[t] = labelPairs(labels, split, labels.size());
-      }
-      int i = 0;
-      for (int first = 0, end; first < all.size(); first = end) {
-        end = TargetFamilies.groupEnd(all, first, name);
-        for (int v = 0; v < values; v++) {
-          for (int t = first; t < end; t++) {
-            target[i] = t;
-            own[i++] = v;
-          }
-        }
-      }
+      runs.add(all.size());
+      starts = runs.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    int size() {
-      return target.length;
-    }
-
-    /** Point {@code i}'s labels, into {@code point}. */
-    Wire labels(Wire point, int i) {
-      return point.bytes(before[target[i]]).bytes(ownPairs[own[i]]).bytes(after[target[i]]);
+    /** Finds point {@code i}; false past the last. Each pass over a family asks for the points in order. */
+    boolean at(int i) {
+      if (i >= starts[starts.length - 1] * values) {
+        return false;
+      }
+      if (starts[run] * values > i) {
+        run = 0;
+      }
+      while (starts[run + 1] * values <= i) {
+        run++;
+      }
+      int size = starts[run + 1] - starts[run];
+      int within = i - starts[run] * values;
+      own = within / size;
+      target = starts[run] + within % size;
+      return true;
     }
   }
 

@@ -41,51 +41,61 @@ final class TargetFamiliesText {
 
   /** Every family of {@code all}'s targets, into {@code out}. */
   static void write(List<TargetMeters.Values> all, OutputStream out) throws IOException {
-    byte[][] labels = new byte[all.size()][];
-    for (int i = 0; i < labels.length; i++) {
-      SeriesLabels target = all.get(i).labels();
-      labels[i] = pairs(target, 0, target.size(), false);
-    }
+    SeriesLabels.Gathered labels = new SeriesLabels.Gathered(all, SeriesLabels::text);
     Lines lines = new Lines(out);
     gauge(lines, DNS_LOOKUP, ProbeFamily.DNS_LOOKUP, all, labels, TargetMeters.Values::dnsLookup);
     gauge(lines, DURATION, ProbeFamily.DURATION, all, labels, TargetMeters.Values::duration);
     gauge(lines, IP_PROTOCOL, ProbeFamily.IP_PROTOCOL, all, labels, TargetMeters.Values::ipProtocol);
-    phases(lines, all, new Around(all, "phase"));
-    results(lines, all, new Around(all, "result"));
+    phases(lines, all, labels);
+    results(lines, all, labels);
     skipped(lines, all, labels);
     certExpiry(lines, all, labels);
     gauge(lines, SUCCESS, ProbeFamily.SUCCESS, all, labels, TargetMeters.Values::success);
     lines.flush();
   }
 
+  /** {@code labels} as this format writes them: {@code name="value"}, escaped, in UTF-8, joined by commas. */
+  static SeriesLabels.Encoded encode(SeriesLabels labels) {
+    return new SeriesLabels.Encoded(pairs(labels, 0, labels.size(), false), split(labels, "result"),
+        split(labels, "phase"));
+  }
+
+  private static SeriesLabels.Split split(SeriesLabels labels, String own) {
+    int at = labels.before(own);
+    return new SeriesLabels.Split(at == 0 ? NONE : concat(pairs(labels, 0, at, false), COMMA),
+        pairs(labels, at, labels.size(), true));
+  }
+
   private static void gauge(Lines lines, byte[] header, ProbeFamily family, List<TargetMeters.Values> all,
-      byte[][] labels, ToDoubleFunction<TargetMeters.Values> value) throws IOException {
+      SeriesLabels.Gathered labels, ToDoubleFunction<TargetMeters.Values> value) throws IOException {
     if (all.isEmpty()) {
       return;
     }
     byte[] start = ascii(family.metadata().getPrometheusName() + "{");
     lines.bytes(header);
-    for (int i = 0; i < labels.length; i++) {
-      lines.bytes(start).bytes(labels[i]).bytes(CLOSE).number(value.applyAsDouble(all.get(i))).newline();
+    for (int i = 0; i < labels.all.length; i++) {
+      lines.bytes(start).bytes(labels.all[i]).bytes(CLOSE).number(value.applyAsDouble(all.get(i))).newline();
     }
   }
 
-  private static void certExpiry(Lines lines, List<TargetMeters.Values> all, byte[][] labels) throws IOException {
+  private static void certExpiry(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
     byte[] start = ascii(ProbeFamily.CERT_EXPIRY.metadata().getPrometheusName() + "{");
     boolean any = false;
-    for (int i = 0; i < labels.length; i++) {
+    for (int i = 0; i < labels.all.length; i++) {
       Double expiry = all.get(i).certExpiry();
       if (expiry != null) {
         if (!any) {
           lines.bytes(CERT_EXPIRY);
           any = true;
         }
-        lines.bytes(start).bytes(labels[i]).bytes(CLOSE).number(expiry).newline();
+        lines.bytes(start).bytes(labels.all[i]).bytes(CLOSE).number(expiry).newline();
       }
     }
   }
 
-  private static void results(Lines lines, List<TargetMeters.Values> all, Around around) throws IOException {
+  private static void results(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
     if (all.isEmpty()) {
       return;
     }
@@ -94,36 +104,40 @@ final class TargetFamiliesText {
     for (int first = 0, end; first < all.size(); first = end) {
       end = TargetFamilies.groupEnd(all, first, "result");
       for (Result result : TargetFamilies.RESULTS_BY_LABEL) {
-        byte[] own = ascii("result=\"" + result.label() + "\"");
+        Own own = new Own(start, "result", result.label());
         for (int i = first; i < end; i++) {
-          lines.bytes(start).bytes(around.before[i]).bytes(own).bytes(around.after[i]).bytes(CLOSE)
+          own.write(lines, labels.beforeResult[i]).bytes(labels.afterResult[i]).bytes(CLOSE)
               .number(all.get(i).byResult()[result.ordinal()]).newline();
         }
       }
     }
   }
 
-  private static void skipped(Lines lines, List<TargetMeters.Values> all, byte[][] labels) throws IOException {
+  private static void skipped(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
     if (all.isEmpty()) {
       return;
     }
     byte[] start = ascii(ProbeFamily.SKIPPED.metadata().getPrometheusName() + "_total{");
     lines.bytes(SKIPPED);
-    for (int i = 0; i < labels.length; i++) {
-      lines.bytes(start).bytes(labels[i]).bytes(CLOSE).number(all.get(i).skipped()).newline();
+    for (int i = 0; i < labels.all.length; i++) {
+      lines.bytes(start).bytes(labels.all[i]).bytes(CLOSE).number(all.get(i).skipped()).newline();
     }
   }
 
-  private static void phases(Lines lines, List<TargetMeters.Values> all, Around around) throws IOException {
+  private static void phases(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
     String family = ProbeFamily.PHASE_DURATION.metadata().getPrometheusName();
-    byte[] bucket = ascii(family + "_bucket{");
-    byte[] count = ascii(family + "_count{");
-    byte[] sum = ascii(family + "_sum{");
+    byte[] buckets = ascii(family + "_bucket{");
+    byte[] counts = ascii(family + "_count{");
+    byte[] sums = ascii(family + "_sum{");
     boolean any = false;
     for (int first = 0, end; first < all.size(); first = end) {
       end = TargetFamilies.groupEnd(all, first, "phase");
       for (Phase phase : TargetFamilies.PHASES_BY_LABEL) {
-        byte[] own = ascii("phase=\"" + phase.label() + "\"");
+        Own bucket = new Own(buckets, "phase", phase.label());
+        Own count = new Own(counts, "phase", phase.label());
+        Own sum = new Own(sums, "phase", phase.label());
         for (int i = first; i < end; i++) {
           PhaseHistogram histogram = all.get(i).phases()[phase.ordinal()];
           if (histogram == null) {
@@ -133,48 +147,49 @@ final class TargetFamiliesText {
             lines.bytes(PHASE_DURATION);
             any = true;
           }
-          byte[] before = around.before[i];
-          byte[] after = around.after[i];
-          int buckets = histogram.classicBounds().length;
-          if (buckets == 0) {
+          byte[] before = labels.beforePhase[i];
+          byte[] after = labels.afterPhase[i];
+          int bounds = histogram.classicBounds().length;
+          if (bounds == 0) {
             // As the client writes a histogram without classic buckets: all of it in the +Inf one.
-            lines.bytes(bucket).bytes(before).bytes(own).bytes(after).bytes(LE_INFINITY).digits(histogram.count())
-                .newline();
+            bucket.write(lines, before).bytes(after).bytes(LE_INFINITY).digits(histogram.count()).newline();
           }
           long cumulative = 0;
-          for (int b = 0; b < buckets; b++) {
+          for (int b = 0; b < bounds; b++) {
             cumulative += histogram.classicCount(b);
-            lines.bytes(bucket).bytes(before).bytes(own).bytes(after).bytes(LE[b]).digits(cumulative).newline();
+            bucket.write(lines, before).bytes(after).bytes(LE[b]).digits(cumulative).newline();
           }
-          lines.bytes(count).bytes(before).bytes(own).bytes(after).bytes(CLOSE).digits(histogram.count()).newline();
-          lines.bytes(sum).bytes(before).bytes(own).bytes(after).bytes(CLOSE).number(histogram.sum()).newline();
+          count.write(lines, before).bytes(after).bytes(CLOSE).digits(histogram.count()).newline();
+          sum.write(lines, before).bytes(after).bytes(CLOSE).number(histogram.sum()).newline();
         }
       }
     }
   }
 
   /**
-   * Each target's labels around a family's own label: those whose names sort before it, each followed by a comma, and
-   * those after it, each after a comma.
+   * A line's start up to a family's own label: the series' name and brace, the target's labels before the own label,
+   * and the own label. Most targets have none before it, and their lines start with one array, the name and the own
+   * label together, as lines without labels of the targets' own did.
    */
-  private static final class Around {
+  private static final class Own {
 
-    final byte[][] before;
-    final byte[][] after;
+    private final byte[] start;
+    private final byte[] own;
+    private final byte[] startAndOwn;
 
-    Around(List<TargetMeters.Values> all, String own) {
-      before = new byte[all.size()][];
-      after = new byte[all.size()][];
-      for (int i = 0; i < before.length; i++) {
-        SeriesLabels labels = all.get(i).labels();
-        int split = labels.before(own);
-        before[i] = split == 0 ? NONE : concat(pairs(labels, 0, split, false), COMMA);
-        after[i] = pairs(labels, split, labels.size(), true);
-      }
+    Own(byte[] start, String name, String value) {
+      this.start = start;
+      this.own = ascii(name + "=\"" + value + "\"");
+      this.startAndOwn = concat(start, own);
+    }
+
+    /** The line's start, for a target with {@code before} before the own label. */
+    Lines write(Lines lines, byte[] before) throws IOException {
+      return before.length == 0 ? lines.bytes(startAndOwn) : lines.bytes(start).bytes(before).bytes(own);
     }
   }
 
-  /** Labels {@code from} to {@code to} as {@code name="value"}, joined by commas, and with one first if {@code lead}. */
+  /** Labels {@code from} to {@code to} as {@code name="value"}, joined by commas, one first if {@code lead}. */
   private static byte[] pairs(SeriesLabels labels, int from, int to, boolean lead) {
     StringBuilder text = new StringBuilder();
     for (int i = from; i < to; i++) {

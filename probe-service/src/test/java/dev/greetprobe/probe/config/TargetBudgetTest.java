@@ -36,8 +36,9 @@ class TargetBudgetTest {
     ProbeConfig labelled = ProbeConfig.parse(targets("labels: {team: payments, env: prod}",
         "labels: {team: payments, env: prod}"), "test", Map.of());
 
-    // Held: "team", "payments", "env", "prod" at two bytes a character. Written: ,team="payments",env="prod" a series.
-    long perTarget = 2 * 19 + TargetLabels.MAX_SERIES * 27;
+    // Held: "team", "payments", "env", "prod" at two bytes a character, and two labels' objects. Written:
+    // ,team="payments",env="prod" on each series, and in each encoding kept.
+    long perTarget = 2 * 19 + 2 * TargetLabels.OBJECT_BYTES + (TargetLabels.MAX_SERIES + TargetLabels.KEPT_ENCODINGS) * 27;
     assertThat(TargetBudget.textBytes(labelled.targets().get(0))).isEqualTo(perTarget);
     assertThatThrownBy(() -> BUDGET.check(ShardAssignment.of((Shard) labelled.shard(), labelled.targets())))
         .isInstanceOf(ConfigException.class)

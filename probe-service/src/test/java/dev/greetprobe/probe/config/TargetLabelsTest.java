@@ -64,7 +64,7 @@ class TargetLabelsTest {
   /** Every name the probe's own series, or those who scrape them, give a meaning to. */
   @ParameterizedTest
   @ValueSource(strings = {"target", "result", "phase", "le", "quantile", "instance", "job", "module", "reason",
-      "ownership", "transport"})
+      "ownership", "transport", "namespace", "service", "pod", "container", "endpoint"})
   void aNameTheProbesSeriesAlreadyUseIsRefused(String name) {
     String yaml = "targets: [{name: a, address: a.test:80, labels: {" + name + ": x}}]";
 

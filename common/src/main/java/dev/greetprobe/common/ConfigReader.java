@@ -86,6 +86,11 @@ public final class ConfigReader {
     return values.containsKey(key);
   }
 
+  /** The keys this mapping holds, in the order written, for a mapping whose keys are the user's own names. */
+  public List<String> keys() {
+    return List.copyOf(values.keySet());
+  }
+
   /** Whether {@code key} holds a mapping, for a key that may be written as a value or as a section. */
   public boolean isSection(String key) {
     return values.get(key) instanceof Map<?, ?>;

@@ -100,6 +100,15 @@ class DashboardTest {
     }
   }
 
+  /** The labels a probe's config gives its targets are the user's to name: one ad hoc filter offers them all. */
+  @Test
+  void anyLabelOfTheTargetsFiltersThroughAnAdHocVariable() {
+    JsonObject labels = dashboard.variable("labels").orElseThrow();
+
+    assertThat(labels.getString("type")).isEqualTo("adhoc");
+    assertThat(dataSourceUid(labels)).isEqualTo(DATASOURCE);
+  }
+
   @Test
   void everyVariableAQueryUsesIsDefined() {
     Set<String> defined = new TreeSet<>(GRAFANA_BUILTIN_VARIABLES);

@@ -403,6 +403,46 @@ class ProbeReloadTest {
         .containsExactlyInAnyOrder("keep", "change", "gone");
   }
 
+  /**
+   * A target's labels are part of it: a new value is a changed target, whose series and {@code /targets} entry carry
+   * the new value; a config whose targets carry different label names is refused, and the running labels stay.
+   */
+  @Test
+  void aLabelsNewValueChangesItsTargetAndMismatchedLabelNamesAreRefused() throws Exception {
+    Path config = Files.writeString(dir.resolve("probe.yaml"), labelled(", labels: {team: payments}"));
+    start(new ConfigSource.File(config, Map.of()));
+    await().atMost(HANG).untilAsserted(() ->
+        assertThat(metrics(httpPort)).contains("probe_success{target=\"change\",team=\"payments\"} 1.0"));
+
+    Files.writeString(config, labelled(""));
+    HttpResponse<String> refused = post(httpPort, "/-/reload");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("target 'change': labels: key 'team' is missing; every target must carry the "
+        + "same label names (team)");
+    assertThat(metrics(httpPort)).contains("probe_success{target=\"change\",team=\"payments\"}");
+
+    Files.writeString(config, labelled(", labels: {team: storage}"));
+    HttpResponse<String> applied = post(httpPort, "/-/reload");
+
+    assertThat(applied.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(applied.body()).getJsonArray("changed")).containsExactly("change");
+    assertThat(new JsonObject(applied.body()).getInteger("unchanged")).isEqualTo(1);
+    await().atMost(HANG).untilAsserted(() -> assertThat(metrics(httpPort))
+        .contains("probe_success{target=\"change\",team=\"storage\"} 1.0")
+        .contains("probe_success{target=\"keep\",team=\"payments\"} 1.0")
+        .doesNotContain("target=\"change\",team=\"payments\""));
+    assertThat(ProbeHttp.targets(httpPort).getJsonArray("targets").stream().map(JsonObject.class::cast)
+        .map(t -> t.getString("name") + " " + t.getJsonObject("labels").encode()))
+        .containsExactly("change {\"team\":\"storage\"}", "keep {\"team\":\"payments\"}");
+  }
+
+  /** Targets {@code keep}, of the team payments, and {@code change}, with {@code labels}. */
+  private String labelled(String labels) {
+    return scenario.config(NEVER, scenario.target("keep", ", labels: {team: payments}"),
+        scenario.target("change", labels));
+  }
+
   /** A rotated CA file, the config's text unchanged: the reload reads it, calls the target changed, and it succeeds. */
   @Test
   void aRotatedCaFileIsReadAgainByAReloadAndChangesTheTarget() throws Exception {

@@ -259,6 +259,10 @@ public record ProbeConfig(Transport transport, Http http, ProbeEndpoint probeEnd
       if (!names.add(target.name())) {
         throw t.error("name", ConfigException.quote(target.name()) + " is used by another target");
       }
+      target.labels().namesDifferFrom(targets.isEmpty() ? target.labels() : targets.get(0).labels())
+          .ifPresent(reason -> {
+            throw t.error("labels", reason);
+          });
       targets.add(target);
     }
     return targets;

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param ipProtocol the address family to resolve and connect over
  * @param interval time between the starts of two probes
  * @param timeout the deadline of one whole probe, every phase included
+ * @param labels the target's own labels, on each of its series
  */
 public record Target(
     String name,
@@ -25,7 +26,14 @@ public record Target(
     Tls tls,
     IpProtocol ipProtocol,
     Duration interval,
-    Duration timeout) {
+    Duration timeout,
+    TargetLabels labels) {
+
+  /** Without labels: a one-off probe's target, or a config target that sets none. */
+  public Target(String name, HostPort address, Expect expect, String send, Tls tls, IpProtocol ipProtocol,
+      Duration interval, Duration timeout) {
+    this(name, address, expect, send, tls, ipProtocol, interval, timeout, TargetLabels.NONE);
+  }
 
   /**
    * @param serverName SNI and the name the certificate must match

@@ -51,7 +51,7 @@ public record TargetBudget(long heapBytes, long bytesPerTarget, long requestByte
 
   /**
    * Refuses {@code assignment} if this instance's part of it is more than the heap holds: each target at
-   * {@link #bytesPerTarget}, and its {@code send} and {@code expect} at their own size. Targets that share one text
+   * {@link #bytesPerTarget}, and its {@code send}, {@code expect} and labels at their own size. Targets that share one text
    * through a YAML alias count it each: the parser gives them one string, but each probe writes and matches its own.
    */
   public void check(ShardAssignment assignment) {
@@ -60,15 +60,15 @@ public record TargetBudget(long heapBytes, long bytesPerTarget, long requestByte
     if (held > maxTargets() || (long) held * bytesPerTarget + texts > heapBytes - reserved()) {
       throw new ConfigException("targets", "this instance would probe " + held + " targets, more than its heap of "
           + (heapBytes >> 20) + " MiB holds (" + maxTargets() + ", at " + bytesPerTarget / 1024 + " KiB a target"
-          + " beyond " + (reserved() >> 20) + " MiB, less their send and expect texts: " + (texts >> 10)
+          + " beyond " + (reserved() >> 20) + " MiB, less their send, expect and label texts: " + (texts >> 10)
           + " KiB); give it more heap (-Xmx), or split the targets over more shards (shard.count)");
     }
   }
 
-  /** What a target's texts take: two bytes a character, as a string outside Latin-1 holds them. */
+  /** What a target's texts take: two bytes a character, as a string outside Latin-1 holds them; and its labels. */
   static long textBytes(Target target) {
     long characters = (target.send() == null ? 0 : target.send().length())
         + (target.expect() == null ? 0 : target.expect().pattern().length());
-    return 2 * characters;
+    return 2 * characters + target.labels().bytes();
   }
 }

@@ -89,8 +89,9 @@ public final class TargetFactory {
     IpProtocol ipProtocol = ipProtocol(fields, defaults.ipProtocol());
     Duration interval = configInterval(fields, defaults.interval());
     Duration timeout = configTimeout(fields, defaults.timeout(), interval);
+    TargetLabels labels = TargetLabels.read(entry);
     entry.done();
-    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout);
+    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout, labels);
   }
 
   /**

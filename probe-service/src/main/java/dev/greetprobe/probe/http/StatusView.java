@@ -31,9 +31,10 @@ import java.util.Locale;
  * @param compactRows the page's rows in the compact layout; empty in the full one
  * @param refreshSeconds how often the page reloads itself: the shortest interval, and at least a second
  * @param stylesheet the path of the page's stylesheet, with the hash of its content, so that it may be cached for good
+ * @param groups the rows' groups by a label of the targets, when the query asks for them
  */
 public record StatusView(Header header, Counts counts, Query query, Layout layout, List<Row> rows,
-    List<CompactRow> compactRows, Paging paging, int refreshSeconds, String stylesheet) {
+    List<CompactRow> compactRows, Paging paging, int refreshSeconds, String stylesheet, StatusGroups groups) {
 
   /** Rows on one page: a page of them renders in a few milliseconds and reads without scrolling for long. */
   public static final int PAGE_ROWS = 100;
@@ -110,10 +111,14 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
     }
   }
 
-  /** Which targets to show, and how: {@code ?show=all|down&name=part&page=2&view=compact}. */
-  public record Query(boolean downOnly, String name, int page, Layout layout) {
+  /**
+   * Which targets to show, and how: {@code ?show=all|down&name=part&page=2&view=compact&group=team}.
+   *
+   * @param group the label whose values group the rows ({@link StatusGroups}); empty for no groups
+   */
+  public record Query(boolean downOnly, String name, int page, Layout layout, String group) {
 
-    public static final Query ALL = new Query(false, "", 1, Layout.AUTO);
+    public static final Query ALL = new Query(false, "", 1, Layout.AUTO, "");
 
     /** From a request's parameters; throws {@link IllegalArgumentException} naming the parameter that is wrong. */
     public static Query parse(MultiMap params) {
@@ -134,7 +139,9 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
           throw new IllegalArgumentException("page: '" + page + "' is not a page number (1, 2, ...)");
         }
       }
-      return new Query("down".equals(show), name == null ? "" : name.trim(), number, layout(params.get("view")));
+      String group = params.get("group");
+      return new Query("down".equals(show), name == null ? "" : name.trim(), number, layout(params.get("view")),
+          group == null ? "" : group.trim());
     }
 
     private static Layout layout(String view) {
@@ -163,11 +170,14 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
       return layout == Layout.AUTO ? "" : "&view=" + layout.label();
     }
 
-    /** This query on another page, as a link's query string: a layout chosen stays chosen. */
+    /** This query on another page, as a link's query string: a layout and a grouping chosen stay chosen. */
     String onPage(int other) {
       StringBuilder link = new StringBuilder("?show=").append(show());
       if (!name.isEmpty()) {
         link.append("&name=").append(URLEncoder.encode(name, StandardCharsets.UTF_8));
+      }
+      if (!group.isEmpty()) {
+        link.append("&group=").append(URLEncoder.encode(group, StandardCharsets.UTF_8));
       }
       return link.append("&page=").append(other).append(layoutParameter()).toString();
     }
@@ -234,7 +244,8 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
         matching.add(entry);
       }
     }
-    matching.sort(Comparator.comparing(Entry::state).thenComparing(e -> e.target().name()));
+    StatusGroups groups = StatusGroups.of(query.group(), entries);
+    matching.sort(groups.order().thenComparing(Entry::state).thenComparing(e -> e.target().name()));
     int pages = Math.max(1, (matching.size() + PAGE_ROWS - 1) / PAGE_ROWS);
     int page = Math.min(query.page(), pages);
     int from = (page - 1) * PAGE_ROWS;
@@ -254,7 +265,7 @@ public record StatusView(Header header, Counts counts, Query query, Layout layou
         page > 1 ? query.onPage(page - 1) : null, page < pages ? query.onPage(page + 1) : null);
     int refresh = shortest == Long.MAX_VALUE ? 10 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, shortest / 1000));
     return new StatusView(header, new Counts(up, down, pending), query, layout, List.copyOf(rows),
-        List.copyOf(compactRows), paging, refresh, stylesheet);
+        List.copyOf(compactRows), paging, refresh, stylesheet, groups.onPage(matching.subList(from, to)));
   }
 
   /** When, as the page shows times of day: UTC, to the second. */

@@ -9,6 +9,7 @@ import dev.greetprobe.probe.schedule.StateChanges;
 import dev.greetprobe.probe.schedule.UptimeRollup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 
 /** A target, its last result and its history as {@code /targets} shows them. */
 final class TargetJson {
@@ -18,7 +19,7 @@ final class TargetJson {
 
   /**
    * The most one target's JSON takes while it is made and copied out: its settings and last result (a send and an
-   * expect of at most 4 KiB each, the excerpt of what it received, each escaped), and about a hundred bytes a result of
+   * expect of at most 4 KiB each, its labels, the excerpt of what it received, each escaped), and about a hundred bytes a result of
    * its history of {@code history}; twice, for the string and its bytes.
    */
   static long maxBytes(int history) {
@@ -32,7 +33,8 @@ final class TargetJson {
         .put("address", target.address().toString())
         .put("interval", Durations.format(target.interval()))
         .put("timeout", Durations.format(target.timeout()))
-        .put("ip_protocol", target.ipProtocol().label());
+        .put("ip_protocol", target.ipProtocol().label())
+        .put("labels", new JsonObject(new LinkedHashMap<>(target.labels().values())));
     if (target.expect() != null) {
       json.put("expect", target.expect().pattern());
     }

@@ -52,18 +52,44 @@ final class TargetFamilies implements MultiCollector {
     targets.remove(meters.name(), meters);
   }
 
-  /** Every target's values, by target name. */
+  /**
+   * Every target's values in the order the client writes their points: by their labels' values, which is by target
+   * name unless targets carry labels of their own.
+   */
   List<TargetMeters.Values> values() {
     List<TargetMeters.Values> all = new ArrayList<>(targets.size());
-    targets.values().forEach(meters -> all.add(meters.values()));
+    boolean labelled = false;
+    for (TargetMeters meters : targets.values()) {
+      TargetMeters.Values values = meters.values();
+      labelled |= values.labels().size() > 1;
+      all.add(values);
+    }
+    if (labelled) {
+      all.sort(Comparator.comparing(TargetMeters.Values::labels));
+    }
     return all;
+  }
+
+  /**
+   * Where the run of targets from {@code start} ends whose points the client writes together in a family with its own
+   * label {@code own}: it sorts by the labels before {@code own} first, then by {@code own}'s value, then by the rest.
+   * Without labels of the targets' own, all of them.
+   */
+  static int groupEnd(List<TargetMeters.Values> all, int start, String own) {
+    SeriesLabels first = all.get(start).labels();
+    int before = first.before(own);
+    int end = start + 1;
+    while (end < all.size() && first.sameGroup(all.get(end).labels(), before)) {
+      end++;
+    }
+    return end;
   }
 
   @Override
   public MetricSnapshots collect() {
     List<TargetMeters.Values> all = values();
     List<Labels> byTarget = new ArrayList<>(all.size());
-    all.forEach(values -> byTarget.add(Labels.of("target", values.name())));
+    all.forEach(values -> byTarget.add(values.labels().snapshot()));
     return new MetricSnapshots(
         gauge(ProbeFamily.SUCCESS, all, byTarget, TargetMeters.Values::success),
         gauge(ProbeFamily.DURATION, all, byTarget, TargetMeters.Values::duration),
@@ -104,10 +130,13 @@ final class TargetFamilies implements MultiCollector {
 
   private static CounterSnapshot results(List<TargetMeters.Values> all) {
     List<CounterDataPointSnapshot> points = new ArrayList<>(all.size() * RESULTS_BY_LABEL.size());
-    for (Result result : RESULTS_BY_LABEL) {
-      for (TargetMeters.Values values : all) {
-        points.add(new CounterDataPointSnapshot(values.byResult()[result.ordinal()],
-            Labels.of("result", result.label(), "target", values.name()), null, values.createdMillis()));
+    for (int start = 0, end; start < all.size(); start = end) {
+      end = groupEnd(all, start, "result");
+      for (Result result : RESULTS_BY_LABEL) {
+        for (TargetMeters.Values values : all.subList(start, end)) {
+          points.add(new CounterDataPointSnapshot(values.byResult()[result.ordinal()],
+              values.labels().snapshot("result", result.label()), null, values.createdMillis()));
+        }
       }
     }
     return new CounterSnapshot(ProbeFamily.RESULTS.metadata(), points);
@@ -124,12 +153,15 @@ final class TargetFamilies implements MultiCollector {
 
   private static HistogramSnapshot phases(List<TargetMeters.Values> all) {
     List<HistogramDataPointSnapshot> points = new ArrayList<>();
-    for (Phase phase : PHASES_BY_LABEL) {
-      for (TargetMeters.Values values : all) {
-        PhaseHistogram histogram = values.phases()[phase.ordinal()];
-        if (histogram != null) {
-          points.add(histogram.snapshot(Labels.of("phase", phase.label(), "target", values.name()),
-              values.createdMillis()));
+    for (int start = 0, end; start < all.size(); start = end) {
+      end = groupEnd(all, start, "phase");
+      for (Phase phase : PHASES_BY_LABEL) {
+        for (TargetMeters.Values values : all.subList(start, end)) {
+          PhaseHistogram histogram = values.phases()[phase.ordinal()];
+          if (histogram != null) {
+            points.add(histogram.snapshot(values.labels().snapshot("phase", phase.label()),
+                values.createdMillis()));
+          }
         }
       }
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -34,86 +35,139 @@ final class TargetFamiliesProtobuf {
 
   /** Every family of {@code all}'s targets, into {@code out}, each as a length-delimited {@code MetricFamily}. */
   static void write(List<TargetMeters.Values> all, OutputStream out) throws IOException {
-    byte[][] targets = new byte[all.size()][];
-    for (int i = 0; i < targets.length; i++) {
-      targets[i] = labelPair("target", all.get(i).name());
-    }
+    SeriesLabels.Gathered labels = new SeriesLabels.Gathered(all, SeriesLabels::protobuf);
     Families families = new Families(new BufferedOutputStream(out, 1 << 16));
-    families.write(ProbeFamily.DNS_LOOKUP, "", GAUGE, gauges(all, targets, TargetMeters.Values::dnsLookup));
-    families.write(ProbeFamily.DURATION, "", GAUGE, gauges(all, targets, TargetMeters.Values::duration));
-    families.write(ProbeFamily.IP_PROTOCOL, "", GAUGE, gauges(all, targets, TargetMeters.Values::ipProtocol));
-    families.write(ProbeFamily.PHASE_DURATION, "", HISTOGRAM, phases(all, targets));
-    families.write(ProbeFamily.RESULTS, "_total", COUNTER, results(all, targets));
+    families.write(ProbeFamily.DNS_LOOKUP, "", GAUGE, gauges(all, labels, TargetMeters.Values::dnsLookup));
+    families.write(ProbeFamily.DURATION, "", GAUGE, gauges(all, labels, TargetMeters.Values::duration));
+    families.write(ProbeFamily.IP_PROTOCOL, "", GAUGE, gauges(all, labels, TargetMeters.Values::ipProtocol));
+    families.write(ProbeFamily.PHASE_DURATION, "", HISTOGRAM, phases(all, labels));
+    families.write(ProbeFamily.RESULTS, "_total", COUNTER, results(all, labels));
     families.write(ProbeFamily.SKIPPED, "_total", COUNTER, (point, i) -> {
-      if (i >= targets.length) {
+      if (i >= all.size()) {
         return false;
       }
-      point.bytes(targets[i]).valueMessage(COUNTER_VALUE, all.get(i).skipped());
+      point.bytes(labels.all[i]).valueMessage(COUNTER_VALUE, all.get(i).skipped());
       return true;
     });
     families.write(ProbeFamily.CERT_EXPIRY, "", GAUGE, (point, i) -> {
-      if (i >= targets.length) {
+      if (i >= all.size()) {
         return false;
       }
       Double expiry = all.get(i).certExpiry();
       if (expiry != null) {
-        point.bytes(targets[i]).valueMessage(GAUGE_VALUE, expiry);
+        point.bytes(labels.all[i]).valueMessage(GAUGE_VALUE, expiry);
       }
       return true;
     });
-    families.write(ProbeFamily.SUCCESS, "", GAUGE, gauges(all, targets, TargetMeters.Values::success));
+    families.write(ProbeFamily.SUCCESS, "", GAUGE, gauges(all, labels, TargetMeters.Values::success));
     families.flush();
   }
 
-  private static Points gauges(List<TargetMeters.Values> all, byte[][] targets,
+  /** {@code labels} as this format writes them: each a {@code Metric}'s label field. */
+  static SeriesLabels.Encoded encode(SeriesLabels labels) {
+    return new SeriesLabels.Encoded(labelPairs(labels, 0, labels.size()), split(labels, "result"),
+        split(labels, "phase"));
+  }
+
+  private static SeriesLabels.Split split(SeriesLabels labels, String own) {
+    int at = labels.before(own);
+    return new SeriesLabels.Split(labelPairs(labels, 0, at), labelPairs(labels, at, labels.size()));
+  }
+
+  private static Points gauges(List<TargetMeters.Values> all, SeriesLabels.Gathered labels,
       ToDoubleFunction<TargetMeters.Values> value) {
     return (point, i) -> {
-      if (i >= targets.length) {
+      if (i >= all.size()) {
         return false;
       }
-      point.bytes(targets[i]).valueMessage(GAUGE_VALUE, value.applyAsDouble(all.get(i)));
+      point.bytes(labels.all[i]).valueMessage(GAUGE_VALUE, value.applyAsDouble(all.get(i)));
       return true;
     };
   }
 
-  private static Points results(List<TargetMeters.Values> all, byte[][] targets) {
+  private static Points results(List<TargetMeters.Values> all, SeriesLabels.Gathered labels) {
     byte[][] byResult = new byte[TargetFamilies.RESULTS_BY_LABEL.size()][];
     for (int r = 0; r < byResult.length; r++) {
       byResult[r] = labelPair("result", TargetFamilies.RESULTS_BY_LABEL.get(r).label());
     }
+    Order order = new Order(all, "result", byResult.length);
     return (point, i) -> {
-      if (i >= byResult.length * targets.length) {
+      if (!order.at(i)) {
         return false;
       }
-      int r = i / targets.length;
-      int target = i % targets.length;
-      long count = all.get(target).byResult()[TargetFamilies.RESULTS_BY_LABEL.get(r).ordinal()];
-      point.bytes(byResult[r]).bytes(targets[target]).valueMessage(COUNTER_VALUE, count);
+      long count = all.get(order.target).byResult()[TargetFamilies.RESULTS_BY_LABEL.get(order.own).ordinal()];
+      point.bytes(labels.beforeResult[order.target]).bytes(byResult[order.own])
+          .bytes(labels.afterResult[order.target]).valueMessage(COUNTER_VALUE, count);
       return true;
     };
   }
 
-  private static Points phases(List<TargetMeters.Values> all, byte[][] targets) {
+  private static Points phases(List<TargetMeters.Values> all, SeriesLabels.Gathered labels) {
     byte[][] byPhase = new byte[TargetFamilies.PHASES_BY_LABEL.size()][];
     for (int p = 0; p < byPhase.length; p++) {
       byPhase[p] = labelPair("phase", TargetFamilies.PHASES_BY_LABEL.get(p).label());
     }
+    Order order = new Order(all, "phase", byPhase.length);
     Wire encoded = new Wire();
     NativeSpans spans = new NativeSpans();
     return (point, i) -> {
-      if (i >= byPhase.length * targets.length) {
+      if (!order.at(i)) {
         return false;
       }
-      int p = i / targets.length;
-      int target = i % targets.length;
-      PhaseHistogram histogram = all.get(target).phases()[TargetFamilies.PHASES_BY_LABEL.get(p).ordinal()];
+      PhaseHistogram histogram =
+          all.get(order.target).phases()[TargetFamilies.PHASES_BY_LABEL.get(order.own).ordinal()];
       if (histogram != null) {
         encoded.reset();
         histogram(histogram, spans, encoded);
-        point.bytes(byPhase[p]).bytes(targets[target]).message(HISTOGRAM_VALUE, encoded);
+        point.bytes(labels.beforePhase[order.target]).bytes(byPhase[order.own])
+            .bytes(labels.afterPhase[order.target]).message(HISTOGRAM_VALUE, encoded);
       }
       return true;
     };
+  }
+
+  /**
+   * Which point comes {@code i}th in a family with a label of its own ({@code result}, {@code phase}), in the client's
+   * order: by each run of targets {@link TargetFamilies#groupEnd} finds, then by the own label's value, then by target.
+   */
+  private static final class Order {
+
+    /** Where each run of targets starts, and past the last, the number of targets. */
+    private final int[] starts;
+    private final int values;
+    /** The run of the point last found. */
+    private int run;
+    /** The point {@link #at} found: its target, and the index of its own label's value. */
+    int target;
+    int own;
+
+    Order(List<TargetMeters.Values> all, String name, int values) {
+      this.values = values;
+      List<Integer> runs = new ArrayList<>();
+      for (int first = 0; first < all.size(); first = TargetFamilies.groupEnd(all, first, name)) {
+        runs.add(first);
+      }
+      runs.add(all.size());
+      starts = runs.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Finds point {@code i}; false past the last. Each pass over a family asks for the points in order. */
+    boolean at(int i) {
+      if (i >= starts[starts.length - 1] * values) {
+        return false;
+      }
+      if (starts[run] * values > i) {
+        run = 0;
+      }
+      while (starts[run + 1] * values <= i) {
+        run++;
+      }
+      int size = starts[run + 1] - starts[run];
+      int within = i - starts[run] * values;
+      own = within / size;
+      target = starts[run] + within % size;
+      return true;
+    }
   }
 
   /** {@code io.prometheus.client.Histogram}, its fields in the order of their numbers, as protobuf writes them. */
@@ -142,6 +196,15 @@ final class TargetFamiliesProtobuf {
     for (int d = 0; d < spans.deltaCount; d++) {
       out.sint64(13, spans.deltas[d]);
     }
+  }
+
+  /** Labels {@code from} to {@code to}, each a {@code Metric}'s label field. */
+  private static byte[] labelPairs(SeriesLabels labels, int from, int to) {
+    Wire pairs = new Wire();
+    for (int i = from; i < to; i++) {
+      pairs.bytes(labelPair(labels.name(i), labels.value(i)));
+    }
+    return pairs.toByteArray();
   }
 
   /** A {@code LabelPair} as a {@code Metric}'s label field. */

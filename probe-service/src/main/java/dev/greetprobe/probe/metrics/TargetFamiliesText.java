@@ -5,6 +5,7 @@ import dev.greetprobe.probe.net.Result;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -27,116 +28,183 @@ final class TargetFamiliesText {
   private static final byte[] CERT_EXPIRY = gaugeHeader(ProbeFamily.CERT_EXPIRY);
   private static final byte[] SUCCESS = gaugeHeader(ProbeFamily.SUCCESS);
 
-  /** For each classic bound, what follows the target's name on its bucket's line: the closing quote, then the bound. */
+  /** For each classic bound, what follows a bucket's labels: the bound, then the brace and the space before the value. */
   private static final byte[][] LE = leLabels(PhaseHistogram.CLASSIC_BOUNDS);
-  private static final byte[] LE_INFINITY = ascii("\",le=\"+Inf\"} ");
-  /** What ends a point's labels: the closing quote of the target's name, the brace, the space before the value. */
-  private static final byte[] CLOSE = ascii("\"} ");
+  private static final byte[] LE_INFINITY = ascii(",le=\"+Inf\"} ");
+  /** What ends a point's labels: the brace, the space before the value. */
+  private static final byte[] CLOSE = ascii("} ");
+  private static final byte[] NONE = new byte[0];
+  private static final byte[] COMMA = ascii(",");
 
   private TargetFamiliesText() {
   }
 
   /** Every family of {@code all}'s targets, into {@code out}. */
   static void write(List<TargetMeters.Values> all, OutputStream out) throws IOException {
-    byte[][] names = new byte[all.size()][];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = labelValue(all.get(i).name());
-    }
+    SeriesLabels.Gathered labels = new SeriesLabels.Gathered(all, SeriesLabels::text);
     Lines lines = new Lines(out);
-    gauge(lines, DNS_LOOKUP, ProbeFamily.DNS_LOOKUP, all, names, TargetMeters.Values::dnsLookup);
-    gauge(lines, DURATION, ProbeFamily.DURATION, all, names, TargetMeters.Values::duration);
-    gauge(lines, IP_PROTOCOL, ProbeFamily.IP_PROTOCOL, all, names, TargetMeters.Values::ipProtocol);
-    phases(lines, all, names);
-    results(lines, all, names);
-    skipped(lines, all, names);
-    certExpiry(lines, all, names);
-    gauge(lines, SUCCESS, ProbeFamily.SUCCESS, all, names, TargetMeters.Values::success);
+    gauge(lines, DNS_LOOKUP, ProbeFamily.DNS_LOOKUP, all, labels, TargetMeters.Values::dnsLookup);
+    gauge(lines, DURATION, ProbeFamily.DURATION, all, labels, TargetMeters.Values::duration);
+    gauge(lines, IP_PROTOCOL, ProbeFamily.IP_PROTOCOL, all, labels, TargetMeters.Values::ipProtocol);
+    phases(lines, all, labels);
+    results(lines, all, labels);
+    skipped(lines, all, labels);
+    certExpiry(lines, all, labels);
+    gauge(lines, SUCCESS, ProbeFamily.SUCCESS, all, labels, TargetMeters.Values::success);
     lines.flush();
   }
 
+  /** {@code labels} as this format writes them: {@code name="value"}, escaped, in UTF-8, joined by commas. */
+  static SeriesLabels.Encoded encode(SeriesLabels labels) {
+    return new SeriesLabels.Encoded(pairs(labels, 0, labels.size(), false), split(labels, "result"),
+        split(labels, "phase"));
+  }
+
+  private static SeriesLabels.Split split(SeriesLabels labels, String own) {
+    int at = labels.before(own);
+    return new SeriesLabels.Split(at == 0 ? NONE : concat(pairs(labels, 0, at, false), COMMA),
+        pairs(labels, at, labels.size(), true));
+  }
+
   private static void gauge(Lines lines, byte[] header, ProbeFamily family, List<TargetMeters.Values> all,
-      byte[][] names, ToDoubleFunction<TargetMeters.Values> value) throws IOException {
+      SeriesLabels.Gathered labels, ToDoubleFunction<TargetMeters.Values> value) throws IOException {
     if (all.isEmpty()) {
       return;
     }
-    byte[] start = ascii(family.metadata().getPrometheusName() + "{target=\"");
+    byte[] start = ascii(family.metadata().getPrometheusName() + "{");
     lines.bytes(header);
-    for (int i = 0; i < names.length; i++) {
-      lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(value.applyAsDouble(all.get(i))).newline();
+    for (int i = 0; i < labels.all.length; i++) {
+      lines.bytes(start).bytes(labels.all[i]).bytes(CLOSE).number(value.applyAsDouble(all.get(i))).newline();
     }
   }
 
-  private static void certExpiry(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
-    byte[] start = ascii(ProbeFamily.CERT_EXPIRY.metadata().getPrometheusName() + "{target=\"");
+  private static void certExpiry(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
+    byte[] start = ascii(ProbeFamily.CERT_EXPIRY.metadata().getPrometheusName() + "{");
     boolean any = false;
-    for (int i = 0; i < names.length; i++) {
+    for (int i = 0; i < labels.all.length; i++) {
       Double expiry = all.get(i).certExpiry();
       if (expiry != null) {
         if (!any) {
           lines.bytes(CERT_EXPIRY);
           any = true;
         }
-        lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(expiry).newline();
+        lines.bytes(start).bytes(labels.all[i]).bytes(CLOSE).number(expiry).newline();
       }
     }
   }
 
-  private static void results(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
+  private static void results(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
     if (all.isEmpty()) {
       return;
     }
     lines.bytes(RESULTS);
-    for (Result result : TargetFamilies.RESULTS_BY_LABEL) {
-      byte[] start = ascii(ProbeFamily.RESULTS.metadata().getPrometheusName() + "_total{result=\""
-          + result.label() + "\",target=\"");
-      for (int i = 0; i < names.length; i++) {
-        lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(all.get(i).byResult()[result.ordinal()]).newline();
+    byte[] start = ascii(ProbeFamily.RESULTS.metadata().getPrometheusName() + "_total{");
+    for (int first = 0, end; first < all.size(); first = end) {
+      end = TargetFamilies.groupEnd(all, first, "result");
+      for (Result result : TargetFamilies.RESULTS_BY_LABEL) {
+        Own own = new Own(start, "result", result.label());
+        for (int i = first; i < end; i++) {
+          own.write(lines, labels.beforeResult[i]).bytes(labels.afterResult[i]).bytes(CLOSE)
+              .number(all.get(i).byResult()[result.ordinal()]).newline();
+        }
       }
     }
   }
 
-  private static void skipped(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
+  private static void skipped(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
     if (all.isEmpty()) {
       return;
     }
-    byte[] start = ascii(ProbeFamily.SKIPPED.metadata().getPrometheusName() + "_total{target=\"");
+    byte[] start = ascii(ProbeFamily.SKIPPED.metadata().getPrometheusName() + "_total{");
     lines.bytes(SKIPPED);
-    for (int i = 0; i < names.length; i++) {
-      lines.bytes(start).bytes(names[i]).bytes(CLOSE).number(all.get(i).skipped()).newline();
+    for (int i = 0; i < labels.all.length; i++) {
+      lines.bytes(start).bytes(labels.all[i]).bytes(CLOSE).number(all.get(i).skipped()).newline();
     }
   }
 
-  private static void phases(Lines lines, List<TargetMeters.Values> all, byte[][] names) throws IOException {
+  private static void phases(Lines lines, List<TargetMeters.Values> all, SeriesLabels.Gathered labels)
+      throws IOException {
     String family = ProbeFamily.PHASE_DURATION.metadata().getPrometheusName();
+    byte[] buckets = ascii(family + "_bucket{");
+    byte[] counts = ascii(family + "_count{");
+    byte[] sums = ascii(family + "_sum{");
     boolean any = false;
-    for (Phase phase : TargetFamilies.PHASES_BY_LABEL) {
-      String labels = "{phase=\"" + phase.label() + "\",target=\"";
-      byte[] bucket = ascii(family + "_bucket" + labels);
-      byte[] count = ascii(family + "_count" + labels);
-      byte[] sum = ascii(family + "_sum" + labels);
-      for (int i = 0; i < names.length; i++) {
-        PhaseHistogram histogram = all.get(i).phases()[phase.ordinal()];
-        if (histogram == null) {
-          continue;
+    for (int first = 0, end; first < all.size(); first = end) {
+      end = TargetFamilies.groupEnd(all, first, "phase");
+      for (Phase phase : TargetFamilies.PHASES_BY_LABEL) {
+        Own bucket = new Own(buckets, "phase", phase.label());
+        Own count = new Own(counts, "phase", phase.label());
+        Own sum = new Own(sums, "phase", phase.label());
+        for (int i = first; i < end; i++) {
+          PhaseHistogram histogram = all.get(i).phases()[phase.ordinal()];
+          if (histogram == null) {
+            continue;
+          }
+          if (!any) {
+            lines.bytes(PHASE_DURATION);
+            any = true;
+          }
+          byte[] before = labels.beforePhase[i];
+          byte[] after = labels.afterPhase[i];
+          int bounds = histogram.classicBounds().length;
+          if (bounds == 0) {
+            // As the client writes a histogram without classic buckets: all of it in the +Inf one.
+            bucket.write(lines, before).bytes(after).bytes(LE_INFINITY).digits(histogram.count()).newline();
+          }
+          long cumulative = 0;
+          for (int b = 0; b < bounds; b++) {
+            cumulative += histogram.classicCount(b);
+            bucket.write(lines, before).bytes(after).bytes(LE[b]).digits(cumulative).newline();
+          }
+          count.write(lines, before).bytes(after).bytes(CLOSE).digits(histogram.count()).newline();
+          sum.write(lines, before).bytes(after).bytes(CLOSE).number(histogram.sum()).newline();
         }
-        if (!any) {
-          lines.bytes(PHASE_DURATION);
-          any = true;
-        }
-        int buckets = histogram.classicBounds().length;
-        if (buckets == 0) {
-          // As the client writes a histogram without classic buckets: all of it in the +Inf one.
-          lines.bytes(bucket).bytes(names[i]).bytes(LE_INFINITY).digits(histogram.count()).newline();
-        }
-        long cumulative = 0;
-        for (int b = 0; b < buckets; b++) {
-          cumulative += histogram.classicCount(b);
-          lines.bytes(bucket).bytes(names[i]).bytes(LE[b]).digits(cumulative).newline();
-        }
-        lines.bytes(count).bytes(names[i]).bytes(CLOSE).digits(histogram.count()).newline();
-        lines.bytes(sum).bytes(names[i]).bytes(CLOSE).number(histogram.sum()).newline();
       }
     }
+  }
+
+  /**
+   * A line's start up to a family's own label: the series' name and brace, the target's labels before the own label,
+   * and the own label. Most targets have none before it, and their lines start with one array, the name and the own
+   * label together, as lines without labels of the targets' own did.
+   */
+  private static final class Own {
+
+    private final byte[] start;
+    private final byte[] own;
+    private final byte[] startAndOwn;
+
+    Own(byte[] start, String name, String value) {
+      this.start = start;
+      this.own = ascii(name + "=\"" + value + "\"");
+      this.startAndOwn = concat(start, own);
+    }
+
+    /** The line's start, for a target with {@code before} before the own label. */
+    Lines write(Lines lines, byte[] before) throws IOException {
+      return before.length == 0 ? lines.bytes(startAndOwn) : lines.bytes(start).bytes(before).bytes(own);
+    }
+  }
+
+  /** Labels {@code from} to {@code to} as {@code name="value"}, joined by commas, one first if {@code lead}. */
+  private static byte[] pairs(SeriesLabels labels, int from, int to, boolean lead) {
+    StringBuilder text = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      if (lead || i > from) {
+        text.append(',');
+      }
+      text.append(labels.name(i)).append("=\"").append(escaped(labels.value(i))).append('"');
+    }
+    return text.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] joined = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    return joined;
   }
 
   private static byte[] gaugeHeader(ProbeFamily family) {
@@ -152,14 +220,14 @@ final class TargetFamiliesText {
   private static byte[][] leLabels(double[] bounds) {
     byte[][] le = new byte[bounds.length][];
     for (int i = 0; i < bounds.length; i++) {
-      le[i] = ascii("\",le=\"" + Lines.format(bounds[i]) + "\"} ");
+      le[i] = ascii(",le=\"" + Lines.format(bounds[i]) + "\"} ");
     }
     return le;
   }
 
-  /** A label value as the text format quotes it, escaped and in UTF-8. */
-  private static byte[] labelValue(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").getBytes(StandardCharsets.UTF_8);
+  /** A label value as the text format quotes it. */
+  private static String escaped(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
   private static byte[] ascii(String text) {

@@ -20,6 +20,7 @@ public final class TargetMeters {
   private static final Phase[] PHASES = Phase.values();
 
   private final String name;
+  private final SeriesLabels labels;
   private final TargetFamilies families;
   private final long createdMillis = System.currentTimeMillis();
   private final StampedLock lock = new StampedLock();
@@ -39,6 +40,7 @@ public final class TargetMeters {
 
   TargetMeters(Target target, Histograms mode, TargetFamilies families) {
     this.name = target.name();
+    this.labels = SeriesLabels.of(target);
     this.families = families;
     this.tls = target.tls() != null;
     // Only the phases the target goes through: a classic histogram that can never count is still many series in
@@ -109,18 +111,19 @@ public final class TargetMeters {
     for (int i = 0; i < phases.length; i++) {
       histograms[i] = phases[i] == null ? null : phases[i].copy();
     }
-    return new Values(name, createdMillis, success, duration, dnsLookup, ipProtocol,
+    return new Values(name, labels, createdMillis, success, duration, dnsLookup, ipProtocol,
         tls ? certExpiry : null, byResult.clone(), skipped, histograms);
   }
 
   /**
    * A copy of a target's series.
    *
+   * @param labels what each of the series carries
    * @param certExpiry null for a target without TLS
    * @param byResult by {@link Result#ordinal}
    * @param phases by {@link Phase#ordinal}, null for a phase the target does not go through
    */
-  record Values(String name, long createdMillis, double success, double duration, double dnsLookup,
+  record Values(String name, SeriesLabels labels, long createdMillis, double success, double duration, double dnsLookup,
       double ipProtocol, Double certExpiry, long[] byResult, long skipped, PhaseHistogram[] phases) {
   }
 }

@@ -162,7 +162,7 @@ public class ProbeConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      invalid-unknown-target-key.yaml              | target 'a': colour: unknown key (known keys here: address, ca_file, cert_file, expect, insecure_skip_verify, interval, ip_protocol, key_file, name, send, server_name, timeout, tls)
+      invalid-unknown-target-key.yaml              | target 'a': colour: unknown key (known keys here: address, ca_file, cert_file, expect, insecure_skip_verify, interval, ip_protocol, key_file, labels, name, send, server_name, timeout, tls)
       invalid-port-too-high.yaml                   | target 'db': address: port 70000 is outside 1..65535
       invalid-address-without-port.yaml            | target 'db': address: 'db.test' is not host:port (write an IPv6 address as [addr]:port)
       invalid-duplicate-name.yaml                  | target 'a': name: 'a' is used by another target
@@ -170,7 +170,7 @@ public class ProbeConfigTest {
       invalid-missing-name.yaml                    | targets[0]: name: is required
       invalid-missing-address.yaml                 | target 'a': address: is required
       invalid-misspelt-address.yaml                | target 'a': address: is required (is adress here a misspelling of it?)
-      invalid-misspelt-target-key.yaml             | target 'a': timout: unknown key (did you mean timeout? known keys here: address, ca_file, cert_file, expect, insecure_skip_verify, interval, ip_protocol, key_file, name, send, server_name, timeout, tls)
+      invalid-misspelt-target-key.yaml             | target 'a': timout: unknown key (did you mean timeout? known keys here: address, ca_file, cert_file, expect, insecure_skip_verify, interval, ip_protocol, key_file, labels, name, send, server_name, timeout, tls)
       invalid-expect-regex.yaml                    | target 'a': expect: '(unclosed' is not a regular expression: missing closing )
       invalid-expect-backreference.yaml            | target 'a': expect: '(a)\\1' uses a backreference \\1, which RE2 syntax leaves out: matching it needs backtracking
       invalid-expect-lookahead.yaml                | target 'a': expect: 'a(?!b)' uses lookahead (?!, which RE2 syntax leaves out: matching it needs backtracking

@@ -1,5 +1,6 @@
 package dev.greetprobe.probe.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,22 @@ class TargetBudgetTest {
     assertThatThrownBy(() -> BUDGET.check(ShardAssignment.of((Shard) shared.shard(), shared.targets())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("would probe 1000 targets")
-        .hasMessageContaining("less their send and expect texts: 8000 KiB");
+        .hasMessageContaining("less their send, expect and label texts: 8000 KiB");
+  }
+
+  /** Labels are held as text, and written again on every series of the target a scrape writes. */
+  @Test
+  void aTargetsLabelsCountForTheirTextAndEachOfItsSeries() {
+    ProbeConfig labelled = ProbeConfig.parse(targets("labels: {team: payments, env: prod}",
+        "labels: {team: payments, env: prod}"), "test", Map.of());
+
+    // Held: "team", "payments", "env", "prod" at two bytes a character, and two labels' objects. Written:
+    // ,team="payments",env="prod" on each series, and in each encoding kept.
+    long perTarget = 2 * 19 + 2 * TargetLabels.OBJECT_BYTES + (TargetLabels.MAX_SERIES + TargetLabels.KEPT_ENCODINGS) * 27;
+    assertThat(TargetBudget.textBytes(labelled.targets().get(0))).isEqualTo(perTarget);
+    assertThatThrownBy(() -> BUDGET.check(ShardAssignment.of((Shard) labelled.shard(), labelled.targets())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("less their send, expect and label texts: " + TARGETS * perTarget / 1024 + " KiB");
   }
 
   /** {@code first} is the first target's extra key, {@code rest} every other's. */

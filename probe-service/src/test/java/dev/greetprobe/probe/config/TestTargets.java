@@ -2,6 +2,8 @@ package dev.greetprobe.probe.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Targets for tests, built from the defaults a config file would give. */
 public final class TestTargets {
@@ -14,6 +16,7 @@ public final class TestTargets {
   private IpProtocol ipProtocol = IpProtocol.AUTO;
   private Duration interval = Duration.ofSeconds(10);
   private Duration timeout = Duration.ofSeconds(2);
+  private TargetLabels labels = TargetLabels.NONE;
 
   public static TestTargets target(String address) {
     TestTargets t = new TestTargets();
@@ -62,7 +65,17 @@ public final class TestTargets {
     return this;
   }
 
+  /** Labels as {@code name, value} pairs. */
+  public TestTargets labels(String... pairs) {
+    SortedMap<String, String> values = new TreeMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      values.put(pairs[i], pairs[i + 1]);
+    }
+    labels = new TargetLabels(values);
+    return this;
+  }
+
   public Target build() {
-    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout);
+    return new Target(name, address, expect, send, tls, ipProtocol, interval, timeout, labels);
   }
 }

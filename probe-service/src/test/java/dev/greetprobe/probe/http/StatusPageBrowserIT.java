@@ -75,10 +75,7 @@ class StatusPageBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-        .as("Debian's chromium and chromedriver (%s, %s); install them with: sudo apt-get install -y chromium"
-            + " chromium-driver (./test does)", CHROMIUM, CHROMEDRIVER)
-        .isTrue();
+    requireChromium();
     PrometheusMeterRegistry registry = Instrumentation.registry();
     vertx = Instrumentation.vertx(registry, true);
     int greeter = TestGreeter.start(vertx);
@@ -132,8 +129,16 @@ class StatusPageBrowserIT {
     }
   }
 
+  /** Fails, saying how to install them, without Debian's chromium and chromedriver. */
+  static void requireChromium() {
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as("Debian's chromium and chromedriver (%s, %s); install them with: sudo apt-get install -y chromium"
+            + " chromium-driver (./test does)", CHROMIUM, CHROMEDRIVER)
+        .isTrue();
+  }
+
   /** Headless, and nothing fetched: the driver and the browser are Debian's, named here, so no manager looks. */
-  private static ChromeDriver chromium() {
+  static ChromeDriver chromium() {
     ChromeDriverService driver = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort()
@@ -406,7 +411,7 @@ class StatusPageBrowserIT {
         });
   }
 
-  private static boolean replacedByRefresh(Throwable e) {
+  static boolean replacedByRefresh(Throwable e) {
     return e instanceof StaleElementReferenceException || e instanceof NoSuchElementException
         || e instanceof WebDriverException && String.valueOf(e.getMessage()).contains("does not belong to the document");
   }

@@ -2,6 +2,7 @@ package dev.greetprobe.probe.metrics;
 
 import static dev.greetprobe.probe.config.TestTargets.target;
 
+import dev.greetprobe.common.Histograms;
 import dev.greetprobe.probe.config.Phase;
 import dev.greetprobe.probe.config.TestTargets;
 import dev.greetprobe.probe.net.ProbeResult;
@@ -18,6 +19,23 @@ final class GreetingResults {
 
   static TestTargets greeter(String address, String name) {
     return target(address).name(name).expect("^Thank You for Connecting$");
+  }
+
+  /**
+   * Targets with labels of their own, one that sorts before the probe's own labels and one after, their values in
+   * another order than the targets' names, one of them one the text format must escape; each probed once.
+   */
+  static TargetFamilies labelledTargets(Histograms mode) {
+    TargetFamilies families = new TargetFamilies(mode);
+    families.add(greeter("127.0.0.1:1", "a").labels("app", "web", "team", "zz").build())
+        .record(greeted(Duration.ofMillis(1)));
+    families.add(greeter("127.0.0.1:2", "b").labels("app", "api", "team", "payments").build())
+        .record(greeted(Duration.ofMillis(2)));
+    families.add(greeter("127.0.0.1:3", "c").labels("app", "web", "team", "quote\" back\\slash new\nline <b>").build())
+        .record(failed(Result.CONNECT_REFUSED, Duration.ofMillis(3)));
+    families.add(greeter("127.0.0.1:4", "d").labels("app", "api", "team", "storage").tls("d.local", null, true).build())
+        .record(greetedOverTls(Duration.ofMillis(4), Instant.ofEpochSecond(1_900_000_000)));
+    return families;
   }
 
   static ProbeResult greeted(Duration connect) {

@@ -5,6 +5,7 @@ import static dev.greetprobe.probe.metrics.GreetingResults.failed;
 import static dev.greetprobe.probe.metrics.GreetingResults.greeted;
 import static dev.greetprobe.probe.metrics.GreetingResults.greeter;
 import static dev.greetprobe.probe.metrics.GreetingResults.greetedOverTls;
+import static dev.greetprobe.probe.metrics.GreetingResults.labelledTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Histograms;
@@ -115,6 +116,23 @@ class TargetFamiliesProtobufTest {
 
     assertThat(ours).isEqualTo(clients(families));
     assertThat(ProtobufScrape.parse(ours).series(labels -> "removed".equals(labels.get("target")))).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Histograms.class)
+  void aTargetsOwnLabelsAreOnEveryOneOfItsSeries(Histograms mode) throws Exception {
+    TargetFamilies families = labelledTargets(mode);
+
+    byte[] ours = ours(families);
+
+    assertThat(ours).isEqualTo(clients(families));
+    ProtobufScrape scrape = ProtobufScrape.parse(ours);
+    int all = scrape.series(labels -> true);
+    assertThat(all).isPositive();
+    assertThat(scrape.series(labels -> labels.containsKey("app") && labels.containsKey("team"))).isEqualTo(all);
+    assertThat(scrape.histogram("probe_phase_duration_seconds",
+        Map.of("app", "web", "phase", "connect", "target", "c", "team", "quote\" back\\slash new\nline <b>"))
+        .getSampleCount()).isEqualTo(1);
   }
 
   private static byte[] ours(TargetFamilies families) throws Exception {

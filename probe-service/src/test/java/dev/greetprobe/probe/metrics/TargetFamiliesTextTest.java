@@ -5,9 +5,11 @@ import static dev.greetprobe.probe.metrics.GreetingResults.failed;
 import static dev.greetprobe.probe.metrics.GreetingResults.greeted;
 import static dev.greetprobe.probe.metrics.GreetingResults.greeter;
 import static dev.greetprobe.probe.metrics.GreetingResults.greetedOverTls;
+import static dev.greetprobe.probe.metrics.GreetingResults.labelledTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.greetprobe.common.Histograms;
+import dev.greetprobe.probe.config.TargetLabels;
 import dev.greetprobe.probe.net.Result;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
@@ -77,6 +79,35 @@ class TargetFamiliesTextTest {
     families.add(greeter("127.0.0.1:2", "removed").build()).remove();
 
     assertThat(ours(families)).isEqualTo(clients(families)).doesNotContain("removed");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Histograms.class)
+  void aTargetsOwnLabelsAreOnEveryOneOfItsSeriesAmongTheProbesOwnByName(Histograms mode) throws Exception {
+    TargetFamilies families = labelledTargets(mode);
+
+    String text = ours(families);
+
+    assertThat(text).isEqualTo(clients(families));
+    assertThat(text.lines().filter(line -> !line.startsWith("#")))
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line)
+            .matches("probe_\\w+\\{app=\"(api|web)\",((phase|result)=\"\\w+\",)?target=\"[abcd]\","
+                + "team=\".+\"(,le=\"[^\"]+\")?} \\S+"));
+    assertThat(text).contains(
+        "probe_success{app=\"web\",target=\"c\",team=\"quote\\\" back\\\\slash new\\nline <b>\"} 0.0");
+  }
+
+  /** {@link TargetLabels#MAX_SERIES}, by which the heap's budget counts a target's labels, is at least what it has. */
+  @ParameterizedTest
+  @EnumSource(Histograms.class)
+  void aTargetHasAtMostTheSeriesItsLabelsAreBudgetedFor(Histograms mode) throws Exception {
+    TargetFamilies families = new TargetFamilies(mode);
+    families.add(greeter("127.0.0.1:1", "all").send("HELO\r\n").tls("all.local", null, true).build())
+        .record(greetedOverTls(Duration.ofMillis(4), Instant.ofEpochSecond(1_900_000_000)));
+
+    assertThat(ours(families).lines().filter(line -> !line.startsWith("#")).count())
+        .isLessThanOrEqualTo(TargetLabels.MAX_SERIES);
   }
 
   private static String ours(TargetFamilies families) throws Exception {

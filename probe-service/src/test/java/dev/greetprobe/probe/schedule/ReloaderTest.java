@@ -79,7 +79,7 @@ class ReloaderTest {
     Reloader.Outcome outcome = join(reloader.reload("test"));
 
     assertThat(outcome).isEqualTo(new Reloader.Refused("targets: this instance would probe 4 targets, more than its"
-        + " heap of 64 MiB holds (3, at 32 KiB a target beyond 64 MiB, less their send and expect texts: 0 KiB);"
+        + " heap of 64 MiB holds (3, at 32 KiB a target beyond 64 MiB, less their send, expect and label texts: 0 KiB);"
         + " give it more heap (-Xmx), or split the targets over more shards (shard.count)"));
     assertRunsTheTargetsBefore(reloader, own);
     ConfigSource source = new ConfigSource.File(config, Map.of());

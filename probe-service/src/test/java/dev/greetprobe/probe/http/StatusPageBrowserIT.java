@@ -177,7 +177,7 @@ class StatusPageBrowserIT {
           .anySatisfy(phase -> assertThat(phase).startsWith("connect "))
           .anySatisfy(phase -> assertThat(phase).startsWith("first_byte "));
       assertThat(browser.findElement(By.cssSelector(".counts .down")).getText()).isEqualTo("4 down");
-      saveScreenshot("status-page.png");
+      saveScreenshot(browser, "status-page.png");
     });
   }
 
@@ -338,7 +338,7 @@ class StatusPageBrowserIT {
         assertFitsTheWidth();
         assertThat(narrowestStrip()).isGreaterThan(0.5);
         assertThat(violations()).isEmpty();
-        saveScreenshot("status-page-compact.png");
+        saveScreenshot(browser, "status-page-compact.png");
       });
       onPage(manyPage, "?view=full", () -> {
         assertThat(browser.findElements(By.cssSelector("table.targets.compact"))).isEmpty();
@@ -438,7 +438,7 @@ class StatusPageBrowserIT {
    * Into target/; and, asked with {@code -Ddocs.screenshot=true}, into the docs, where the README shows it: asked, so
    * that running the tests leaves the checkout as it was.
    */
-  private static void saveScreenshot(String file) throws IOException {
+  static void saveScreenshot(ChromeDriver browser, String file) throws IOException {
     byte[] png = browser.getScreenshotAs(OutputType.BYTES);
     Files.write(Path.of("target", file), png);
     if (Boolean.getBoolean("docs.screenshot")) {

@@ -95,6 +95,19 @@ class StatusPageGroupsBrowserIT {
   }
 
   @Test
+  void theCompactLayoutIsGroupedAlike() throws Exception {
+    onPage("?group=team&view=compact", () -> {
+      assertThat(browser.findElements(By.cssSelector("table.compact"))).hasSize(1);
+      assertThat(groups()).containsExactly(
+          "team payments 1 down · 0 pending · 1 up",
+          "team " + HOSTILE_TEAM + " 0 down · 0 pending · 1 up",
+          "team storage 0 down · 0 pending · 1 up");
+      assertThat(names()).containsExactly("pay-down", "pay-up", "hostile-up", "store-up");
+    });
+    StatusPageBrowserIT.saveScreenshot(browser, "status-page-groups.png");
+  }
+
+  @Test
   void aHostileLabelValueIsShownAsTextAndRunsNothing() {
     onPage("?group=team", () -> {
       assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);

@@ -46,9 +46,9 @@ final class StatusBench {
     for (int n : counts) {
       List<StatusView.Entry> entries = entries(n, ProbeConfig.Status.DEFAULT.history());
       for (StatusView.Layout layout : List.of(StatusView.Layout.FULL, StatusView.Layout.COMPACT)) {
-        rows.add(measure(entries, "/?view=" + layout.label(), new StatusView.Query(false, "", 1, layout)));
+        rows.add(measure(entries, "/?view=" + layout.label(), new StatusView.Query(false, "", 1, layout, "")));
       }
-      rows.add(measure(entries, "/?show=down", new StatusView.Query(true, "", 1, StatusView.Layout.AUTO)));
+      rows.add(measure(entries, "/?show=down", new StatusView.Query(true, "", 1, StatusView.Layout.AUTO, "")));
     }
     return rows;
   }

@@ -28,7 +28,7 @@ final class ProbeBench {
    * The JIT counts as settled once its compilers take less than this share of the process's own CPU: a share of wall
    * time would call a probe settled whose compiling is a tenth of what it spends.
    */
-  private static final double SETTLED_COMPILER_SHARE = 0.02;
+  private static final double SETTLED_COMPILER_SHARE = 0.05;
   /** Prometheus' default scrape interval: being scraped is part of a probe's running cost. */
   private static final int SCRAPE_INTERVAL_SECONDS = 15;
   /** Two scrapes long: a scrape can set the JIT to work after a quiet spell. */

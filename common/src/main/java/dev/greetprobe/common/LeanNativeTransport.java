@@ -18,6 +18,7 @@ import io.vertx.core.transport.Transport;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * Vert.x's native transport, less the socket options that restate what a new socket already is. Vert.x sets
@@ -81,19 +82,20 @@ public final class LeanNativeTransport implements Transport {
     @Override
     public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
       delegate.configure(options, domainSocket, bootstrap);
-      bootstrap.config().childOptions().forEach((option, value) -> {
-        if (value.equals(AS_MADE.get(option))) {
-          bootstrap.childOption(option, null);
-        }
-      });
+      dropAsMade(bootstrap.config().childOptions(), option -> bootstrap.childOption(option, null));
     }
 
     @Override
     public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
       delegate.configure(options, connectTimeout, domainSocket, bootstrap);
-      bootstrap.config().options().forEach((option, value) -> {
+      dropAsMade(bootstrap.config().options(), option -> bootstrap.option(option, null));
+    }
+
+    /** Drops each option of {@code set} whose value leaves a new socket as it is made. */
+    private static void dropAsMade(Map<ChannelOption<?>, Object> set, Consumer<ChannelOption<?>> drop) {
+      set.forEach((option, value) -> {
         if (value.equals(AS_MADE.get(option))) {
-          bootstrap.option(option, null);
+          drop.accept(option);
         }
       });
     }
